@@ -1,0 +1,129 @@
+/**
+ * Reads a spool (`spans.otlp.jsonl`: one OTLP/JSON ExportTraceServiceRequest per line) back into flat span
+ * records, streaming line by line. Lines that do not parse (a torn last line after a crash) are reported,
+ * never fatal.
+ */
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+
+/** An OTLP/JSON attribute value. */
+export type AttrValue = string | number | boolean | AttrValue[] | undefined;
+
+/** One span with its resource's attributes. */
+export interface SpoolSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | undefined;
+  name: string;
+  kind: number;
+  /** Epoch nanoseconds, as decimal strings in OTLP/JSON; kept as bigint for exact arithmetic. */
+  startNs: bigint;
+  endNs: bigint;
+  attributes: Record<string, AttrValue>;
+  events: { name: string; attributes: Record<string, AttrValue> }[];
+  status: { code: number; message?: string };
+  resource: Record<string, AttrValue>;
+}
+
+interface OtlpAnyValue {
+  stringValue?: string;
+  intValue?: string | number;
+  doubleValue?: number;
+  boolValue?: boolean;
+  arrayValue?: { values?: OtlpAnyValue[] };
+}
+interface OtlpKeyValue {
+  key: string;
+  value?: OtlpAnyValue;
+}
+
+function value(v: OtlpAnyValue | undefined): AttrValue {
+  if (!v) return undefined;
+  if (v.stringValue !== undefined) return v.stringValue;
+  if (v.intValue !== undefined) return Number(v.intValue);
+  if (v.doubleValue !== undefined) return v.doubleValue;
+  if (v.boolValue !== undefined) return v.boolValue;
+  if (v.arrayValue) return (v.arrayValue.values ?? []).map(value);
+  return undefined;
+}
+
+export function attributesOf(list: OtlpKeyValue[] | undefined): Record<string, AttrValue> {
+  const out: Record<string, AttrValue> = {};
+  for (const kv of list ?? []) out[kv.key] = value(kv.value);
+  return out;
+}
+
+interface OtlpSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind?: number;
+  startTimeUnixNano: string | number;
+  endTimeUnixNano: string | number;
+  attributes?: OtlpKeyValue[];
+  events?: { name: string; attributes?: OtlpKeyValue[] }[];
+  status?: { code?: number; message?: string };
+}
+interface OtlpRequest {
+  resourceSpans?: {
+    resource?: { attributes?: OtlpKeyValue[] };
+    scopeSpans?: { spans?: OtlpSpan[] }[];
+  }[];
+}
+
+/** Flattens one ExportTraceServiceRequest. */
+export function spansOfRequest(request: OtlpRequest): SpoolSpan[] {
+  const out: SpoolSpan[] = [];
+  for (const rs of request.resourceSpans ?? []) {
+    const resource = attributesOf(rs.resource?.attributes);
+    for (const ss of rs.scopeSpans ?? []) {
+      for (const s of ss.spans ?? []) {
+        out.push({
+          traceId: s.traceId,
+          spanId: s.spanId,
+          parentSpanId: s.parentSpanId || undefined,
+          name: s.name,
+          kind: s.kind ?? 0,
+          startNs: BigInt(s.startTimeUnixNano),
+          endNs: BigInt(s.endTimeUnixNano),
+          attributes: attributesOf(s.attributes),
+          events: (s.events ?? []).map((e) => ({ name: e.name, attributes: attributesOf(e.attributes) })),
+          status: { code: s.status?.code ?? 0, ...(s.status?.message ? { message: s.status.message } : {}) },
+          resource,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** Everything read from a spool file. */
+export interface SpoolContents {
+  spans: SpoolSpan[];
+  /** 1-based numbers of lines that did not parse. */
+  badLines: number[];
+}
+
+/** Reads a whole spool file. */
+export async function readSpool(path: string): Promise<SpoolContents> {
+  const spans: SpoolSpan[] = [];
+  const badLines: number[] = [];
+  const lines = createInterface({ input: createReadStream(path), crlfDelay: Number.POSITIVE_INFINITY });
+  let n = 0;
+  for await (const line of lines) {
+    n++;
+    if (line.trim() === '') continue;
+    try {
+      for (const span of spansOfRequest(JSON.parse(line) as OtlpRequest)) spans.push(span);
+    } catch {
+      badLines.push(n);
+    }
+  }
+  return { spans, badLines };
+}
+
+/** Milliseconds between two epoch-nanosecond instants. */
+export function durationMs(span: SpoolSpan): number {
+  return Number(span.endNs - span.startNs) / 1e6;
+}
