@@ -1,0 +1,103 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { EngineGauges } from './engine.js';
+
+// vLLM's own bucket boundaries for its latency histograms (seconds).
+const LATENCY_BUCKETS = [
+  0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 20, 40, 80, 160, 640,
+];
+const ITL_BUCKETS = [
+  0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 20, 40, 80,
+];
+
+/** What the server records per finished request (seconds and tokens). */
+export interface RequestTimings {
+  model: string;
+  queue: number;
+  prefill: number;
+  decode: number;
+  ttft: number;
+  e2e: number;
+  promptTokens: number;
+  outputTokens: number;
+  finishedReason: string;
+}
+
+/** vLLM's `/metrics` names, so scrapers and dashboards built for vLLM work against the simulator. */
+export interface SimMetrics {
+  registry: Registry;
+  observe(t: RequestTimings): void;
+  /** Refreshes the running/waiting gauges from the engine before a scrape. */
+  collectGauges(model: string, gauges: EngineGauges): void;
+}
+
+export function createSimMetrics(): SimMetrics {
+  const registry = new Registry();
+  const labelNames = ['model_name', 'engine'] as const;
+  const histogram = (name: string, help: string, buckets: number[]) =>
+    new Histogram({ name, help, labelNames, buckets, registers: [registry] });
+  const ttft = histogram('vllm:time_to_first_token_seconds', 'Time to first token', LATENCY_BUCKETS);
+  const queue = histogram(
+    'vllm:request_queue_time_seconds',
+    'Time spent waiting in the queue',
+    LATENCY_BUCKETS,
+  );
+  const prefill = histogram('vllm:request_prefill_time_seconds', 'Time spent in prefill', LATENCY_BUCKETS);
+  const decode = histogram('vllm:request_decode_time_seconds', 'Time spent in decode', LATENCY_BUCKETS);
+  const e2e = histogram('vllm:e2e_request_latency_seconds', 'End-to-end request latency', LATENCY_BUCKETS);
+  const itl = histogram('vllm:inter_token_latency_seconds', 'Inter-token latency', ITL_BUCKETS);
+  const tpot = histogram('vllm:time_per_output_token_seconds', 'Time per output token', ITL_BUCKETS);
+  const promptTokens = new Counter({
+    name: 'vllm:prompt_tokens_total',
+    help: 'Prefill tokens processed',
+    labelNames,
+    registers: [registry],
+  });
+  const generationTokens = new Counter({
+    name: 'vllm:generation_tokens_total',
+    help: 'Generation tokens processed',
+    labelNames,
+    registers: [registry],
+  });
+  const success = new Counter({
+    name: 'vllm:request_success_total',
+    help: 'Successfully processed requests',
+    labelNames: [...labelNames, 'finished_reason'],
+    registers: [registry],
+  });
+  const running = new Gauge({
+    name: 'vllm:num_requests_running',
+    help: 'Requests in model execution batches',
+    labelNames,
+    registers: [registry],
+  });
+  const waiting = new Gauge({
+    name: 'vllm:num_requests_waiting',
+    help: 'Requests waiting to be processed',
+    labelNames,
+    registers: [registry],
+  });
+  return {
+    registry,
+    observe(t) {
+      const labels = { model_name: t.model, engine: '0' };
+      ttft.observe(labels, t.ttft);
+      queue.observe(labels, t.queue);
+      prefill.observe(labels, t.prefill);
+      decode.observe(labels, t.decode);
+      e2e.observe(labels, t.e2e);
+      if (t.outputTokens > 1) {
+        const perToken = t.decode / (t.outputTokens - 1);
+        itl.observe(labels, perToken);
+        tpot.observe(labels, perToken);
+      }
+      promptTokens.inc(labels, t.promptTokens);
+      generationTokens.inc(labels, t.outputTokens);
+      success.inc({ ...labels, finished_reason: t.finishedReason });
+    },
+    collectGauges(model, g) {
+      const labels = { model_name: model, engine: '0' };
+      running.set(labels, g.running);
+      waiting.set(labels, g.waiting);
+    },
+  };
+}

@@ -1,0 +1,209 @@
+/**
+ * What the simulated server answers, by the role the requested model plays: the agent replays the task's
+ * expected actions as tool calls (sometimes consulting an expert first, and asking the user before the last
+ * action), the user states its scenario and stops when served, the judge accepts every assertion, experts
+ * answer in prose (often reasoning first). Every choice is drawn from the seed and the conversation, never
+ * from arrival order, so the same run gives the same tokens.
+ */
+import {
+  ASSERTIONS_CLOSE,
+  ASSERTIONS_OPEN,
+  type AssertionVerdict,
+  between,
+  CALL_EXPERT,
+  EXPERT_NAMES,
+  SCENARIO_CLOSE,
+  SCENARIO_OPEN,
+  STOP,
+  TRANSFER,
+  TRANSFER_NOTICE,
+} from '../domains/protocol.js';
+import type { Task } from '../domains/types.js';
+import { hash32, intBetween, type Rng, rngFor } from '../util/random.js';
+
+/** Roles a served model can play. */
+export type Role = 'agent' | 'user' | 'judge' | 'expert';
+
+/** One token's worth of output. */
+export type Delta =
+  | { kind: 'reasoning'; text: string }
+  | { kind: 'content'; text: string }
+  | { kind: 'tool'; index: number; id?: string; name?: string; args: string };
+
+/** The whole answer, token by token. */
+export interface Plan {
+  deltas: Delta[];
+  finishReason: 'stop' | 'tool_calls';
+}
+
+/** The subset of a chat request the roles read. */
+export interface ChatMessage {
+  role: string;
+  content?: unknown;
+  tool_calls?: { id?: string; function?: { name?: string; arguments?: string } }[];
+  tool_call_id?: string;
+}
+
+export interface RoleRequest {
+  messages: ChatMessage[];
+  toolNames: string[];
+}
+
+/** Probability that the agent consults an expert before an action (when it has the tool). */
+const EXPERT_RATE = 0.3;
+/** Probability that an agent turn starts with reasoning tokens; experts reason more often. */
+const AGENT_REASONING_RATE = 0.3;
+const EXPERT_REASONING_RATE = 0.6;
+const CONFIRM = 'Shall I proceed?';
+const DONE = 'Is there anything else I can help you with?';
+
+const WORDS = (
+  'the order customer account please check policy item payment address shipping refund status details ' +
+  'confirm request update book store record total price value option system reply note'
+).split(' ');
+
+/** Text of a message's content (string or content parts). */
+export function textOf(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) {
+    return content.map((p) => (typeof p === 'object' && p && 'text' in p ? String(p.text) : '')).join('');
+  }
+  return '';
+}
+
+/** Splits prose into word tokens (each keeps its trailing space). */
+function tokens(text: string): string[] {
+  return text.match(/\S+\s*/g) ?? [text];
+}
+
+function filler(rng: Rng, n: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) out.push(WORDS[Math.floor(rng() * WORDS.length)]!);
+  return out.join(' ') + '.';
+}
+
+function prose(text: string, kind: 'content' | 'reasoning' = 'content'): Delta[] {
+  return tokens(text).map((t) => ({ kind, text: t }));
+}
+
+function toolCall(rng: Rng, name: string, args: Record<string, unknown>): Delta[] {
+  const id = `call_${Math.floor(rng() * 2 ** 32).toString(16)}`;
+  const json = JSON.stringify(args);
+  const out: Delta[] = [{ kind: 'tool', index: 0, id, name, args: '' }];
+  // Roughly four characters per token, as a BPE tokenizer gives for JSON.
+  for (let i = 0; i < json.length; i += 4) out.push({ kind: 'tool', index: 0, args: json.slice(i, i + 4) });
+  return out;
+}
+
+function withReasoning(rng: Rng, rate: number, deltas: Delta[]): Delta[] {
+  if (rng() >= rate) return deltas;
+  return [...prose(filler(rng, intBetween(rng, 12, 48)), 'reasoning'), ...deltas];
+}
+
+/** Finds the task a conversation is about, by the user's opening words. */
+export interface TaskCatalog {
+  find(firstUserMessage: string, toolNames: string[]): Task | undefined;
+}
+
+/** Indexes tasks by the instructions their user simulator states first. */
+export function createTaskCatalog(tasks: Task[]): TaskCatalog {
+  const byText = new Map<string, Task[]>();
+  for (const task of tasks) {
+    const key = task.userInstructions.trim();
+    byText.set(key, [...(byText.get(key) ?? []), task]);
+  }
+  return {
+    find(first, toolNames) {
+      const candidates = byText.get(first.trim()) ?? [];
+      const tools = new Set(toolNames);
+      return candidates.find((t) => t.expectedActions.every((a) => tools.has(a.name))) ?? candidates[0];
+    },
+  };
+}
+
+function agentPlan(req: RoleRequest, catalog: TaskCatalog, seed: number): Plan {
+  const firstUser = req.messages.find((m) => m.role === 'user');
+  const task = firstUser ? catalog.find(textOf(firstUser.content), req.toolNames) : undefined;
+  const turn = req.messages.length;
+  const rng = rngFor(seed, `agent:${task?.id ?? 'unknown'}:${turn}`);
+  if (!task) {
+    return { deltas: prose("I'm sorry, I cannot help with that request. " + DONE), finishReason: 'stop' };
+  }
+  const calls = req.messages.flatMap((m) => (m.role === 'assistant' ? (m.tool_calls ?? []) : []));
+  const done = calls.filter((c) => c.function?.name !== CALL_EXPERT).length;
+  const last = req.messages[req.messages.length - 1];
+  const lastCall = calls[calls.length - 1];
+  const justConsulted = last?.role === 'tool' && lastCall?.function?.name === CALL_EXPERT;
+  const asked = req.messages.some((m) => m.role === 'assistant' && textOf(m.content).includes(CONFIRM));
+  const actions = task.expectedActions;
+
+  if (done >= actions.length) {
+    const transferred = actions.some((a) => a.name === 'transfer_to_human_agents');
+    const text = transferred ? TRANSFER_NOTICE : `I have taken care of your request. ${DONE}`;
+    return { deltas: withReasoning(rng, AGENT_REASONING_RATE, prose(text)), finishReason: 'stop' };
+  }
+  const action = actions[done]!;
+  if (actions.length > 1 && done === actions.length - 1 && !asked) {
+    const text = `I am ready to run ${action.name} for you. ${CONFIRM}`;
+    return { deltas: withReasoning(rng, AGENT_REASONING_RATE, prose(text)), finishReason: 'stop' };
+  }
+  const consult = req.toolNames.includes(CALL_EXPERT) && !justConsulted;
+  if (consult && rngFor(seed, `expert:${task.id}:${done}`)() < EXPERT_RATE) {
+    const expert = EXPERT_NAMES[hash32(`${seed}:${task.id}:${done}`) % EXPERT_NAMES.length]!;
+    const args = { expert, question: `How should I handle ${action.name} under the policy?` };
+    return { deltas: toolCall(rng, CALL_EXPERT, args), finishReason: 'tool_calls' };
+  }
+  return {
+    deltas: withReasoning(rng, AGENT_REASONING_RATE, toolCall(rng, action.name, action.arguments)),
+    finishReason: 'tool_calls',
+  };
+}
+
+function userPlan(req: RoleRequest): Plan {
+  const system = textOf(req.messages.find((m) => m.role === 'system')?.content);
+  // The user simulator's own words are `assistant` messages; the agent's are `user` messages.
+  const own = req.messages.filter((m) => m.role === 'assistant');
+  const agent = textOf([...req.messages].reverse().find((m) => m.role === 'user')?.content);
+  let text: string;
+  if (own.length === 0) text = between(system, SCENARIO_OPEN, SCENARIO_CLOSE) ?? 'I need some help.';
+  else if (agent.includes(TRANSFER_NOTICE)) text = TRANSFER;
+  else if (agent.includes(CONFIRM)) text = 'Yes, please go ahead.';
+  else if (agent.includes(DONE) || own.length >= 4) text = `No, that's all. Thank you! ${STOP}`;
+  else text = 'Could you please continue?';
+  return { deltas: prose(text), finishReason: 'stop' };
+}
+
+function judgePlan(req: RoleRequest): Plan {
+  const prompt = req.messages.map((m) => textOf(m.content)).join('\n');
+  const assertions = (between(prompt, ASSERTIONS_OPEN, ASSERTIONS_CLOSE) ?? '')
+    .split('\n')
+    .map((l) => l.replace(/^\s*\d+\.\s*/, '').trim())
+    .filter(Boolean);
+  const results: AssertionVerdict[] = assertions.map((a) => ({
+    expectedOutcome: a,
+    reasoning: 'The conversation shows this outcome.',
+    metExpectation: true,
+  }));
+  return { deltas: prose(JSON.stringify({ results })), finishReason: 'stop' };
+}
+
+function expertPlan(req: RoleRequest, seed: number): Plan {
+  const question = textOf(req.messages[req.messages.length - 1]?.content);
+  const rng = rngFor(seed, `expert:${question}:${req.messages.length}`);
+  const answer = prose(`Follow the policy: ${filler(rng, intBetween(rng, 30, 120))}`);
+  return { deltas: withReasoning(rng, EXPERT_REASONING_RATE, answer), finishReason: 'stop' };
+}
+
+/** The answer of a model playing `role` to `req`. */
+export function planResponse(role: Role, req: RoleRequest, catalog: TaskCatalog, seed: number): Plan {
+  switch (role) {
+    case 'agent':
+      return agentPlan(req, catalog, seed);
+    case 'user':
+      return userPlan(req);
+    case 'judge':
+      return judgePlan(req);
+    case 'expert':
+      return expertPlan(req, seed);
+  }
+}

@@ -1,0 +1,359 @@
+/**
+ * The simulated OpenAI-compatible (vLLM-like) server: `/v1/chat/completions` (streamed and not),
+ * `/v1/models`, `/health`, `/metrics`. Each served model has its own engine (its own GPU, in vLLM terms);
+ * the role a model plays decides what it answers (see roles.ts), the engine decides when.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import type { Task } from '../domains/types.js';
+import { epochMs } from '../telemetry/clock.js';
+import { Attr, SpanName } from '../telemetry/names.js';
+import { createEngine, defaultEngineConfig, type Engine, type EngineConfig } from './engine.js';
+import { createFaultPicker, type FaultConfig, noFaults } from './faults.js';
+import { createSimMetrics, type RequestTimings } from './metrics.js';
+import { type ChatMessage, createTaskCatalog, type Delta, planResponse, type Role } from './roles.js';
+
+/** Options of {@link startSimServer}. */
+export interface SimOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 0 (a free port). */
+  port?: number;
+  seed: number;
+  /** Served model name → the role it plays. */
+  models: Record<string, Role>;
+  /** The tasks the agent role can replay. */
+  tasks: Task[];
+  engine?: Partial<EngineConfig>;
+  faults?: Partial<FaultConfig>;
+  /** Where `llm_request` spans go; none when absent. */
+  tracer?: Tracer;
+  /** Called with every finished request's timings and its first-chunk send time (epoch ms). */
+  onRequest?(record: SimRequestRecord): void;
+}
+
+/** The server's own record of one request (what the TTFT benchmark compares against). */
+export interface SimRequestRecord extends RequestTimings {
+  traceparent: string | undefined;
+  receivedAtMs: number;
+  firstChunkSentAtMs: number | undefined;
+}
+
+/** A running simulated server. */
+export interface SimServer {
+  /** `http://host:port` (append `/v1` for an OpenAI base URL). */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const propagator = new W3CTraceContextPropagator();
+const getter = {
+  keys: (h: IncomingMessage['headers']) => Object.keys(h),
+  get: (h: IncomingMessage['headers'], k: string) => h[k],
+};
+const MAX_BODY = 32 * 1024 * 1024;
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, status: number, type: string, message: string): void {
+  sendJson(res, status, { object: 'error', message, type, param: null, code: status });
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) req.destroy(new Error('request body too large'));
+      else parts.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function deltaJson(d: Delta, first: boolean): string {
+  switch (d.kind) {
+    case 'content':
+      return JSON.stringify(first ? { role: 'assistant', content: d.text } : { content: d.text });
+    case 'reasoning':
+      return JSON.stringify(
+        first ? { role: 'assistant', reasoning_content: d.text } : { reasoning_content: d.text },
+      );
+    case 'tool': {
+      const fn = d.name === undefined ? { arguments: d.args } : { name: d.name, arguments: d.args };
+      const call =
+        d.id === undefined
+          ? { index: d.index, function: fn }
+          : { index: d.index, id: d.id, type: 'function', function: fn };
+      return JSON.stringify(first ? { role: 'assistant', tool_calls: [call] } : { tool_calls: [call] });
+    }
+  }
+}
+
+/** The assistant message of a non-streamed answer. */
+function message(deltas: Delta[]): Record<string, unknown> {
+  const content = deltas.flatMap((d) => (d.kind === 'content' ? [d.text] : [])).join('');
+  const reasoning = deltas.flatMap((d) => (d.kind === 'reasoning' ? [d.text] : [])).join('');
+  const calls: { id: string; type: 'function'; function: { name: string; arguments: string } }[] = [];
+  for (const d of deltas) {
+    if (d.kind !== 'tool') continue;
+    if (d.id !== undefined)
+      calls.push({ id: d.id, type: 'function', function: { name: d.name ?? '', arguments: '' } });
+    const call = calls[calls.length - 1];
+    if (call) call.function.arguments += d.args;
+  }
+  return {
+    role: 'assistant',
+    content: content || null,
+    ...(reasoning ? { reasoning_content: reasoning } : {}),
+    ...(calls.length ? { tool_calls: calls } : {}),
+  };
+}
+
+/** Starts the server; resolves once it listens. */
+export async function startSimServer(options: SimOptions): Promise<SimServer> {
+  const engineConfig = { ...defaultEngineConfig, ...options.engine };
+  const engines = new Map<string, Engine>();
+  for (const model of Object.keys(options.models)) engines.set(model, createEngine(engineConfig));
+  const catalog = createTaskCatalog(options.tasks);
+  const pickFault = createFaultPicker({ ...noFaults, ...options.faults }, options.seed);
+  const faults = { ...noFaults, ...options.faults };
+  const metrics = createSimMetrics();
+  let requestCount = 0;
+  const created = Math.floor(Date.now() / 1000);
+
+  async function chat(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const receivedAt = performance.now();
+    const raw = await readBody(req);
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(raw) as Record<string, unknown>;
+    } catch {
+      return sendError(res, 400, 'BadRequestError', 'request body is not valid JSON');
+    }
+    const model = String(body.model ?? '');
+    const role = options.models[model];
+    const engine = engines.get(model);
+    if (!role || !engine)
+      return sendError(res, 404, 'NotFoundError', `The model \`${model}\` does not exist.`);
+    if (!Array.isArray(body.messages))
+      return sendError(res, 400, 'BadRequestError', '`messages` is required');
+
+    const fault = pickFault(raw);
+    if (fault === '429') return sendError(res, 429, 'RateLimitError', 'Too many requests; retry later');
+    if (fault === '5xx') return sendError(res, 503, 'ServiceUnavailableError', 'The engine is overloaded');
+
+    const stream = body.stream === true;
+    const includeUsage = Boolean(
+      (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage,
+    );
+    const tools = Array.isArray(body.tools) ? (body.tools as { function?: { name?: string } }[]) : [];
+    const plan = planResponse(
+      role,
+      { messages: body.messages as ChatMessage[], toolNames: tools.map((t) => t.function?.name ?? '') },
+      catalog,
+      options.seed,
+    );
+    const limit = Number(body.max_completion_tokens ?? body.max_tokens ?? Number.POSITIVE_INFINITY);
+    const deltas = plan.deltas.slice(0, Math.max(1, limit));
+    const finishReason = deltas.length < plan.deltas.length ? 'length' : plan.finishReason;
+    // About four characters per token, the usual BPE rate for English and JSON.
+    const promptTokens = Math.ceil(raw.length / 4);
+    const id = `chatcmpl-${(++requestCount).toString(36)}${Math.floor(Math.random() * 1e9).toString(36)}`;
+    const traceparent = req.headers.traceparent as string | undefined;
+    const parent = propagator.extract(ROOT_CONTEXT, req.headers, getter);
+    const span = options.tracer?.startSpan(
+      SpanName.llmRequest,
+      {
+        kind: SpanKind.SERVER,
+        startTime: epochMs(receivedAt),
+        attributes: {
+          [Attr.genAiRequestModel]: model,
+          [Attr.genAiResponseModel]: model,
+          [Attr.requestId]: id,
+          [Attr.genAiRequestStream]: stream,
+          [Attr.genAiInputTokens]: promptTokens,
+        },
+      },
+      parent,
+    );
+
+    let scheduledAt = receivedAt;
+    let firstTokenAt: number | undefined;
+    let firstChunkSentAt: number | undefined;
+    let finished = false;
+    const prefix = `{"id":"${id}","object":"chat.completion.chunk","created":${created},"model":${JSON.stringify(model)},"choices":[{"index":0,"delta":`;
+    const frame = (delta: string, finish: string | null) =>
+      `data: ${prefix}${delta},"logprobs":null,"finish_reason":${finish === null ? 'null' : `"${finish}"`}}]}\n\n`;
+    const midway = Math.floor(deltas.length / 2);
+    let stalledUntil = 0;
+    let pending = '';
+    const write = (text: string) => {
+      if (performance.now() < stalledUntil) {
+        pending += text;
+        return;
+      }
+      res.write(pending + text);
+      pending = '';
+    };
+
+    if (stream) {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      res.flushHeaders();
+    }
+    const handle = engine.submit(promptTokens, deltas.length, {
+      onScheduled(now) {
+        scheduledAt = now;
+      },
+      onToken(index, now) {
+        if (index === 0) firstTokenAt = now;
+        if (!stream) return;
+        if (index === midway && index > 0) {
+          if (fault === 'cut') {
+            finished = true;
+            handle.cancel();
+            span?.setStatus({ code: SpanStatusCode.ERROR, message: 'stream cut (injected fault)' });
+            span?.end(epochMs());
+            res.destroy();
+            return;
+          }
+          if (fault === 'garbage') write('data: {"id": "broken-frame", choices: [\n\n');
+          if (fault === 'stall') {
+            stalledUntil = now + faults.stallMs;
+            setTimeout(() => write(''), faults.stallMs).unref();
+          }
+        }
+        write(frame(deltaJson(deltas[index]!, index === 0), null));
+        if (index === 0) firstChunkSentAt = performance.now();
+      },
+      onFinished(now) {
+        finished = true;
+        const outputTokens = deltas.length;
+        const usage = {
+          prompt_tokens: promptTokens,
+          completion_tokens: outputTokens,
+          total_tokens: promptTokens + outputTokens,
+        };
+        if (stream) {
+          let tail = frame('{}', finishReason);
+          if (includeUsage) {
+            tail += `data: {"id":"${id}","object":"chat.completion.chunk","created":${created},"model":${JSON.stringify(model)},"choices":[],"usage":${JSON.stringify(usage)}}\n\n`;
+          }
+          write(`${tail}data: [DONE]\n\n`);
+          if (pending) setTimeout(() => res.end(), Math.max(0, stalledUntil - performance.now())).unref();
+          else res.end();
+        } else {
+          sendJson(res, 200, {
+            id,
+            object: 'chat.completion',
+            created,
+            model,
+            choices: [{ index: 0, message: message(deltas), logprobs: null, finish_reason: finishReason }],
+            usage,
+          });
+          firstChunkSentAt = performance.now();
+        }
+        const first = firstTokenAt ?? now;
+        const timings: RequestTimings = {
+          model,
+          queue: (scheduledAt - receivedAt) / 1000,
+          prefill: (first - scheduledAt) / 1000,
+          decode: (now - first) / 1000,
+          ttft: (first - receivedAt) / 1000,
+          e2e: (now - receivedAt) / 1000,
+          promptTokens,
+          outputTokens,
+          finishedReason: finishReason,
+        };
+        metrics.observe(timings);
+        options.onRequest?.({
+          ...timings,
+          traceparent,
+          receivedAtMs: epochMs(receivedAt),
+          firstChunkSentAtMs: firstChunkSentAt === undefined ? undefined : epochMs(firstChunkSentAt),
+        });
+        if (span) {
+          span.setAttributes({
+            [Attr.latencyTimeInQueue]: timings.queue,
+            [Attr.latencyPrefill]: timings.prefill,
+            [Attr.latencyDecode]: timings.decode,
+            [Attr.latencyInference]: timings.prefill + timings.decode,
+            [Attr.latencyTtft]: timings.ttft,
+            [Attr.latencyE2e]: timings.e2e,
+            [Attr.genAiOutputTokens]: outputTokens,
+            [Attr.genAiFinishReasons]: [finishReason],
+            [Attr.simRequestReceivedMs]: epochMs(receivedAt),
+          });
+          if (firstChunkSentAt !== undefined)
+            span.setAttribute(Attr.simFirstChunkSentMs, epochMs(firstChunkSentAt));
+          span.end(epochMs(now));
+        }
+      },
+    });
+    res.on('close', () => {
+      if (finished) return;
+      finished = true;
+      handle.cancel();
+      span?.setStatus({ code: SpanStatusCode.ERROR, message: 'client disconnected' });
+      span?.end(epochMs());
+    });
+  }
+
+  const server = createServer({ noDelay: true, keepAliveTimeout: 30_000 }, (req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'POST' && path === '/v1/chat/completions') {
+      chat(req, res).catch((err: unknown) => {
+        if (!res.headersSent) sendError(res, 500, 'InternalServerError', String(err));
+        else res.destroy();
+      });
+    } else if (req.method === 'GET' && path === '/health') {
+      res.writeHead(200).end();
+    } else if (req.method === 'GET' && path === '/v1/models') {
+      sendJson(res, 200, {
+        object: 'list',
+        data: Object.keys(options.models).map((id) => ({
+          id,
+          object: 'model',
+          created,
+          owned_by: 'tau2-sim',
+          root: id,
+        })),
+      });
+    } else if (req.method === 'GET' && path === '/metrics') {
+      for (const [model, engine] of engines) metrics.collectGauges(model, engine.gauges());
+      metrics.registry.metrics().then((text) => {
+        res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text);
+      });
+    } else {
+      sendError(res, 404, 'NotFoundError', `no route ${req.method} ${path}`);
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        for (const engine of engines.values()) engine.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
