@@ -1,0 +1,335 @@
+/**
+ * The one client every LLM call goes through (agent, experts, user simulator, judge). It streams with usage,
+ * times the first chunk that carries anything (content, tool calls or reasoning), retries what is worth
+ * retrying with each failed attempt recorded as a span of its own, enforces a per-attempt timeout and an
+ * idle timeout between chunks, sends `traceparent`, and spreads requests over a model's endpoints at random.
+ */
+import {
+  type Attributes,
+  type Context,
+  defaultTextMapSetter,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import OpenAI from 'openai';
+import { Agent, fetch as undiciFetch } from 'undici';
+import { epochMs } from '../telemetry/clock.js';
+import type { GenAiInstruments } from '../telemetry/metrics.js';
+import { Attr, Kind, type LlmKind, SpanName } from '../telemetry/names.js';
+import { createRng, type Rng } from '../util/random.js';
+import type { EndpointSpec, ModelConfig } from './endpoints.js';
+import { openAiEndpoint } from './endpoints.js';
+import { classifyError, LlmError } from './errors.js';
+import { accumulate, type ChatResult, emptyAccumulator, finish } from './stream.js';
+
+export type { ChatResult } from './stream.js';
+
+/** One logical LLM call. */
+export interface ChatRequest {
+  kind: LlmKind;
+  model: string;
+  messages: OpenAI.Chat.ChatCompletionMessageParam[];
+  tools?: OpenAI.Chat.ChatCompletionTool[];
+  /** Default true: stream with usage. */
+  stream?: boolean;
+  maxTokens?: number;
+  temperature?: number;
+  /** `expert-1`… for expert calls. */
+  expertName?: string;
+}
+
+/** Retry policy: exponential backoff with full jitter, honouring `retry-after`. */
+export interface RetryPolicy {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+/** Options of {@link createLlmClient}. */
+export interface LlmClientOptions {
+  config: ModelConfig;
+  tracer: Tracer;
+  instruments: GenAiInstruments;
+  runId: string;
+  retry?: Partial<RetryPolicy>;
+  /** Whole-attempt timeout. */
+  timeoutMs?: number;
+  /** Longest silence allowed between two chunks of a stream. */
+  idleTimeoutMs?: number;
+  /** Record prompts and completions on spans (opt-in). */
+  captureContent?: boolean;
+  seed?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The client; `close()` releases its connection pool. */
+export interface LlmClient {
+  chat(request: ChatRequest, parent: Context, signal?: AbortSignal): Promise<ChatResult>;
+  close(): Promise<void>;
+}
+
+interface Endpoint {
+  spec: EndpointSpec;
+  client: OpenAI;
+  address: string;
+  port: number;
+  inflight: number;
+}
+
+const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 8000 };
+const propagator = new W3CTraceContextPropagator();
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** Creates the client over `options.config`; models it does not name go to the OpenAI API. */
+export function createLlmClient(options: LlmClientOptions): LlmClient {
+  const env = options.env ?? process.env;
+  const retry = { ...DEFAULT_RETRY, ...options.retry };
+  const timeoutMs = options.timeoutMs ?? 600_000;
+  const idleTimeoutMs = options.idleTimeoutMs ?? 120_000;
+  const rng: Rng = createRng(options.seed ?? 0);
+  const dispatcher = new Agent({ keepAliveTimeout: 30_000, connect: { timeout: 10_000 } });
+  const pools = new Map<string, Endpoint[]>();
+  const { tracer, instruments } = options;
+
+  function endpointOf(spec: EndpointSpec): Endpoint {
+    const url = new URL(spec.baseURL);
+    const client = new OpenAI({
+      baseURL: spec.baseURL,
+      apiKey: (spec.apiKeyEnv && env[spec.apiKeyEnv]) || 'EMPTY',
+      maxRetries: 0,
+      timeout: timeoutMs,
+      logLevel: 'off',
+      fetch: undiciFetch as unknown as typeof globalThis.fetch,
+      fetchOptions: { dispatcher } as Record<string, unknown>,
+    });
+    const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+    return { spec, client, address: url.hostname.replace(/^\[|\]$/g, ''), port, inflight: 0 };
+  }
+
+  function pool(model: string): Endpoint[] {
+    let endpoints = pools.get(model);
+    if (!endpoints) {
+      endpoints = (options.config.models[model] ?? [openAiEndpoint(env)]).map(endpointOf);
+      pools.set(model, endpoints);
+    }
+    return endpoints;
+  }
+
+  async function attempt(
+    ep: Endpoint,
+    request: ChatRequest,
+    headers: Record<string, string>,
+    signal: AbortSignal | undefined,
+  ): Promise<ChatResult> {
+    const stream = request.stream ?? true;
+    const controller = new AbortController();
+    let aborted: 'timeout' | 'cancelled' | undefined;
+    const abort = (why: 'timeout' | 'cancelled') => {
+      aborted ??= why;
+      controller.abort();
+    };
+    const onCancel = () => abort('cancelled');
+    if (signal?.aborted) abort('cancelled');
+    signal?.addEventListener('abort', onCancel, { once: true });
+    const total = setTimeout(() => abort('timeout'), timeoutMs);
+    const idle = setTimeout(() => abort('timeout'), idleTimeoutMs);
+    const sentAt = performance.now();
+    const params = {
+      model: request.model,
+      messages: request.messages,
+      ...(request.tools?.length ? { tools: request.tools } : {}),
+      ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
+      ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+    };
+    try {
+      const acc = emptyAccumulator(sentAt);
+      if (stream) {
+        const chunks = await ep.client.chat.completions.create(
+          { ...params, stream: true, stream_options: { include_usage: true } },
+          { signal: controller.signal, headers },
+        );
+        for await (const chunk of chunks) {
+          idle.refresh();
+          accumulate(acc, chunk, performance.now());
+        }
+      } else {
+        const completion = await ep.client.chat.completions.create(
+          { ...params, stream: false },
+          { signal: controller.signal, headers },
+        );
+        accumulate(acc, completion, performance.now());
+      }
+      // openai ends the iteration quietly when its signal aborts: report the abort, not a short stream.
+      if (aborted) throw classifyError(new Error(`aborted (${aborted})`), ep.spec.baseURL, aborted);
+      const result = finish(acc, performance.now(), stream);
+      if (result === undefined) {
+        throw new LlmError(
+          'stream_truncated',
+          `${ep.spec.baseURL} ended the stream without a finish reason`,
+          ep.spec.baseURL,
+        );
+      }
+      return result;
+    } catch (err) {
+      throw classifyError(err, ep.spec.baseURL, aborted);
+    } finally {
+      clearTimeout(total);
+      clearTimeout(idle);
+      signal?.removeEventListener('abort', onCancel);
+    }
+  }
+
+  async function chat(request: ChatRequest, parent: Context, signal?: AbortSignal): Promise<ChatResult> {
+    const endpoints = pool(request.model);
+    const ep = endpoints[Math.floor(rng() * endpoints.length)]!;
+    const stream = request.stream ?? true;
+    const start = performance.now();
+    const baseAttrs: Attributes = {
+      [Attr.genAiOperation]: 'chat',
+      [Attr.genAiProvider]: ep.spec.provider,
+      [Attr.genAiRequestModel]: request.model,
+      [Attr.serverAddress]: ep.address,
+      [Attr.serverPort]: ep.port,
+      [Attr.kind]: request.kind,
+    };
+    const span = tracer.startSpan(
+      SpanName.chatPrefix + request.model,
+      {
+        kind: SpanKind.CLIENT,
+        startTime: epochMs(start),
+        attributes: {
+          ...baseAttrs,
+          [Attr.genAiRequestStream]: stream,
+          [Attr.inflight]: ep.inflight,
+          ...(request.expertName ? { [Attr.expertName]: request.expertName } : {}),
+          ...(request.maxTokens !== undefined ? { [Attr.genAiRequestMaxTokens]: request.maxTokens } : {}),
+          ...(request.temperature !== undefined
+            ? { [Attr.genAiRequestTemperature]: request.temperature }
+            : {}),
+          ...(options.captureContent ? { [Attr.genAiInputMessages]: JSON.stringify(request.messages) } : {}),
+        },
+      },
+      parent,
+    );
+    const ctx = trace.setSpan(parent, span);
+    const headers: Record<string, string> = {};
+    propagator.inject(ctx, headers, defaultTextMapSetter);
+    const metricAttrs: Attributes = {
+      [Attr.genAiOperation]: 'chat',
+      [Attr.genAiProvider]: ep.spec.provider,
+      [Attr.genAiRequestModel]: request.model,
+      [Attr.kind]: request.kind,
+      [Attr.runId]: options.runId,
+    };
+
+    ep.inflight++;
+    try {
+      for (let n = 1; ; n++) {
+        const attemptStart = performance.now();
+        try {
+          const result = await attempt(ep, request, headers, signal);
+          recordSuccess(span, ctx, result, n, metricAttrs, start);
+          return result;
+        } catch (err) {
+          const error = err as LlmError;
+          const last = !error.retryable || n >= retry.maxAttempts || signal?.aborted === true;
+          if (last) {
+            span.setAttributes({ [Attr.errorType]: error.errorType, [Attr.attempts]: n });
+            span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+            span.end(epochMs());
+            instruments.operationDuration.record((performance.now() - start) / 1000, {
+              ...metricAttrs,
+              [Attr.errorType]: error.errorType,
+            });
+            throw error;
+          }
+          const failed = tracer.startSpan(
+            SpanName.attempt,
+            {
+              kind: SpanKind.CLIENT,
+              startTime: epochMs(attemptStart),
+              attributes: {
+                [Attr.kind]: Kind.attempt,
+                [Attr.attemptIndex]: n,
+                [Attr.errorType]: error.errorType,
+                ...(error.status !== undefined ? { [Attr.httpStatus]: error.status } : {}),
+              },
+            },
+            ctx,
+          );
+          failed.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+          failed.end(epochMs());
+          const backoff = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (n - 1)) * rng();
+          await sleep(Math.max(backoff, error.retryAfterMs ?? 0), signal);
+        }
+      }
+    } finally {
+      ep.inflight--;
+    }
+  }
+
+  function recordSuccess(
+    span: ReturnType<Tracer['startSpan']>,
+    ctx: Context,
+    r: ChatResult,
+    attempts: number,
+    metricAttrs: Attributes,
+    start: number,
+  ): void {
+    const end = r.endedAt;
+    span.setAttributes({
+      [Attr.genAiResponseModel]: r.responseModel,
+      [Attr.genAiInputTokens]: r.inputTokens,
+      [Attr.genAiOutputTokens]: r.outputTokens,
+      [Attr.genAiFinishReasons]: [r.finishReason],
+      [Attr.inferMs]: r.inferMs,
+      [Attr.hasToolCalls]: r.toolCalls.length > 0,
+      [Attr.attempts]: attempts,
+      ...(r.responseId ? { [Attr.genAiResponseId]: r.responseId } : {}),
+      ...(options.captureContent ? { [Attr.genAiOutputMessages]: JSON.stringify(r.message) } : {}),
+    });
+    const attrs = { ...metricAttrs, [Attr.genAiResponseModel]: r.responseModel };
+    if (r.ttftMs !== undefined && r.decodeMs !== undefined && r.firstChunkAt !== undefined) {
+      span.setAttributes({
+        [Attr.genAiTtfc]: r.ttftMs / 1000,
+        [Attr.ttftMs]: r.ttftMs,
+        [Attr.decodeMs]: r.decodeMs,
+      });
+      const child = (name: string, kind: string, s: number, e: number, extra: Attributes) =>
+        tracer
+          .startSpan(name, { startTime: epochMs(s), attributes: { [Attr.kind]: kind, ...extra } }, ctx)
+          .end(epochMs(e));
+      child(SpanName.prefill, Kind.prefill, r.sentAt, r.firstChunkAt, {
+        [Attr.genAiInputTokens]: r.inputTokens,
+      });
+      child(SpanName.decode, Kind.decode, r.firstChunkAt, end, { [Attr.genAiOutputTokens]: r.outputTokens });
+      instruments.timeToFirstChunk.record(r.ttftMs / 1000, attrs);
+      if (r.chunks > 1) instruments.timePerOutputChunk.record(r.decodeMs / 1000 / (r.chunks - 1), attrs);
+    }
+    span.end(epochMs(end));
+    instruments.operationDuration.record((end - start) / 1000, attrs);
+    instruments.tokenUsage.record(r.inputTokens, { ...attrs, [Attr.genAiTokenType]: 'input' });
+    instruments.tokenUsage.record(r.outputTokens, { ...attrs, [Attr.genAiTokenType]: 'output' });
+  }
+
+  return {
+    chat,
+    async close() {
+      await dispatcher.close();
+    },
+  };
+}
