@@ -1,0 +1,118 @@
+#!/usr/bin/env node
+/**
+ * The `tau2-trace` command line: declares commands and options, calls the command functions, and turns
+ * errors into messages and exit codes (2 for bad input, 1 for anything unexpected).
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { UsageError } from '../util/errors.js';
+import { versions } from './about.js';
+import { list, nonNegativeInt, nonNegativeNumber, port, positiveInt } from './parse.js';
+import { type RunOptions, runCommand } from './run.js';
+import { addSimFlags, type SimCommandOptions, simCommand } from './sim.js';
+
+/** Builds the program; `run` receives each command's exit code. */
+export function buildProgram(exit: (code: number) => void): Command {
+  const program = new Command('tau2-trace')
+    .description('Traced evaluation harness for tool-orchestrating LLM agents')
+    .version(versions().tau2_trace)
+    .exitOverride()
+    .showSuggestionAfterError(true);
+
+  const run = program
+    .command('run')
+    .description('run an evaluation (starts the simulated server when no endpoint is given)')
+    .option('--domains <list>', 'comma-separated domains (built in: demo; others from --data-dir)', list, [
+      'demo',
+    ])
+    .option('--data-dir <dir>', "a tau2-bench checkout's data/tau2 directory (domains/<name>/...)")
+    .option('--num-tasks <n>', 'first N tasks of each domain (default: all)', positiveInt)
+    .option('--task-ids <list>', 'only these task ids', list)
+    .option('--num-trials <n>', 'trials per task', positiveInt, 1)
+    .option('--max-concurrency <n>', 'task trials running at once', positiveInt, 8)
+    .option('--max-steps <n>', 'steps before a conversation is cut off', positiveInt, 200)
+    .option('--max-errors <n>', 'consecutive tool errors before a conversation is cut off', positiveInt, 10)
+    .option('--seed <n>', 'seed of every random choice', nonNegativeInt, 42)
+    .option('--agent-model <name>', 'the orchestrator model')
+    .option('--user-llm <name>', 'the user simulator model (default gpt-4.1 with endpoints)')
+    .option('--judge-llm <name>', 'the judge model (default: the user model)')
+    .option(
+      '--model-config <file>',
+      'legacy model config JSON: {"<model>": [{"ip_addr","port"}], "oss_expert_mapping": {...}}',
+    )
+    .option(
+      '--agent-base-url <url>',
+      'OpenAI-compatible base URL of the agent model (key: TAU2_AGENT_API_KEY)',
+    )
+    .option('--user-base-url <url>', 'base URL of the user model (key: TAU2_USER_API_KEY)')
+    .option('--expert-base-url <url>', 'base URL of the expert models (key: TAU2_EXPERT_API_KEY)')
+    .option('--judge-base-url <url>', 'base URL of the judge model (key: TAU2_JUDGE_API_KEY)')
+    .option('--use-model-tool', 'give the agent the call_expert tool', true)
+    .option('--no-use-model-tool', 'do not give the agent the call_expert tool')
+    .option('--output-dir <dir>', 'where run directories are created', 'runs')
+    .option('--name <name>', 'experiment name (run directory prefix)', 'tau2')
+    .option('--resume <run-dir>', 'finish an interrupted run, with its stored parameters')
+    .option('--capture-content', 'record prompts, completions and tool arguments on spans', false)
+    .addOption(new Option('--no-tracing', 'no spans or metrics (overhead baseline)'))
+    .option('--llm-timeout <s>', 'timeout of one LLM attempt, seconds', nonNegativeNumber, 600)
+    .option(
+      '--max-retries <n>',
+      'retries of a failed LLM call (429, 5xx, connection, broken stream)',
+      nonNegativeInt,
+      4,
+    )
+    .option(
+      '--retry-base-ms <ms>',
+      'first retry backoff (doubles per retry, full jitter)',
+      nonNegativeNumber,
+      500,
+    )
+    .option('--quiet', 'no progress bar or summary', false);
+  addSimFlags(run, 'embedded simulator').action(async (opts: RunOptions) => exit(await runCommand(opts)));
+
+  const sim = program
+    .command('sim')
+    .description('start the simulated OpenAI-compatible (vLLM-like) server')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port (0: any free port)', port, 8000)
+    .option('--seed <n>', 'seed of every random choice', nonNegativeInt, 42)
+    .option('--domains <list>', 'domains whose tasks the agent role can replay', list, ['demo'])
+    .option('--data-dir <dir>', "a tau2-bench checkout's data/tau2 directory")
+    .option('--agent-models <list>', 'models that play the agent', list, ['sim-orchestrator-8b'])
+    .option('--user-models <list>', 'models that play the user', list, ['sim-user'])
+    .option('--judge-models <list>', 'models that play the judge', list, ['sim-judge'])
+    .option('--expert-models <list>', 'models that play experts', list, [
+      'sim-expert-1',
+      'sim-expert-2',
+      'sim-expert-3',
+    ])
+    .option('--spans-file <file>', 'also append llm_request spans to this OTLP/JSON lines file');
+  addSimFlags(sim, 'timing model').action(async (opts: SimCommandOptions) => exit(await simCommand(opts)));
+  return program;
+}
+
+/** Parses argv and runs; resolves with the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const program = buildProgram((c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync(argv);
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Commander has printed its message (it names the option); help and version are not errors.
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof UsageError) {
+      process.stderr.write(`tau2-trace: error: ${err.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`tau2-trace: unexpected error: ${(err as Error).stack ?? err}\n`);
+    return 1;
+  }
+}
+
+main(process.argv).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,89 @@
+/**
+ * The live progress bar (done/total, tasks/min, ETA, agent TTFT p50/p95) and the closing summary table.
+ * Both go to stderr, so stdout stays for what a script may parse.
+ */
+import cliProgress from 'cli-progress';
+import Table from 'cli-table3';
+import { quantile, type RunStats } from '../harness/stats.js';
+
+const fmt = (ms: number | undefined) => (ms === undefined ? '-' : ms < 10 ? ms.toFixed(2) : ms.toFixed(0));
+
+/** A progress display; `stop()` leaves the final state on screen. */
+export interface Progress {
+  tick(): void;
+  stop(): void;
+}
+
+export function createProgress(
+  total: number,
+  alreadyDone: number,
+  stats: RunStats,
+  quiet: boolean,
+): Progress {
+  const stream = process.stderr;
+  const bar = new cliProgress.SingleBar(
+    {
+      stream,
+      format:
+        'tasks {bar} {value}/{total} | {rate} tasks/min | ETA {eta_formatted} | agent TTFT p50 {p50} ms p95 {p95} ms',
+      hideCursor: stream.isTTY === true,
+      noTTYOutput: !quiet,
+      notTTYSchedule: 5000,
+      etaBuffer: 20,
+      fps: 5,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const t0 = performance.now();
+  const payload = () => {
+    const minutes = (performance.now() - t0) / 60_000;
+    const done = stats.trials().length;
+    const { p50, p95 } = stats.agentTtft();
+    return { rate: minutes > 0 ? (done / minutes).toFixed(1) : '0.0', p50: fmt(p50), p95: fmt(p95) };
+  };
+  if (!quiet) bar.start(total, alreadyDone, payload());
+  return {
+    tick() {
+      if (!quiet) bar.increment(1, payload());
+    },
+    stop() {
+      if (!quiet) {
+        bar.update(payload());
+        bar.stop();
+      }
+    },
+  };
+}
+
+/** The closing summary: outcomes and per-kind latency. */
+export function summaryTable(stats: RunStats, wallMs: number): string {
+  const trials = stats.trials();
+  const reasons = new Map<string, number>();
+  for (const t of trials) reasons.set(t.termination_reason, (reasons.get(t.termination_reason) ?? 0) + 1);
+  const rewards = trials.map((t) => t.reward);
+  const mean = rewards.length ? rewards.reduce((a, b) => a + b, 0) / rewards.length : 0;
+  const outcome = new Table({ head: ['trials', 'reward = 1', 'mean reward', 'terminations', 'wall'] });
+  outcome.push([
+    String(trials.length),
+    String(rewards.filter((r) => r === 1).length),
+    mean.toFixed(3),
+    [...reasons].map(([k, v]) => `${k} ${v}`).join(', '),
+    `${(wallMs / 1000).toFixed(1)} s`,
+  ]);
+  const latency = new Table({
+    head: ['kind', 'calls', 'TTFT p50', 'TTFT p95', 'decode p50', 'infer p50', 'infer p95', 'tokens in/out'],
+  });
+  for (const [kind, s] of stats.byKind()) {
+    latency.push([
+      kind,
+      String(s.calls),
+      fmt(quantile(s.ttft, 0.5)),
+      fmt(quantile(s.ttft, 0.95)),
+      fmt(quantile(s.decode, 0.5)),
+      fmt(quantile(s.duration, 0.5)),
+      fmt(quantile(s.duration, 0.95)),
+      `${s.inputTokens}/${s.outputTokens}`,
+    ]);
+  }
+  return `${outcome.toString()}\n${latency.toString()}\n(latencies in ms)`;
+}

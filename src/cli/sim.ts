@@ -1,0 +1,147 @@
+/**
+ * `tau2-trace sim`: the simulated server as a standalone HTTP server, plus the flags it shares with `run`
+ * (which starts the same server in-process when no endpoint is configured).
+ */
+import type { Command } from 'commander';
+import { resolveDomains } from '../domains/registry.js';
+import { type EngineConfig, type FaultConfig, type Role, startSimServer } from '../sim/index.js';
+import { ServiceName } from '../telemetry/names.js';
+import { startTelemetry } from '../telemetry/setup.js';
+import { createSpoolWriter } from '../telemetry/spool.js';
+import { UsageError } from '../util/errors.js';
+import { versions } from './about.js';
+import { nonNegativeNumber, positiveInt, rate } from './parse.js';
+
+/** Timing-model and fault flags. */
+export interface SimFlags {
+  maxNumSeqs: number;
+  maxBatchedTokens: number;
+  prefillMsPerToken: number;
+  stepMs: number;
+  decodeMsPerSeq: number;
+  timeScale: number;
+  fault429: number;
+  fault5xx: number;
+  faultCut: number;
+  faultGarbage: number;
+  faultStall: number;
+  stallMs: number;
+}
+
+/** Adds the timing-model and fault flags to a command. */
+export function addSimFlags(cmd: Command, what: string): Command {
+  return cmd
+    .option('--max-num-seqs <n>', `${what}: requests running at once; more wait in the queue`, positiveInt, 8)
+    .option(
+      '--max-batched-tokens <n>',
+      `${what}: token budget per engine step (chunked prefill)`,
+      positiveInt,
+      2048,
+    )
+    .option('--prefill-ms-per-token <ms>', `${what}: prefill time per prompt token`, nonNegativeNumber, 0.04)
+    .option('--step-ms <ms>', `${what}: fixed cost of one engine step`, nonNegativeNumber, 6)
+    .option('--decode-ms-per-seq <ms>', `${what}: step cost per decoding sequence`, nonNegativeNumber, 0.25)
+    .option('--time-scale <x>', `${what}: multiply every duration (0.1 = 10x faster)`, nonNegativeNumber, 1)
+    .option('--fault-429 <rate>', `${what}: fraction of requests answered 429`, rate, 0)
+    .option('--fault-5xx <rate>', `${what}: fraction of requests answered 503`, rate, 0)
+    .option('--fault-cut <rate>', `${what}: fraction of streams cut mid-way`, rate, 0)
+    .option('--fault-garbage <rate>', `${what}: fraction of streams with a frame that is not JSON`, rate, 0)
+    .option('--fault-stall <rate>', `${what}: fraction of streams that stall mid-way`, rate, 0)
+    .option('--stall-ms <ms>', `${what}: length of a stall`, nonNegativeNumber, 2000);
+}
+
+export function engineFromFlags(f: SimFlags): Partial<EngineConfig> {
+  return {
+    maxNumSeqs: f.maxNumSeqs,
+    maxBatchedTokens: f.maxBatchedTokens,
+    prefillPerTokenMs: f.prefillMsPerToken,
+    stepBaseMs: f.stepMs,
+    decodePerSeqMs: f.decodeMsPerSeq,
+    timeScale: f.timeScale,
+  };
+}
+
+export function faultsFromFlags(f: SimFlags): FaultConfig {
+  const faults = {
+    rate429: f.fault429,
+    rate5xx: f.fault5xx,
+    rateCut: f.faultCut,
+    rateGarbage: f.faultGarbage,
+    rateStall: f.faultStall,
+    stallMs: f.stallMs,
+  };
+  if (faults.rate429 + faults.rate5xx + faults.rateCut + faults.rateGarbage + faults.rateStall > 1) {
+    throw new UsageError('--fault-* rates add up to more than 1');
+  }
+  return faults;
+}
+
+/** Options of `tau2-trace sim`. */
+export interface SimCommandOptions extends SimFlags {
+  host: string;
+  port: number;
+  seed: number;
+  domains: string[];
+  dataDir?: string;
+  agentModels: string[];
+  userModels: string[];
+  judgeModels: string[];
+  expertModels: string[];
+  spansFile?: string;
+}
+
+/** Runs the server until SIGINT/SIGTERM; resolves with the exit code. */
+export async function simCommand(o: SimCommandOptions): Promise<number> {
+  let domains: ReturnType<typeof resolveDomains>;
+  try {
+    domains = resolveDomains(o.domains, { dataDir: o.dataDir });
+  } catch (err) {
+    throw new UsageError(`--domains: ${(err as Error).message}`);
+  }
+  const models: Record<string, Role> = {};
+  for (const [list, role] of [
+    [o.agentModels, 'agent'],
+    [o.userModels, 'user'],
+    [o.judgeModels, 'judge'],
+    [o.expertModels, 'expert'],
+  ] as const) {
+    for (const m of list) models[m] = role;
+  }
+  const spool = o.spansFile ? createSpoolWriter(o.spansFile) : undefined;
+  const telemetry = startTelemetry({
+    serviceName: ServiceName.sim,
+    serviceVersion: versions().tau2_trace,
+    ...(spool ? { spool } : {}),
+  });
+  const faults = faultsFromFlags(o);
+  let server: Awaited<ReturnType<typeof startSimServer>>;
+  try {
+    server = await startSimServer({
+      host: o.host,
+      port: o.port,
+      seed: o.seed,
+      models,
+      tasks: domains.flatMap((d) => d.tasks),
+      engine: engineFromFlags(o),
+      faults,
+      tracer: telemetry.tracer,
+    });
+  } catch (err) {
+    await telemetry.shutdown();
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(
+      `--host ${o.host} --port ${o.port}: cannot listen (${code ?? (err as Error).message})`,
+    );
+  }
+  process.stdout.write(
+    `tau2-trace sim listening on ${server.url}/v1 (models: ${Object.keys(models).join(', ')})\n`,
+  );
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  await server.close();
+  await telemetry.shutdown();
+  process.stderr.write(`tau2-trace sim: stopped (${signal})\n`);
+  return 0;
+}

@@ -1,0 +1,148 @@
+/**
+ * Scores a finished conversation as tau2 does: the DB check (the final database equals the one the expected
+ * actions produce), the action check (every expected action was called with matching arguments), and the
+ * natural-language assertions, judged by an LLM. The reward is the product of the parts the task's
+ * `rewardBasis` names.
+ */
+import type { Context, Span } from '@opentelemetry/api';
+import type { AssertionVerdict } from '../domains/protocol.js';
+import type { DomainEnvironment, ExpectedAction, Task } from '../domains/types.js';
+import type { ChatRequest, ChatResult } from '../llm/client.js';
+import { Attr, EventName, Kind } from '../telemetry/names.js';
+import { judgePrompt } from './prompts.js';
+
+/** One part of the reward. */
+export interface EvaluationPart {
+  name: 'db' | 'action' | 'nl_assertion';
+  score: number;
+  explanation: string;
+}
+
+/** What the evaluator concluded. */
+export interface Evaluation {
+  reward: number;
+  parts: EvaluationPart[];
+}
+
+/** A tool call the agent made. */
+export interface MadeCall {
+  name: string;
+  arguments: Record<string, unknown>;
+}
+
+/** Everything the evaluator needs from the conversation. */
+export interface EvaluationInput {
+  task: Task;
+  env: DomainEnvironment;
+  /** A fresh environment for replaying the expected actions. */
+  freshEnv: DomainEnvironment;
+  calls: MadeCall[];
+  transcript: string;
+  judgeModel: string;
+  chat(request: ChatRequest, parent: Context): Promise<ChatResult>;
+  parent: Context;
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function matches(expected: ExpectedAction, call: MadeCall): boolean {
+  if (expected.name !== call.name) return false;
+  const keys = expected.compareArgs ?? Object.keys(expected.arguments);
+  return keys.every((k) => canonical(expected.arguments[k]) === canonical(call.arguments[k]));
+}
+
+function dbCheck(input: EvaluationInput): EvaluationPart {
+  for (const action of input.task.expectedActions) input.freshEnv.execute(action.name, action.arguments);
+  const ok = input.freshEnv.dbHash() === input.env.dbHash();
+  return {
+    name: 'db',
+    score: ok ? 1 : 0,
+    explanation: ok
+      ? 'final database matches the expected one'
+      : 'final database differs from the expected one',
+  };
+}
+
+function actionCheck(input: EvaluationInput): EvaluationPart {
+  const missing = input.task.expectedActions.filter((a) => !input.calls.some((c) => matches(a, c)));
+  return {
+    name: 'action',
+    score: missing.length === 0 ? 1 : 0,
+    explanation:
+      missing.length === 0
+        ? `all ${input.task.expectedActions.length} expected actions were taken`
+        : `missing: ${missing.map((a) => a.name).join(', ')}`,
+  };
+}
+
+function parseVerdicts(text: string): AssertionVerdict[] | undefined {
+  const start = text.indexOf('{');
+  const end = text.lastIndexOf('}');
+  if (start < 0 || end < start) return undefined;
+  try {
+    const parsed = JSON.parse(text.slice(start, end + 1)) as { results?: AssertionVerdict[] };
+    return Array.isArray(parsed.results) ? parsed.results : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function nlCheck(input: EvaluationInput): Promise<EvaluationPart> {
+  const assertions = input.task.nlAssertions;
+  const result = await input.chat(
+    {
+      kind: Kind.evaluator,
+      model: input.judgeModel,
+      messages: [{ role: 'user', content: judgePrompt(input.transcript, assertions) }],
+      stream: false,
+      temperature: 0,
+    },
+    input.parent,
+  );
+  const verdicts = parseVerdicts(result.content);
+  if (!verdicts || verdicts.length !== assertions.length) {
+    return {
+      name: 'nl_assertion',
+      score: 0,
+      explanation: 'the judge did not answer one verdict per assertion',
+    };
+  }
+  const failed = verdicts.filter((v) => v.metExpectation !== true);
+  return {
+    name: 'nl_assertion',
+    score: failed.length === 0 ? 1 : 0,
+    explanation:
+      failed.length === 0
+        ? `all ${assertions.length} assertions met`
+        : `not met: ${failed.map((v) => v.expectedOutcome).join('; ')}`,
+  };
+}
+
+/** Runs the checks the task asks for and returns the reward. */
+export async function evaluate(input: EvaluationInput): Promise<Evaluation> {
+  const parts: EvaluationPart[] = [];
+  const basis = new Set(input.task.rewardBasis);
+  if (basis.has('DB')) parts.push(dbCheck(input));
+  if (basis.has('ACTION') && input.task.expectedActions.length > 0) parts.push(actionCheck(input));
+  if (basis.has('NL_ASSERTION') && input.task.nlAssertions.length > 0) parts.push(await nlCheck(input));
+  return { reward: parts.reduce((r, p) => r * p.score, 1), parts };
+}
+
+/** Records an evaluation as `gen_ai.evaluation.result` events on the task span. */
+export function recordEvaluation(span: Span, evaluation: Evaluation): void {
+  for (const part of [...evaluation.parts, { name: 'reward', score: evaluation.reward, explanation: '' }]) {
+    span.addEvent(EventName.evaluationResult, {
+      [Attr.evalName]: part.name,
+      [Attr.evalScoreValue]: part.score,
+      [Attr.evalScoreLabel]: part.score === 1 ? 'pass' : 'fail',
+      ...(part.explanation ? { [Attr.evalExplanation]: part.explanation } : {}),
+    });
+  }
+}

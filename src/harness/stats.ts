@@ -1,0 +1,58 @@
+import type { ChatResult } from '../llm/client.js';
+import type { LlmKind } from '../telemetry/names.js';
+import type { TrialResult } from './orchestrator.js';
+
+/** Nearest-rank quantile of unsorted values (undefined when empty). */
+export function quantile(values: number[], q: number): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}
+
+interface KindStats {
+  calls: number;
+  ttft: number[];
+  decode: number[];
+  duration: number[];
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** Live figures for the progress bar and the closing summary. */
+export interface RunStats {
+  onLlmCall(kind: LlmKind, r: ChatResult): void;
+  onTrial(r: TrialResult): void;
+  /** Agent (llm_call) TTFT quantiles so far. */
+  agentTtft(): { p50: number | undefined; p95: number | undefined };
+  byKind(): Map<LlmKind, KindStats>;
+  trials(): TrialResult[];
+}
+
+export function createRunStats(): RunStats {
+  const kinds = new Map<LlmKind, KindStats>();
+  const trials: TrialResult[] = [];
+  return {
+    onLlmCall(kind, r) {
+      let s = kinds.get(kind);
+      if (!s) {
+        s = { calls: 0, ttft: [], decode: [], duration: [], inputTokens: 0, outputTokens: 0 };
+        kinds.set(kind, s);
+      }
+      s.calls++;
+      if (r.ttftMs !== undefined) s.ttft.push(r.ttftMs);
+      if (r.decodeMs !== undefined) s.decode.push(r.decodeMs);
+      s.duration.push(r.inferMs);
+      s.inputTokens += r.inputTokens;
+      s.outputTokens += r.outputTokens;
+    },
+    onTrial(r) {
+      trials.push(r);
+    },
+    agentTtft() {
+      const t = kinds.get('llm_call')?.ttft ?? [];
+      return { p50: quantile(t, 0.5), p95: quantile(t, 0.95) };
+    },
+    byKind: () => kinds,
+    trials: () => trials,
+  };
+}
