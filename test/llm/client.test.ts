@@ -1,0 +1,233 @@
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import { metrics, ROOT_CONTEXT } from '@opentelemetry/api';
+import { createLlmClient, type LlmClient } from '../../src/llm/client.js';
+import { LlmError } from '../../src/llm/errors.js';
+import { createGenAiInstruments } from '../../src/telemetry/metrics.js';
+import { Attr, Kind, SpanName } from '../../src/telemetry/names.js';
+import { closedPort } from '../helpers.js';
+import { memoryTracer } from '../otel.js';
+import { chunk, type Script, scriptedServer, usage } from './scripted-server.js';
+
+const instruments = createGenAiInstruments(metrics.getMeter('test'));
+let cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanup) await c();
+  cleanup = [];
+});
+
+async function setup(scripts: Script[], options: { idleTimeoutMs?: number; maxAttempts?: number } = {}) {
+  const server = await scriptedServer(scripts);
+  const { tracer, exporter } = memoryTracer();
+  const client: LlmClient = createLlmClient({
+    config: { models: { m: [{ baseURL: server.baseURL, provider: 'vllm' }] }, expertMapping: {} },
+    tracer,
+    instruments,
+    runId: 'test-run',
+    retry: { baseDelayMs: 1, maxDelayMs: 5, maxAttempts: options.maxAttempts ?? 5 },
+    ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+  });
+  cleanup.push(
+    () => client.close(),
+    () => server.close(),
+  );
+  const call = () =>
+    client.chat(
+      { kind: Kind.llmCall, model: 'm', messages: [{ role: 'user', content: 'hi' }] },
+      ROOT_CONTEXT,
+    );
+  const spans = () => exporter.getFinishedSpans();
+  const chatSpan = () => spans().find((s) => s.name === `${SpanName.chatPrefix}m`)!;
+  return { server, call, spans, chatSpan };
+}
+
+const ok = (first: [number, object][], finish = 'stop'): Script => ({
+  frames: [
+    ...first.map(([d, delta]): [number, string] => [d, chunk(delta)]),
+    [5, chunk({}, finish)],
+    [0, usage(12, 3)],
+  ],
+});
+
+describe('LLM client timing', () => {
+  it('content-first: TTFT is the first chunk with content, not the role-only chunk', async () => {
+    const t = await setup([
+      ok([
+        [0, { role: 'assistant', content: '' }],
+        [60, { content: 'Hel' }],
+        [20, { content: 'lo' }],
+      ]),
+    ]);
+    const r = await t.call();
+    assert.equal(r.content, 'Hello');
+    assert.ok(r.ttftMs! >= 55 && r.ttftMs! < 200, `ttft ${r.ttftMs}`);
+    assert.ok(r.decodeMs! >= 20 && r.decodeMs! < 150, `decode ${r.decodeMs}`);
+    assert.equal(r.inputTokens, 12);
+    assert.equal(r.outputTokens, 3);
+    const span = t.chatSpan();
+    assert.equal(span.attributes[Attr.ttftMs], r.ttftMs);
+    assert.equal(span.attributes[Attr.genAiTtfc], r.ttftMs! / 1000);
+    assert.equal(span.attributes[Attr.genAiInputTokens], 12);
+    assert.deepEqual(span.attributes[Attr.genAiFinishReasons], ['stop']);
+    const children = t.spans().filter((s) => s.parentSpanContext?.spanId === span.spanContext().spanId);
+    assert.deepEqual(children.map((s) => s.name).sort(), [SpanName.decode, SpanName.prefill]);
+    const prefill = children.find((s) => s.name === SpanName.prefill)!;
+    const ms = (s: typeof prefill) =>
+      (s.endTime[0] - s.startTime[0]) * 1e3 + (s.endTime[1] - s.startTime[1]) / 1e6;
+    assert.ok(Math.abs(ms(prefill) - r.ttftMs!) < 1, 'prefill span lasts the TTFT');
+  });
+
+  it('tool-call-only: TTFT is the first tool_calls delta', async () => {
+    const t = await setup([
+      ok(
+        [
+          [
+            50,
+            {
+              role: 'assistant',
+              tool_calls: [
+                { index: 0, id: 'call_1', type: 'function', function: { name: 'f', arguments: '' } },
+              ],
+            },
+          ],
+          [10, { tool_calls: [{ index: 0, function: { arguments: '{"a":1}' } }] }],
+        ],
+        'tool_calls',
+      ),
+    ]);
+    const r = await t.call();
+    assert.deepEqual(r.toolCalls, [{ id: 'call_1', name: 'f', arguments: '{"a":1}' }]);
+    assert.ok(r.ttftMs! >= 45 && r.ttftMs! < 200, `ttft ${r.ttftMs}`);
+    assert.equal(t.chatSpan().attributes[Attr.hasToolCalls], true);
+  });
+
+  it('reasoning-first: TTFT is the first reasoning_content delta', async () => {
+    const t = await setup([
+      ok([
+        [40, { role: 'assistant', reasoning_content: 'think' }],
+        [80, { content: 'answer' }],
+      ]),
+    ]);
+    const r = await t.call();
+    assert.equal(r.reasoning, 'think');
+    assert.ok(
+      r.ttftMs! >= 35 && r.ttftMs! < 100,
+      `ttft ${r.ttftMs} should be the reasoning chunk, not content`,
+    );
+  });
+
+  it('injects the chat span as traceparent', async () => {
+    const t = await setup([ok([[0, { content: 'x' }]])]);
+    await t.call();
+    const ctx = t.chatSpan().spanContext();
+    assert.equal(t.server.seen[0]?.traceparent, `00-${ctx.traceId}-${ctx.spanId}-01`);
+  });
+});
+
+describe('LLM client retries', () => {
+  it('records each failed attempt as its own span and succeeds', async () => {
+    const t = await setup([{ status: 503 }, { status: 429 }, ok([[0, { content: 'x' }]])]);
+    const r = await t.call();
+    assert.equal(r.content, 'x');
+    const span = t.chatSpan();
+    assert.equal(span.attributes[Attr.attempts], 3);
+    const attempts = t.spans().filter((s) => s.name === SpanName.attempt);
+    assert.deepEqual(
+      attempts.map((s) => s.attributes[Attr.errorType]),
+      ['503', '429'],
+    );
+    for (const a of attempts) assert.equal(a.parentSpanContext?.spanId, span.spanContext().spanId);
+    assert.equal(t.server.seen.length, 3);
+  });
+
+  it('retries a stream cut mid-way and a frame that is not JSON', async () => {
+    const t = await setup([
+      { frames: [[0, chunk({ content: 'a' })]], cut: true },
+      {
+        frames: [
+          [0, chunk({ content: 'a' })],
+          [0, '{not json'],
+        ],
+      },
+      ok([[0, { content: 'b' }]]),
+    ]);
+    const r = await t.call();
+    assert.equal(r.content, 'b');
+    const types = t
+      .spans()
+      .filter((s) => s.name === SpanName.attempt)
+      .map((s) => s.attributes[Attr.errorType]);
+    assert.equal(types.length, 2);
+    assert.ok(['stream_truncated', 'connection_error'].includes(String(types[0])), String(types[0]));
+    assert.equal(types[1], 'invalid_response');
+  });
+
+  it('retries a stream that ends without a finish reason', async () => {
+    const t = await setup([{ frames: [[0, chunk({ content: 'a' })]] }, ok([[0, { content: 'b' }]])]);
+    await t.call();
+    assert.deepEqual(
+      t
+        .spans()
+        .filter((s) => s.name === SpanName.attempt)
+        .map((s) => s.attributes[Attr.errorType]),
+      ['stream_truncated'],
+    );
+  });
+
+  it('times out a stalled stream and retries', async () => {
+    const t = await setup(
+      [
+        {
+          frames: [
+            [0, chunk({ content: 'a' })],
+            [500, chunk({ content: 'late' })],
+          ],
+        },
+        ok([[0, { content: 'b' }]]),
+      ],
+      { idleTimeoutMs: 100 },
+    );
+    const r = await t.call();
+    assert.equal(r.content, 'b');
+    assert.deepEqual(
+      t
+        .spans()
+        .filter((s) => s.name === SpanName.attempt)
+        .map((s) => s.attributes[Attr.errorType]),
+      ['timeout'],
+    );
+  });
+
+  it('does not retry a 400 and marks the call failed', async () => {
+    const t = await setup([{ status: 400 }, ok([[0, { content: 'never' }]])]);
+    await assert.rejects(t.call(), (e: unknown) => e instanceof LlmError && e.status === 400 && !e.retryable);
+    assert.equal(t.server.seen.length, 1);
+    const span = t.chatSpan();
+    assert.equal(span.attributes[Attr.errorType], '400');
+    assert.equal(span.status.code, 2);
+  });
+
+  it('gives up after maxAttempts on a refused connection, naming the URL', async () => {
+    const { tracer } = memoryTracer();
+    const port = await closedPort();
+    const client = createLlmClient({
+      config: {
+        models: { m: [{ baseURL: `http://127.0.0.1:${port}/v1`, provider: 'vllm' }] },
+        expertMapping: {},
+      },
+      tracer,
+      instruments,
+      runId: 'r',
+      retry: { baseDelayMs: 1, maxAttempts: 2 },
+    });
+    cleanup.push(() => client.close());
+    await assert.rejects(
+      client.chat(
+        { kind: Kind.llmCall, model: 'm', messages: [{ role: 'user', content: 'x' }] },
+        ROOT_CONTEXT,
+      ),
+      (e: unknown) =>
+        e instanceof LlmError && e.type === 'connection_refused' && e.message.includes(`127.0.0.1:${port}`),
+    );
+  });
+});
