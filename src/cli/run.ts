@@ -7,7 +7,7 @@ import type { Context } from '@opentelemetry/api';
 import { fetch as undiciFetch } from 'undici';
 import { resolveDomains } from '../domains/registry.js';
 import type { Domain } from '../domains/types.js';
-import type { TrialSettings } from '../harness/orchestrator.js';
+import type { TrialResult, TrialSettings } from '../harness/orchestrator.js';
 import {
   CONFIG_FILE,
   createRunDir,
@@ -169,14 +169,15 @@ function parametersOf(o: RunOptions): Omit<RunOptions, 'resume' | 'quiet'> {
 /** Runs an evaluation; resolves with the process exit code. */
 export async function runCommand(flags: RunOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let o = flags;
-  let runDir: string;
+  let runDir = '';
+  let finished: TrialResult[] = [];
   const resumed = flags.resume !== undefined;
   if (flags.resume !== undefined) {
+    // The stored parameters win over the flags (defaults fill what an older config.json lacks).
     const stored = readRunConfig(flags.resume);
-    o = { ...(stored.parameters as RunOptions), resume: flags.resume, quiet: flags.quiet };
+    o = { ...flags, ...(stored.parameters as Partial<RunOptions>), resume: flags.resume, quiet: flags.quiet };
     runDir = flags.resume;
-  } else {
-    runDir = '';
+    finished = readResults(runDir);
   }
   const domains = loadDomains(o);
   const planned = planTrials(domains, o.numTrials, o.numTasks, o.taskIds);
@@ -200,7 +201,6 @@ export async function runCommand(flags: RunOptions, env: NodeJS.ProcessEnv = pro
       ),
     );
   }
-  const finished = resumed ? readResults(runDir) : [];
   if (!resumed) runDir = createRunDir(o.outputDir, o.name);
   const runId = runIdOf(runDir);
   const spool = o.tracing ? createSpoolWriter(join(runDir, SPOOL_FILE)) : undefined;
