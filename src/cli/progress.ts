@@ -62,7 +62,9 @@ export function summaryTable(stats: RunStats, wallMs: number): string {
   for (const t of trials) reasons.set(t.termination_reason, (reasons.get(t.termination_reason) ?? 0) + 1);
   const rewards = trials.map((t) => t.reward);
   const mean = rewards.length ? rewards.reduce((a, b) => a + b, 0) / rewards.length : 0;
-  const outcome = new Table({ head: ['trials', 'reward = 1', 'mean reward', 'terminations', 'wall'] });
+  // Colours only on a terminal: a log file should read as plain text.
+  const style = process.stderr.isTTY ? {} : { style: { head: [], border: [] } };
+  const outcome = new Table({ head: ['trials', 'reward = 1', 'mean reward', 'terminations', 'wall'], ...style });
   outcome.push([
     String(trials.length),
     String(rewards.filter((r) => r === 1).length),
@@ -72,6 +74,7 @@ export function summaryTable(stats: RunStats, wallMs: number): string {
   ]);
   const latency = new Table({
     head: ['kind', 'calls', 'TTFT p50', 'TTFT p95', 'decode p50', 'infer p50', 'infer p95', 'tokens in/out'],
+    ...style,
   });
   for (const [kind, s] of stats.byKind()) {
     latency.push([

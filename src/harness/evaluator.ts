@@ -5,6 +5,7 @@
  * `rewardBasis` names.
  */
 import type { Context, Span } from '@opentelemetry/api';
+import { canonicalJson } from '../domains/kit.js';
 import type { AssertionVerdict } from '../domains/protocol.js';
 import type { DomainEnvironment, ExpectedAction, Task } from '../domains/types.js';
 import type { ChatRequest, ChatResult } from '../llm/client.js';
@@ -43,19 +44,10 @@ export interface EvaluationInput {
   parent: Context;
 }
 
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
 function matches(expected: ExpectedAction, call: MadeCall): boolean {
   if (expected.name !== call.name) return false;
   const keys = expected.compareArgs ?? Object.keys(expected.arguments);
-  return keys.every((k) => canonical(expected.arguments[k]) === canonical(call.arguments[k]));
+  return keys.every((k) => canonicalJson(expected.arguments[k]) === canonicalJson(call.arguments[k]));
 }
 
 function dbCheck(input: EvaluationInput): EvaluationPart {
