@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { demoDomain } from '../../src/domains/demo/index.js';
 import { listBuiltinDomains, resolveDomains } from '../../src/domains/registry.js';
 import type { SkippedTask } from '../../src/domains/tau2/index.js';
+import { repoRoot, tau2DataDir } from '../helpers.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const dataDir = path.resolve(repoRoot, '../shared/tau2');
-const skip = existsSync(path.join(dataDir, 'domains')) ? false : `tau2 data not found at ${dataDir}`;
+// The tau2-bench data beside the project (../shared/tau2) is a required fixture: missing, these tests fail.
+const dataDir = tau2DataDir;
 
 describe('resolveDomains', () => {
   it('has demo built in, without a data directory', () => {
@@ -28,7 +26,7 @@ describe('resolveDomains', () => {
     });
   });
 
-  it('loads tau2 domains from the data directory and reports skipped tasks', { skip }, () => {
+  it('loads tau2 domains from the data directory and reports skipped tasks', () => {
     const reported: [string, SkippedTask[]][] = [];
     const domains = resolveDomains(['mock', 'demo'], { dataDir, onSkipped: (d, s) => reported.push([d, s]) });
     assert.deepEqual(

@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { listTau2Domains, loadTau2Domain, type RetailDb } from '../../src/domains/tau2/index.js';
 import type { Domain } from '../../src/domains/types.js';
+import { tau2DataDir } from '../helpers.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const dataDir = path.resolve(repoRoot, '../shared/tau2');
-const skip = existsSync(path.join(dataDir, 'domains')) ? false : `tau2 data not found at ${dataDir}`;
+// The tau2-bench data beside the project (../shared/tau2) is a required fixture: missing, these tests fail.
+const dataDir = tau2DataDir;
 
 interface RawTask {
   id: string;
@@ -57,7 +56,7 @@ function replay(domain: Domain, id: string) {
   return { task, env, before, results };
 }
 
-describe('loadTau2Domain on the tau2 data', { skip }, () => {
+describe('loadTau2Domain on the tau2 data', () => {
   for (const name of ['mock', 'retail']) {
     it(`loads ${name} and skips exactly the tasks needing unsupported features`, () => {
       const raw = rawTasks(name);
