@@ -64,7 +64,10 @@ export function summaryTable(stats: RunStats, wallMs: number): string {
   const mean = rewards.length ? rewards.reduce((a, b) => a + b, 0) / rewards.length : 0;
   // Colours only on a terminal: a log file should read as plain text.
   const style = process.stderr.isTTY ? {} : { style: { head: [], border: [] } };
-  const outcome = new Table({ head: ['trials', 'reward = 1', 'mean reward', 'terminations', 'wall'], ...style });
+  const outcome = new Table({
+    head: ['trials', 'reward = 1', 'mean reward', 'terminations', 'wall'],
+    ...style,
+  });
   outcome.push([
     String(trials.length),
     String(rewards.filter((r) => r === 1).length),
