@@ -198,7 +198,8 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
     const ep = endpoints[Math.floor(rng() * endpoints.length)]!;
     const stream = request.stream ?? true;
     const start = performance.now();
-    const baseAttrs: Attributes = {
+    // Shared by the span and the metrics (low cardinality: no ids, no content).
+    const callAttrs: Attributes = {
       [Attr.genAiOperation]: 'chat',
       [Attr.genAiProvider]: ep.spec.provider,
       [Attr.genAiRequestModel]: request.model,
@@ -212,7 +213,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
         kind: SpanKind.CLIENT,
         startTime: epochMs(start),
         attributes: {
-          ...baseAttrs,
+          ...callAttrs,
           [Attr.genAiRequestStream]: stream,
           [Attr.inflight]: ep.inflight,
           ...(request.expertName ? { [Attr.expertName]: request.expertName } : {}),
@@ -228,13 +229,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
     const ctx = trace.setSpan(parent, span);
     const headers: Record<string, string> = {};
     propagator.inject(ctx, headers, defaultTextMapSetter);
-    const metricAttrs: Attributes = {
-      [Attr.genAiOperation]: 'chat',
-      [Attr.genAiProvider]: ep.spec.provider,
-      [Attr.genAiRequestModel]: request.model,
-      [Attr.kind]: request.kind,
-      [Attr.runId]: options.runId,
-    };
+    const metricAttrs: Attributes = { ...callAttrs, [Attr.runId]: options.runId };
 
     ep.inflight++;
     try {

@@ -46,36 +46,19 @@ export function createSimMetrics(): SimMetrics {
   const e2e = histogram('vllm:e2e_request_latency_seconds', 'End-to-end request latency', LATENCY_BUCKETS);
   const itl = histogram('vllm:inter_token_latency_seconds', 'Inter-token latency', ITL_BUCKETS);
   const tpot = histogram('vllm:time_per_output_token_seconds', 'Time per output token', ITL_BUCKETS);
-  const promptTokens = new Counter({
-    name: 'vllm:prompt_tokens_total',
-    help: 'Prefill tokens processed',
-    labelNames,
-    registers: [registry],
-  });
-  const generationTokens = new Counter({
-    name: 'vllm:generation_tokens_total',
-    help: 'Generation tokens processed',
-    labelNames,
-    registers: [registry],
-  });
+  const counter = (name: string, help: string) =>
+    new Counter({ name, help, labelNames, registers: [registry] });
+  const gauge = (name: string, help: string) => new Gauge({ name, help, labelNames, registers: [registry] });
+  const promptTokens = counter('vllm:prompt_tokens_total', 'Prefill tokens processed');
+  const generationTokens = counter('vllm:generation_tokens_total', 'Generation tokens processed');
   const success = new Counter({
     name: 'vllm:request_success_total',
     help: 'Successfully processed requests',
     labelNames: [...labelNames, 'finished_reason'],
     registers: [registry],
   });
-  const running = new Gauge({
-    name: 'vllm:num_requests_running',
-    help: 'Requests in model execution batches',
-    labelNames,
-    registers: [registry],
-  });
-  const waiting = new Gauge({
-    name: 'vllm:num_requests_waiting',
-    help: 'Requests waiting to be processed',
-    labelNames,
-    registers: [registry],
-  });
+  const running = gauge('vllm:num_requests_running', 'Requests in model execution batches');
+  const waiting = gauge('vllm:num_requests_waiting', 'Requests waiting to be processed');
   return {
     registry,
     observe(t) {

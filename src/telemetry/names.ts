@@ -56,7 +56,6 @@ export const Attr = {
   runConcurrency: 'tau2.run.max_concurrency',
   runTrials: 'tau2.run.num_trials',
   runSeed: 'tau2.run.seed',
-  runShard: 'tau2.run.shard',
 
   kind: 'tau2.kind',
   // task

@@ -231,3 +231,40 @@ describe('LLM client retries', () => {
     );
   });
 });
+
+describe('LLM client endpoints', () => {
+  it('spreads calls over all endpoints of a model', async () => {
+    const scripts = () => Array.from({ length: 20 }, () => ok([[0, { content: 'x' }]]));
+    const a = await scriptedServer(scripts());
+    const b = await scriptedServer(scripts());
+    const { tracer } = memoryTracer();
+    const client = createLlmClient({
+      config: {
+        models: {
+          m: [
+            { baseURL: a.baseURL, provider: 'vllm' },
+            { baseURL: b.baseURL, provider: 'vllm' },
+          ],
+        },
+        expertMapping: {},
+      },
+      tracer,
+      instruments,
+      runId: 'r',
+      seed: 3,
+    });
+    cleanup.push(
+      () => client.close(),
+      () => a.close(),
+      () => b.close(),
+    );
+    for (let i = 0; i < 20; i++) {
+      await client.chat(
+        { kind: Kind.llmCall, model: 'm', messages: [{ role: 'user', content: 'x' }] },
+        ROOT_CONTEXT,
+      );
+    }
+    assert.equal(a.seen.length + b.seen.length, 20);
+    assert.ok(a.seen.length >= 3 && b.seen.length >= 3, `split ${a.seen.length}/${b.seen.length}`);
+  });
+});
