@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { demoDomain } from '../../src/domains/demo/index.js';
 import { readSpool, type SpoolSpan } from '../../src/export/spool-reader.js';
 import { Attr, EventName, Kind, ServiceName, SpanName } from '../../src/telemetry/names.js';
-import { FAST, runCli, runDirOf, tempDir } from '../helpers.js';
+import { FAST, runCli, runDirOf, tau2DataDir, tempDir } from '../helpers.js';
 
 const LLM_KINDS: string[] = [Kind.llmCall, Kind.expertCall, Kind.userSim, Kind.evaluator];
 const CHAT_ATTRS = [
@@ -181,5 +181,29 @@ describe('tau2-trace run with injected faults', () => {
     for (const t of ['503', '429', 'invalid_response'])
       assert.ok(types.has(t), `an attempt failed with ${t}`);
     assert.ok(types.has('stream_truncated') || types.has('connection_error'), 'a cut stream was retried');
+  });
+});
+
+describe('tau2-trace run on tau2-bench data (--data-dir)', () => {
+  const tmp = tempDir();
+  after(() => tmp.cleanup());
+  it('runs the mock domain and the first retail tasks through the same loop', async () => {
+    const r = await runCli([
+      'run',
+      ...FAST,
+      '--domains',
+      'mock,retail',
+      '--num-tasks',
+      '3',
+      '--data-dir',
+      tau2DataDir,
+      '--output-dir',
+      tmp.path,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /domain mock: 6 tasks skipped/);
+    const results = JSON.parse(readFileSync(join(runDirOf(r.stdout), 'results.json'), 'utf8')) as Results;
+    assert.equal(results.results.length, 6);
+    for (const t of results.results) assert.equal(t.reward, 1, `${t.task_id}: ${t.termination_reason}`);
   });
 });
