@@ -2,6 +2,7 @@
  * `tau2-trace run`: resolves domains and endpoints (or starts the embedded simulated server), creates the run
  * directory, runs the trials with telemetry and a progress bar, and handles Ctrl-C / SIGTERM and `--resume`.
  */
+import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
 import type { Context } from '@opentelemetry/api';
 import { fetch as undiciFetch } from 'undici';
@@ -265,6 +266,7 @@ export async function runCommand(flags: RunOptions, env: NodeJS.ProcessEnv = pro
       env,
     });
     cleanups.push(() => llm.close());
+    await llm.ready();
 
     const settings: TrialSettings = {
       agentModel: models.agent,
@@ -298,6 +300,8 @@ export async function runCommand(flags: RunOptions, env: NodeJS.ProcessEnv = pro
     const stats = createRunStats();
     const progress = createProgress(planned.length, finished.length, stats, o.quiet);
     const controller = new AbortController();
+    // Every in-flight LLM attempt listens for the cancel: hundreds at high concurrency, by design.
+    setMaxListeners(0, controller.signal);
     let signalled: NodeJS.Signals | undefined;
     const onSignal = (sig: NodeJS.Signals) => {
       if (signalled) process.exit(sig === 'SIGINT' ? 130 : 143);

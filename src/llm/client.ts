@@ -15,7 +15,6 @@ import {
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import OpenAI from 'openai';
-import { Agent, fetch as undiciFetch } from 'undici';
 import { epochMs } from '../telemetry/clock.js';
 import type { GenAiInstruments } from '../telemetry/metrics.js';
 import { Attr, Kind, type LlmKind, SpanName } from '../telemetry/names.js';
@@ -23,7 +22,9 @@ import { createRng, type Rng } from '../util/random.js';
 import type { EndpointSpec, ModelConfig } from './endpoints.js';
 import { openAiEndpoint } from './endpoints.js';
 import { classifyError, LlmError } from './errors.js';
-import { accumulate, type ChatResult, emptyAccumulator, finish } from './stream.js';
+import { startIoThread } from './io-thread.js';
+import { accumulate, type ChatResult, emptyAccumulator, finish, readEventStream } from './stream.js';
+import { watchRequest } from './wire.js';
 
 export type { ChatResult } from './stream.js';
 
@@ -67,6 +68,8 @@ export interface LlmClientOptions {
 
 /** The client; `close()` releases its connection pool. */
 export interface LlmClient {
+  /** Resolves when the client can send (its I/O thread has started). */
+  ready(): Promise<void>;
   chat(request: ChatRequest, parent: Context, signal?: AbortSignal): Promise<ChatResult>;
   close(): Promise<void>;
 }
@@ -101,7 +104,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
   const timeoutMs = options.timeoutMs ?? 600_000;
   const idleTimeoutMs = options.idleTimeoutMs ?? 120_000;
   const rng: Rng = createRng(options.seed ?? 0);
-  const dispatcher = new Agent({ keepAliveTimeout: 30_000, connect: { timeout: 10_000 } });
+  const io = startIoThread();
   const pools = new Map<string, Endpoint[]>();
   const { tracer, instruments } = options;
 
@@ -113,8 +116,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
       maxRetries: 0,
       timeout: timeoutMs,
       logLevel: 'off',
-      fetch: undiciFetch as unknown as typeof globalThis.fetch,
-      fetchOptions: { dispatcher } as Record<string, unknown>,
+      fetch: io.fetch,
     });
     const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
     return { spec, client, address: url.hostname.replace(/^\[|\]$/g, ''), port, inflight: 0 };
@@ -155,16 +157,32 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
       ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
       ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
     };
+    let endedAt: number | undefined;
     try {
       const acc = emptyAccumulator(sentAt);
       if (stream) {
-        const chunks = await ep.client.chat.completions.create(
-          { ...params, stream: true, stream_options: { include_usage: true } },
-          { signal: controller.signal, headers },
-        );
-        for await (const chunk of chunks) {
-          idle.refresh();
-          accumulate(acc, chunk, performance.now());
+        const wire = watchRequest(headers.traceparent ?? '');
+        try {
+          const response = await ep.client.chat.completions
+            .create(
+              { ...params, stream: true, stream_options: { include_usage: true } },
+              { signal: controller.signal, headers },
+            )
+            .asResponse();
+          // Offsets only match the wire when the body is not compressed.
+          const plain = (response.headers.get('content-encoding') ?? 'identity') === 'identity';
+          if (!response.body)
+            throw new LlmError('stream_truncated', `${ep.spec.baseURL} sent no body`, ep.spec.baseURL);
+          acc.sentAt = wire.record.sentAt ?? sentAt;
+          endedAt = await readEventStream(
+            response.body,
+            acc,
+            ep.spec.baseURL,
+            plain ? wire.record : undefined,
+            () => idle.refresh(),
+          );
+        } finally {
+          wire.release();
         }
       } else {
         const completion = await ep.client.chat.completions.create(
@@ -173,9 +191,8 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
         );
         accumulate(acc, completion, performance.now());
       }
-      // openai ends the iteration quietly when its signal aborts: report the abort, not a short stream.
       if (aborted) throw classifyError(new Error(`aborted (${aborted})`), ep.spec.baseURL, aborted);
-      const result = finish(acc, performance.now(), stream);
+      const result = finish(acc, endedAt ?? performance.now(), stream);
       if (result === undefined) {
         throw new LlmError(
           'stream_truncated',
@@ -322,9 +339,10 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
   }
 
   return {
+    ready: () => io.ready,
     chat,
     async close() {
-      await dispatcher.close();
+      await io.close();
     },
   };
 }

@@ -1,4 +1,7 @@
+import { createParser } from 'eventsource-parser';
 import type OpenAI from 'openai';
+import { LlmError } from './errors.js';
+import { arrivalOf, type WireRecord } from './wire.js';
 
 /** A finished LLM call: the assistant message, timing (performance.now() ms) and usage. */
 export interface ChatResult {
@@ -138,4 +141,52 @@ export function finish(acc: Accumulator, endedAt: number, streamed: boolean): Ch
     chunks: acc.chunks,
     message,
   };
+}
+
+/**
+ * Reads an OpenAI-style SSE body (bytes → SSE events → chunks) into `acc`. Each chunk is timed by the wire
+ * arrival of the bytes that completed it when `wire` saw them, else by when this loop read them.
+ * Resolves once the body ends; `[DONE]` is not required (a missing finish reason is caught by `finish`).
+ */
+export async function readEventStream(
+  body: ReadableStream<Uint8Array>,
+  acc: Accumulator,
+  url: string,
+  wire: WireRecord | undefined,
+  onBytes: () => void,
+): Promise<number> {
+  const decoder = new TextDecoder();
+  let offset = 0;
+  let arrival = 0;
+  let from = 0;
+  const parser = createParser({
+    onEvent(event) {
+      if (event.data === '[DONE]') return;
+      // A frame that is not JSON throws SyntaxError, classified as an invalid response.
+      const chunk = JSON.parse(event.data) as OpenAI.Chat.ChatCompletionChunk & {
+        error?: { message?: string };
+      };
+      if (chunk.error) {
+        throw new LlmError(
+          'server_error',
+          `${url} sent an error mid-stream: ${chunk.error.message ?? 'unknown'}`,
+          url,
+        );
+      }
+      accumulate(acc, chunk, arrival);
+    },
+  });
+  for await (const bytes of body as unknown as AsyncIterable<Uint8Array>) {
+    offset += bytes.length;
+    const seen = wire && arrivalOf(wire, offset - 1, from);
+    if (seen) {
+      arrival = seen.at;
+      from = seen.index;
+    } else {
+      arrival = performance.now();
+    }
+    onBytes();
+    parser.feed(decoder.decode(bytes, { stream: true }));
+  }
+  return arrival;
 }

@@ -197,13 +197,18 @@ export async function startSimServer(options: SimOptions): Promise<SimServer> {
     const midway = Math.floor(deltas.length / 2);
     let stalledUntil = 0;
     let pending = '';
-    const write = (text: string) => {
+    const write = (text: string, onSent?: () => void) => {
       if (performance.now() < stalledUntil) {
         pending += text;
         return;
       }
-      res.write(pending + text);
+      // The callback runs once the bytes are handed to the kernel: Node corks a response's writes until
+      // the end of the tick, so the time of the write() call itself would be early by a whole engine step.
+      res.write(pending + text, onSent);
       pending = '';
+    };
+    const firstSent = () => {
+      firstChunkSentAt ??= performance.now();
     };
 
     if (stream) {
@@ -232,8 +237,7 @@ export async function startSimServer(options: SimOptions): Promise<SimServer> {
             setTimeout(() => write(''), faults.stallMs).unref();
           }
         }
-        write(frame(deltaJson(deltas[index]!, index === 0), null));
-        if (index === 0) firstChunkSentAt = performance.now();
+        write(frame(deltaJson(deltas[index]!, index === 0), null), index === 0 ? firstSent : undefined);
       },
       onFinished(now) {
         finished = true;
@@ -260,45 +264,51 @@ export async function startSimServer(options: SimOptions): Promise<SimServer> {
             choices: [{ index: 0, message: message(deltas), logprobs: null, finish_reason: finishReason }],
             usage,
           });
-          firstChunkSentAt = performance.now();
         }
-        const first = firstTokenAt ?? now;
-        const timings: RequestTimings = {
-          model,
-          queue: (scheduledAt - receivedAt) / 1000,
-          prefill: (first - scheduledAt) / 1000,
-          decode: (now - first) / 1000,
-          ttft: (first - receivedAt) / 1000,
-          e2e: (now - receivedAt) / 1000,
-          promptTokens,
-          outputTokens,
-          finishedReason: finishReason,
-        };
-        metrics.observe(timings);
-        options.onRequest?.({
-          ...timings,
-          traceparent,
-          receivedAtMs: epochMs(receivedAt),
-          firstChunkSentAtMs: firstChunkSentAt === undefined ? undefined : epochMs(firstChunkSentAt),
-        });
-        if (span) {
-          span.setAttributes({
-            [Attr.latencyTimeInQueue]: timings.queue,
-            [Attr.latencyPrefill]: timings.prefill,
-            [Attr.latencyDecode]: timings.decode,
-            [Attr.latencyInference]: timings.prefill + timings.decode,
-            [Attr.latencyTtft]: timings.ttft,
-            [Attr.latencyE2e]: timings.e2e,
-            [Attr.genAiOutputTokens]: outputTokens,
-            [Attr.genAiFinishReasons]: [finishReason],
-            [Attr.simRequestReceivedMs]: epochMs(receivedAt),
-          });
-          if (firstChunkSentAt !== undefined)
-            span.setAttribute(Attr.simFirstChunkSentMs, epochMs(firstChunkSentAt));
-          span.end(epochMs(now));
-        }
+        // Recorded once the response is flushed, so the first chunk's send time is known.
+        res.once('finish', () => record(now));
       },
     });
+
+    function record(now: number): void {
+      const outputTokens = deltas.length;
+      firstSent();
+      const first = firstTokenAt ?? now;
+      const timings: RequestTimings = {
+        model,
+        queue: (scheduledAt - receivedAt) / 1000,
+        prefill: (first - scheduledAt) / 1000,
+        decode: (now - first) / 1000,
+        ttft: (first - receivedAt) / 1000,
+        e2e: (now - receivedAt) / 1000,
+        promptTokens,
+        outputTokens,
+        finishedReason: finishReason,
+      };
+      metrics.observe(timings);
+      options.onRequest?.({
+        ...timings,
+        traceparent,
+        receivedAtMs: epochMs(receivedAt),
+        firstChunkSentAtMs: firstChunkSentAt === undefined ? undefined : epochMs(firstChunkSentAt),
+      });
+      if (span) {
+        span.setAttributes({
+          [Attr.latencyTimeInQueue]: timings.queue,
+          [Attr.latencyPrefill]: timings.prefill,
+          [Attr.latencyDecode]: timings.decode,
+          [Attr.latencyInference]: timings.prefill + timings.decode,
+          [Attr.latencyTtft]: timings.ttft,
+          [Attr.latencyE2e]: timings.e2e,
+          [Attr.genAiOutputTokens]: outputTokens,
+          [Attr.genAiFinishReasons]: [finishReason],
+          [Attr.simRequestReceivedMs]: epochMs(receivedAt),
+        });
+        if (firstChunkSentAt !== undefined)
+          span.setAttribute(Attr.simFirstChunkSentMs, epochMs(firstChunkSentAt));
+        span.end(epochMs(now));
+      }
+    }
     res.on('close', () => {
       if (finished) return;
       finished = true;

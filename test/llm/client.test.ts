@@ -180,12 +180,12 @@ describe('LLM client retries', () => {
         {
           frames: [
             [0, chunk({ content: 'a' })],
-            [500, chunk({ content: 'late' })],
+            [2000, chunk({ content: 'late' })],
           ],
         },
         ok([[0, { content: 'b' }]]),
       ],
-      { idleTimeoutMs: 100 },
+      { idleTimeoutMs: 400 },
     );
     const r = await t.call();
     assert.equal(r.content, 'b');

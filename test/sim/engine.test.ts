@@ -42,11 +42,14 @@ describe('timing model', () => {
     try {
       const timings = await Promise.all(Array.from({ length: 5 }, () => submit(engine, 100, 10)));
       const queued = timings.map((t) => t.scheduled - t.submitted);
-      // The first two are admitted at the next step boundary (one ~3 ms step at most); the others wait for
-      // a free slot (10 decode steps of ≥ 2 ms each).
-      assert.ok(queued[0]! < 10 && queued[1]! < 10, `first two queued ${queued.slice(0, 2)}`);
+      // The first two are admitted at once; the others wait for a free slot, i.e. for 10 decode steps of
+      // at least 2 ms each. Timers only ever fire late, so the lower bound holds on a loaded machine too.
       for (const q of queued.slice(2))
         assert.ok(q >= 15, `expected queueing ≥ 15 ms, got ${q.toFixed(1)} ms`);
+      assert.ok(
+        Math.max(queued[0]!, queued[1]!) < Math.min(...queued.slice(2)),
+        `queued ${queued.map((q) => q.toFixed(1))}`,
+      );
       assert.ok(queued[4]! > queued[2]!, 'later arrivals wait longer (FIFO)');
     } finally {
       engine.close();
