@@ -1,0 +1,297 @@
+/**
+ * Shared helpers of the benchmarks (in the style of undici's): spawn the CLI (`sim` as its own process, `run`
+ * as another), parse the simulator's port, read OTLP/JSON spool files into flat spans, summarise samples with
+ * percentiles, print aligned tables. Every child is tracked and killed by {@link stopAll}, which the benches
+ * call in `finally` (and on SIGINT/SIGTERM), so a failed bench never leaves a process behind.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readSpool } from '../src/export/spool-reader.js';
+import { SPOOL_FILE } from '../src/harness/rundir.js';
+
+/** The compiled CLI entry point (`dist/src/cli/main.js`). */
+export const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+
+const children = new Set<ChildProcess>();
+const tempDirs = new Set<string>();
+
+/** Kills every child still running (SIGTERM, then SIGKILL after `graceMs`); resolves when all have exited. */
+export async function stopAll(graceMs = 5000): Promise<void> {
+  await Promise.all([...children].map((c) => stopChild(c, graceMs)));
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+async function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited(child);
+  clearTimeout(timer);
+}
+
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(sig, () => {
+    process.stderr.write(`\n${sig}: stopping child processes…\n`);
+    stopAll(1000).finally(() => {
+      for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+      process.exit(sig === 'SIGINT' ? 130 : 143);
+    });
+  });
+}
+
+function track(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+/** A running `tau2-trace sim` child process. */
+export interface SimProcess {
+  /** OpenAI base URL, `http://127.0.0.1:PORT/v1`. */
+  baseUrl: string;
+  pid: number;
+  /** SIGTERM (the sim then flushes its spool) and wait for exit. */
+  stop(): Promise<void>;
+}
+
+/** Spawns `sim --host 127.0.0.1 --port 0 ...args` and resolves once it prints its listening line. */
+export function startSim(args: string[], timeoutMs = 15_000): Promise<SimProcess> {
+  const child = track(
+    spawn(process.execPath, [CLI, 'sim', '--host', '127.0.0.1', '--port', '0', ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
+  let out = '';
+  let err = '';
+  child.stderr?.on('data', (c: Buffer) => {
+    err += c.toString();
+  });
+  return new Promise((resolve, reject) => {
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      void stopChild(child, 1000);
+      reject(new Error(`sim ${why}\n${out}${err}`));
+    };
+    const timer = setTimeout(() => fail(`did not listen within ${timeoutMs} ms`), timeoutMs);
+    const early = (code: number | null, signal: string | null) => fail(`exited early (${code ?? signal})`);
+    child.once('exit', early);
+    child.stdout?.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+\/v1)/.exec(out);
+      if (!m?.[1]) return;
+      clearTimeout(timer);
+      child.off('exit', early);
+      resolve({ baseUrl: m[1], pid: child.pid ?? -1, stop: () => stopChild(child, 5000) });
+    });
+  });
+}
+
+/** Writes a model-config JSON sending every demo model (agent, user, judge, three experts) to `baseUrl`. */
+export function writeModelConfig(dir: string, baseUrl: string): string {
+  const ep = [{ base_url: baseUrl }];
+  const experts = { 'expert-1': 'sim-expert-1', 'expert-2': 'sim-expert-2', 'expert-3': 'sim-expert-3' };
+  const config: Record<string, unknown> = { 'sim-orchestrator-8b': ep, 'sim-user': ep, 'sim-judge': ep };
+  for (const model of Object.values(experts)) config[model] = ep;
+  config.oss_expert_mapping = experts;
+  const file = join(dir, 'model-config.json');
+  writeFileSync(file, JSON.stringify(config));
+  return file;
+}
+
+/** `run` flags that point the harness at a separate sim through `modelConfig`. */
+export function simModelFlags(modelConfig: string): string[] {
+  const models = [
+    '--agent-model',
+    'sim-orchestrator-8b',
+    '--user-llm',
+    'sim-user',
+    '--judge-llm',
+    'sim-judge',
+  ];
+  return ['--model-config', modelConfig, ...models];
+}
+
+/** Result of {@link runCli}. */
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  wallMs: number;
+}
+
+/** Runs `node [nodeArgs] CLI ...args` to completion; rejects on a non-zero exit or after `timeoutMs`. */
+export function runCli(
+  args: string[],
+  opts: { timeoutMs: number; nodeArgs?: string[]; env?: NodeJS.ProcessEnv },
+): Promise<CliResult> {
+  const t0 = performance.now();
+  const child = track(
+    spawn(process.execPath, [...(opts.nodeArgs ?? []), CLI, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: opts.env ?? process.env,
+    }),
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (c: Buffer) => {
+    stdout += c.toString();
+  });
+  child.stderr?.on('data', (c: Buffer) => {
+    stderr += c.toString();
+  });
+  return new Promise((resolve, reject) => {
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      void stopChild(child, 2000);
+    }, opts.timeoutMs);
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      const r = { code: code ?? -1, stdout, stderr, wallMs: performance.now() - t0 };
+      if (timedOut) reject(new Error(`${args[0]} timed out after ${opts.timeoutMs} ms\n${stderr}`));
+      else if (code !== 0) reject(new Error(`${args[0]} exited with ${code ?? signal}\n${stderr}`));
+      else resolve(r);
+    });
+  });
+}
+
+/** A fresh temporary directory and its remover (also removed when the bench is interrupted). */
+export function tempDir(prefix: string): { dir: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.add(dir);
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The spool file of the only run directory under `outputDir`. */
+export function spoolOf(outputDir: string): string {
+  const runs = readdirSync(outputDir);
+  if (runs.length !== 1 || !runs[0])
+    throw new Error(`${outputDir}: expected one run directory, found ${runs.length}`);
+  return join(outputDir, runs[0], SPOOL_FILE);
+}
+
+/** A span read back from an OTLP/JSON spool, with decoded attribute values. */
+export interface FlatSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | undefined;
+  name: string;
+  service: string | undefined;
+  /** Epoch milliseconds (fractional). */
+  startMs: number;
+  endMs: number;
+  attrs: Record<string, unknown>;
+}
+
+/** Reads every span of a spool file through the product's own spool reader. */
+export async function readSpans(file: string): Promise<FlatSpan[]> {
+  const { spans, badLines } = await readSpool(file);
+  if (badLines.length > 0) throw new Error(`${file}: lines ${badLines.slice(0, 5).join(', ')} do not parse`);
+  return spans.map((s) => ({
+    traceId: s.traceId,
+    spanId: s.spanId,
+    parentSpanId: s.parentSpanId,
+    name: s.name,
+    service: s.resource['service.name'] as string | undefined,
+    startMs: Number(s.startNs) / 1e6,
+    endMs: Number(s.endNs) / 1e6,
+    attrs: s.attributes,
+  }));
+}
+
+/** The `p`-th percentile (0–100) of ascending `sorted`, linearly interpolated (numpy's default). */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = (p / 100) * (sorted.length - 1);
+  const lo = Math.floor(rank);
+  const a = sorted[lo]!;
+  const b = sorted[Math.min(lo + 1, sorted.length - 1)]!;
+  return a + (b - a) * (rank - lo);
+}
+
+/** Median of unsorted values. */
+export function median(values: readonly number[]): number {
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
+}
+
+/** Spread of a sample. */
+export interface Summary {
+  n: number;
+  mean: number;
+  min: number;
+  median: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+/** Summarises unsorted values. */
+export function summarize(values: readonly number[]): Summary {
+  const s = [...values].sort((a, b) => a - b);
+  const mean = s.reduce((acc, v) => acc + v, 0) / (s.length || Number.NaN);
+  return {
+    n: s.length,
+    mean,
+    min: s[0] ?? Number.NaN,
+    median: percentile(s, 50),
+    p90: percentile(s, 90),
+    p99: percentile(s, 99),
+    max: s[s.length - 1] ?? Number.NaN,
+  };
+}
+
+/** Formats a number with `digits` decimals (`-` for NaN). */
+export function fmt(v: number, digits = 3): string {
+  return Number.isFinite(v) ? v.toFixed(digits) : '-';
+}
+
+/** Prints rows as an aligned table (first column left-aligned, the rest right-aligned). */
+export function printTable(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
+  const out = [
+    line(header),
+    `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`,
+  ];
+  for (const r of rows) out.push(line(r));
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+/** Reads `--name value` integer flags from argv, with defaults; exits 2 on anything else. */
+export function intFlags<T extends Record<string, number>>(
+  argv: string[],
+  defaults: T,
+): T & { keep: boolean } {
+  const out: Record<string, number> = { ...defaults };
+  let keep = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--keep') {
+      keep = true;
+      continue;
+    }
+    const key = a.replace(/^--/, '').replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+    const v = Number(argv[++i]);
+    if (!a.startsWith('--') || !(key in defaults) || !Number.isFinite(v) || v <= 0) {
+      const names = Object.keys(defaults).map(
+        (k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} N`,
+      );
+      process.stderr.write(`usage: [${names.join('] [')}] [--keep]  (bad argument: ${a})\n`);
+      process.exit(2);
+    }
+    out[key] = v;
+  }
+  return { ...(out as T), keep };
+}
