@@ -24,7 +24,7 @@ import { openAiEndpoint } from './endpoints.js';
 import { classifyError, LlmError } from './errors.js';
 import { startIoThread } from './io-thread.js';
 import { accumulate, type ChatResult, emptyAccumulator, finish, readEventStream } from './stream.js';
-import { watchRequest } from './wire.js';
+import { createWireRecord } from './wire.js';
 
 export type { ChatResult } from './stream.js';
 
@@ -161,29 +161,26 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
     try {
       const acc = emptyAccumulator(sentAt);
       if (stream) {
-        const wire = watchRequest(headers.traceparent ?? '');
-        try {
-          const response = await ep.client.chat.completions
-            .create(
-              { ...params, stream: true, stream_options: { include_usage: true } },
-              { signal: controller.signal, headers },
-            )
-            .asResponse();
-          // Offsets only match the wire when the body is not compressed.
-          const plain = (response.headers.get('content-encoding') ?? 'identity') === 'identity';
-          if (!response.body)
-            throw new LlmError('stream_truncated', `${ep.spec.baseURL} sent no body`, ep.spec.baseURL);
-          acc.sentAt = wire.record.sentAt ?? sentAt;
-          endedAt = await readEventStream(
-            response.body,
-            acc,
-            ep.spec.baseURL,
-            plain ? wire.record : undefined,
-            () => idle.refresh(),
-          );
-        } finally {
-          wire.release();
-        }
+        const wire = createWireRecord();
+        const response = await ep.client.chat.completions
+          .create(
+            { ...params, stream: true, stream_options: { include_usage: true } },
+            // The I/O thread's fetch stamps the wire times into `wire`.
+            {
+              signal: controller.signal,
+              headers,
+              fetchOptions: { wire } as unknown as NonNullable<OpenAI.RequestOptions['fetchOptions']>,
+            },
+          )
+          .asResponse();
+        // Offsets only match the wire when the body is not compressed.
+        const plain = (response.headers.get('content-encoding') ?? 'identity') === 'identity';
+        if (!response.body)
+          throw new LlmError('stream_truncated', `${ep.spec.baseURL} sent no body`, ep.spec.baseURL);
+        acc.sentAt = wire.sentAt ?? sentAt;
+        endedAt = await readEventStream(response.body, acc, ep.spec.baseURL, plain ? wire : undefined, () =>
+          idle.refresh(),
+        );
       } else {
         const completion = await ep.client.chat.completions.create(
           { ...params, stream: false },

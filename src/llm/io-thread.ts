@@ -1,14 +1,14 @@
 /**
  * A `fetch` whose HTTP work runs on the I/O thread (io-worker.ts), so that request-sent and chunk-arrival
  * times are stamped where no harness work can delay them. Responses are ordinary `Response`s (the openai
- * client uses this fetch); the stamps go to the {@link WireRecord} of the request's `traceparent`.
+ * client uses this fetch); the stamps go to the {@link WireRecord} passed as `init.wire`, if any.
  */
 import { Worker } from 'node:worker_threads';
 import type { ToMain, ToWorker } from './io-protocol.js';
-import { noteChunk, noteSent } from './wire.js';
+import type { WireRecord } from './wire.js';
 
 interface Pending {
-  traceparent: string | undefined;
+  wire: WireRecord | undefined;
   resolve(r: Response): void;
   reject(e: unknown): void;
   body?: ReadableStreamDefaultController<Uint8Array>;
@@ -56,7 +56,7 @@ export function startIoThread(): IoThread {
     if (!p) return;
     switch (m.type) {
       case 'sent':
-        if (p.traceparent) noteSent(p.traceparent, toLocal(m.at));
+        if (p.wire) p.wire.sentAt = toLocal(m.at);
         break;
       case 'head': {
         const body = new ReadableStream<Uint8Array>({
@@ -73,7 +73,10 @@ export function startIoThread(): IoThread {
       }
       case 'chunk':
         p.bytes += m.bytes.length;
-        if (p.traceparent) noteChunk(p.traceparent, toLocal(m.at), p.bytes);
+        if (p.wire) {
+          p.wire.bytes = p.bytes;
+          p.wire.arrivals.push({ at: toLocal(m.at), end: p.bytes });
+        }
         p.body?.enqueue(m.bytes);
         break;
       case 'end':
@@ -111,7 +114,7 @@ export function startIoThread(): IoThread {
     if (signal?.aborted) throw new DOMException('This operation was aborted', 'AbortError');
     const id = nextId++;
     return new Promise<Response>((resolve, reject) => {
-      track.set(id, { traceparent: headers.traceparent, resolve, reject, bytes: 0 });
+      track.set(id, { wire: (init as { wire?: WireRecord } | undefined)?.wire, resolve, reject, bytes: 0 });
       signal?.addEventListener(
         'abort',
         () => {

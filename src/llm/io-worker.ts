@@ -15,18 +15,18 @@ import type { ToMain, ToWorker } from './io-protocol.js';
 const port = parentPort!;
 const agent = new Agent({ keepAliveTimeout: 30_000, connect: { timeout: 10_000 } });
 const controllers = new Map<number, AbortController>();
-/** Requests in flight by their `traceparent` (unique per call; a call's attempts run one after another). */
-const byTraceparent = new Map<string, number>();
+/** Our id of each undici request, learnt from `undici:request:create`, published inside `request()`. */
+const ids = new WeakMap<object, number>();
+let dispatching: number | undefined;
 const now = () => performance.timeOrigin + performance.now();
 const post = (m: ToMain, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer ?? []);
 
 async function perform(m: Extract<ToWorker, { type: 'request' }>): Promise<void> {
   const controller = new AbortController();
   controllers.set(m.id, controller);
-  const traceparent = m.headers.traceparent;
-  if (traceparent) byTraceparent.set(traceparent, m.id);
   try {
-    const res = await request(m.url, {
+    dispatching = m.id;
+    const pending = request(m.url, {
       method: m.method as Dispatcher.HttpMethod,
       // undici.request does not decompress: ask for the body as is, so byte offsets match what is parsed.
       headers: { 'accept-encoding': 'identity', ...m.headers },
@@ -34,6 +34,8 @@ async function perform(m: Extract<ToWorker, { type: 'request' }>): Promise<void>
       signal: controller.signal,
       dispatcher: agent,
     });
+    dispatching = undefined;
+    const res = await pending;
     const headers: [string, string][] = [];
     for (const [k, v] of Object.entries(res.headers)) {
       if (v !== undefined) headers.push([k, Array.isArray(v) ? v.join(', ') : v]);
@@ -50,18 +52,16 @@ async function perform(m: Extract<ToWorker, { type: 'request' }>): Promise<void>
     post({ type: 'error', id: m.id, message: e.message, code: e.code ?? e.name });
   } finally {
     controllers.delete(m.id);
-    if (traceparent && byTraceparent.get(traceparent) === m.id) byTraceparent.delete(traceparent);
   }
 }
 
-// The request body has left when undici's `bodySent` fires; the request is known by its traceparent.
+subscribe('undici:request:create', (message) => {
+  if (dispatching !== undefined) ids.set((message as { request: object }).request, dispatching);
+});
+// The request body has left the process when undici's `bodySent` fires.
 subscribe('undici:request:bodySent', (message) => {
-  const headers = (message as { request: { headers: string[] } }).request.headers;
-  for (let i = 0; i < headers.length; i += 2) {
-    if (headers[i] !== 'traceparent') continue;
-    const id = byTraceparent.get(String(headers[i + 1]));
-    if (id !== undefined) post({ type: 'sent', id, at: now() });
-  }
+  const id = ids.get((message as { request: object }).request);
+  if (id !== undefined) post({ type: 'sent', id, at: now() });
 });
 
 port.on('message', (m: ToWorker) => {
