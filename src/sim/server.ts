@@ -3,8 +3,7 @@
  * `/v1/models`, `/health`, `/metrics`. Each served model has its own engine (its own GPU, in vLLM terms);
  * the role a model plays decides what it answers (see roles.ts), the engine decides when.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { Task } from '../domains/types.js';
@@ -12,6 +11,7 @@ import { epochMs } from '../telemetry/clock.js';
 import { Attr, SpanName } from '../telemetry/names.js';
 import { createEngine, defaultEngineConfig, type Engine, type EngineConfig } from './engine.js';
 import { createFaultPicker, type FaultConfig, noFaults } from './faults.js';
+import { startHttpThread, type ThreadRequest, type ThreadResponse } from './http-thread.js';
 import { createSimMetrics, type RequestTimings } from './metrics.js';
 import { type ChatMessage, createTaskCatalog, type Delta, planResponse, type Role } from './roles.js';
 
@@ -51,33 +51,19 @@ export interface SimServer {
 
 const propagator = new W3CTraceContextPropagator();
 const getter = {
-  keys: (h: IncomingMessage['headers']) => Object.keys(h),
-  get: (h: IncomingMessage['headers'], k: string) => h[k],
+  keys: (h: IncomingHttpHeaders) => Object.keys(h),
+  get: (h: IncomingHttpHeaders, k: string) => h[k],
 };
-const MAX_BODY = 32 * 1024 * 1024;
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
+function sendJson(res: ThreadResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
+  res
+    .writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
+    .end(text);
 }
 
-function sendError(res: ServerResponse, status: number, type: string, message: string): void {
+function sendError(res: ThreadResponse, status: number, type: string, message: string): void {
   sendJson(res, status, { object: 'error', message, type, param: null, code: status });
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) req.destroy(new Error('request body too large'));
-      else parts.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 function deltaJson(d: Delta, first: boolean): string {
@@ -131,9 +117,9 @@ export async function startSimServer(options: SimOptions): Promise<SimServer> {
   let requestCount = 0;
   const created = Math.floor(Date.now() / 1000);
 
-  async function chat(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const receivedAt = performance.now();
-    const raw = await readBody(req);
+  function chat(req: ThreadRequest, res: ThreadResponse): void {
+    const receivedAt = req.receivedAt;
+    const raw = req.body;
     let body: Record<string, unknown>;
     try {
       body = JSON.parse(raw) as Record<string, unknown>;
@@ -197,23 +183,21 @@ export async function startSimServer(options: SimOptions): Promise<SimServer> {
     const midway = Math.floor(deltas.length / 2);
     let stalledUntil = 0;
     let pending = '';
-    const write = (text: string, onSent?: () => void) => {
+    const write = (text: string, onSent?: (at: number) => void) => {
       if (performance.now() < stalledUntil) {
         pending += text;
         return;
       }
-      // The callback runs once the bytes are handed to the kernel: Node corks a response's writes until
-      // the end of the tick, so the time of the write() call itself would be early by a whole engine step.
+      // The HTTP thread reports when the bytes were handed to the kernel, stamped on its own clock.
       res.write(pending + text, onSent);
       pending = '';
     };
-    const firstSent = () => {
-      firstChunkSentAt ??= performance.now();
+    const firstSent = (at: number) => {
+      firstChunkSentAt ??= at;
     };
 
     if (stream) {
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-      res.flushHeaders();
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' }, true);
     }
     const handle = engine.submit(promptTokens, deltas.length, {
       onScheduled(now) {
@@ -266,13 +250,16 @@ export async function startSimServer(options: SimOptions): Promise<SimServer> {
           });
         }
         // Recorded once the response is flushed, so the first chunk's send time is known.
-        res.once('finish', () => record(now));
+        res.once('finish', (at: number) => {
+          // A non-streamed answer is one chunk, sent when the response finished.
+          firstSent(at);
+          record(now);
+        });
       },
     });
 
     function record(now: number): void {
       const outputTokens = deltas.length;
-      firstSent();
       const first = firstTokenAt ?? now;
       const timings: RequestTimings = {
         model,
@@ -318,13 +305,15 @@ export async function startSimServer(options: SimOptions): Promise<SimServer> {
     });
   }
 
-  const server = createServer({ noDelay: true, keepAliveTimeout: 30_000 }, (req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
+  function route(req: ThreadRequest, res: ThreadResponse): void {
+    const path = req.url.split('?')[0];
     if (req.method === 'POST' && path === '/v1/chat/completions') {
-      chat(req, res).catch((err: unknown) => {
+      try {
+        chat(req, res);
+      } catch (err) {
         if (!res.headersSent) sendError(res, 500, 'InternalServerError', String(err));
         else res.destroy();
-      });
+      }
     } else if (req.method === 'GET' && path === '/health') {
       res.writeHead(200).end();
     } else if (req.method === 'GET' && path === '/v1/models') {
@@ -340,29 +329,31 @@ export async function startSimServer(options: SimOptions): Promise<SimServer> {
       });
     } else if (req.method === 'GET' && path === '/metrics') {
       for (const [model, engine] of engines) metrics.collectGauges(model, engine.gauges());
-      metrics.registry.metrics().then((text) => {
+      void metrics.registry.metrics().then((text) => {
         res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text);
       });
     } else {
       sendError(res, 404, 'NotFoundError', `no route ${req.method} ${path}`);
     }
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  }
+
+  let http: Awaited<ReturnType<typeof startHttpThread>>;
+  try {
+    http = await startHttpThread(options.host ?? '127.0.0.1', options.port ?? 0, route);
+  } catch (err) {
+    for (const engine of engines.values()) engine.close();
+    throw err;
+  }
+  const host = http.family === 'IPv6' ? `[${http.address}]` : http.address;
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${host}:${address.port}`,
-    port: address.port,
+    url: `http://${host}:${http.port}`,
+    port: http.port,
     close() {
-      closing ??= new Promise<void>((resolve) => {
+      closing ??= (async () => {
         for (const engine of engines.values()) engine.close();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+        await http.close();
+      })();
       return closing;
     },
   };

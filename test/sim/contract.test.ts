@@ -137,9 +137,14 @@ describe('simulated server against the real openai client', () => {
       { model: 'user', messages: [{ role: 'system', content: 'x' }] },
       { headers: { traceparent: `00-${traceId}-${parentId}-01` } },
     );
-    const span = exporter
-      .getFinishedSpans()
-      .find((s) => s.name === SpanName.llmRequest && s.spanContext().traceId === traceId);
+    // The server ends its span when its HTTP thread reports the response finished: shortly after the
+    // client has the answer.
+    const find = () =>
+      exporter
+        .getFinishedSpans()
+        .find((s) => s.name === SpanName.llmRequest && s.spanContext().traceId === traceId);
+    for (let i = 0; i < 100 && !find(); i++) await new Promise((r) => setTimeout(r, 10));
+    const span = find();
     assert.ok(span, 'llm_request span with the caller trace id');
     assert.equal(span.parentSpanContext?.spanId, parentId);
     for (const key of [Attr.latencyTimeInQueue, Attr.latencyPrefill, Attr.latencyDecode, Attr.latencyTtft]) {

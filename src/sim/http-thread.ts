@@ -1,0 +1,135 @@
+/**
+ * The main-thread side of the simulator's HTTP thread: requests arrive as {@link ThreadRequest}s, answers go
+ * out through a {@link ThreadResponse} that mirrors the few `ServerResponse` calls the server makes.
+ */
+import { EventEmitter } from 'node:events';
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import { Worker } from 'node:worker_threads';
+import type { FromHttp, ToHttp } from './http-protocol.js';
+
+/** A request read by the HTTP thread; `receivedAt` is performance.now() of this thread. */
+export interface ThreadRequest {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+  receivedAt: number;
+}
+
+const toLocal = (epochMs: number) => epochMs - performance.timeOrigin;
+
+/** Emits 'finish' (with the time) and 'close' (client gone before the end), like a ServerResponse. */
+export class ThreadResponse extends EventEmitter {
+  headersSent = false;
+  private readonly onSent = new Map<number, (at: number) => void>();
+  private writes = 0;
+  constructor(
+    private readonly id: number,
+    private readonly send: (m: ToHttp) => void,
+  ) {
+    super();
+  }
+  writeHead(status: number, headers: OutgoingHttpHeaders = {}, flush = false): this {
+    this.headersSent = true;
+    this.send({ type: 'head', id: this.id, status, headers, flush });
+    return this;
+  }
+  /** `onSent` gets the time the HTTP thread handed these bytes to the kernel. */
+  write(data: string, onSent?: (at: number) => void): void {
+    if (onSent) this.onSent.set(this.writes, onSent);
+    this.writes++;
+    this.send({ type: 'write', id: this.id, data, stamp: onSent !== undefined });
+  }
+  end(data?: string): void {
+    this.send(data === undefined ? { type: 'end', id: this.id } : { type: 'end', id: this.id, data });
+  }
+  destroy(): void {
+    this.send({ type: 'destroy', id: this.id });
+  }
+  /** @internal the HTTP thread reported a stamped write as sent (stamped writes complete in order). */
+  sent(at: number): void {
+    const first = this.onSent.keys().next();
+    if (first.done) return;
+    const cb = this.onSent.get(first.value)!;
+    this.onSent.delete(first.value);
+    cb(at);
+  }
+}
+
+/** A listening HTTP thread. */
+export interface HttpThread {
+  address: string;
+  family: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Starts the HTTP thread; rejects (with the errno code) when it cannot listen. */
+export function startHttpThread(
+  host: string,
+  port: number,
+  onRequest: (req: ThreadRequest, res: ThreadResponse) => void,
+): Promise<HttpThread> {
+  const worker = new Worker(new URL('./http-worker.js', import.meta.url), {
+    workerData: { host, listenPort: port },
+  });
+  const send = (m: ToHttp) => worker.postMessage(m);
+  const open = new Map<number, ThreadResponse>();
+  let stopped: () => void = () => {};
+  return new Promise((resolve, reject) => {
+    worker.on('error', reject);
+    worker.on('message', (m: FromHttp) => {
+      switch (m.type) {
+        case 'listening': {
+          let closing: Promise<void> | undefined;
+          resolve({
+            address: m.address,
+            family: m.family,
+            port: m.port,
+            close() {
+              closing ??= new Promise<void>((done) => {
+                stopped = () => void worker.terminate().then(() => done());
+                send({ type: 'stop' });
+              });
+              return closing;
+            },
+          });
+          break;
+        }
+        case 'listen-error':
+          void worker.terminate();
+          reject(Object.assign(new Error(m.message), { code: m.code }));
+          break;
+        case 'request': {
+          const res = new ThreadResponse(m.id, send);
+          open.set(m.id, res);
+          onRequest(
+            {
+              method: m.method,
+              url: m.url,
+              headers: m.headers,
+              body: m.body,
+              receivedAt: toLocal(m.receivedAt),
+            },
+            res,
+          );
+          break;
+        }
+        case 'sent':
+          open.get(m.id)?.sent(toLocal(m.at));
+          break;
+        case 'finish':
+          open.get(m.id)?.emit('finish', toLocal(m.at));
+          open.delete(m.id);
+          break;
+        case 'closed':
+          open.get(m.id)?.emit('close');
+          open.delete(m.id);
+          break;
+        case 'stopped':
+          stopped();
+          break;
+      }
+    });
+  });
+}
