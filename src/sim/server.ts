@@ -124,19 +124,30 @@ export async function startSimServer(options: SimOptions): Promise<SimServer> {
     try {
       body = JSON.parse(raw) as Record<string, unknown>;
     } catch {
-      return sendError(res, 400, 'BadRequestError', 'request body is not valid JSON');
+      sendError(res, 400, 'BadRequestError', 'request body is not valid JSON');
+      return;
     }
     const model = String(body.model ?? '');
     const role = options.models[model];
     const engine = engines.get(model);
-    if (!role || !engine)
-      return sendError(res, 404, 'NotFoundError', `The model \`${model}\` does not exist.`);
-    if (!Array.isArray(body.messages))
-      return sendError(res, 400, 'BadRequestError', '`messages` is required');
+    if (!role || !engine) {
+      sendError(res, 404, 'NotFoundError', `The model \`${model}\` does not exist.`);
+      return;
+    }
+    if (!Array.isArray(body.messages)) {
+      sendError(res, 400, 'BadRequestError', '`messages` is required');
+      return;
+    }
 
     const fault = pickFault(raw);
-    if (fault === '429') return sendError(res, 429, 'RateLimitError', 'Too many requests; retry later');
-    if (fault === '5xx') return sendError(res, 503, 'ServiceUnavailableError', 'The engine is overloaded');
+    if (fault === '429') {
+      sendError(res, 429, 'RateLimitError', 'Too many requests; retry later');
+      return;
+    }
+    if (fault === '5xx') {
+      sendError(res, 503, 'ServiceUnavailableError', 'The engine is overloaded');
+      return;
+    }
 
     const stream = body.stream === true;
     const includeUsage = Boolean(
