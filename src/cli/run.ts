@@ -185,9 +185,11 @@ export async function runCommand(flags: RunOptions, env: NodeJS.ProcessEnv = pro
   if (planned.length === 0) throw new UsageError('--task-ids / --num-tasks select no task');
   const embedded = !usesEndpoints(o);
   const { models, config } = embedded
-    ? { models: EMBEDDED, config: { models: {}, expertMapping: {} } as ModelConfig }
+    ? {
+        models: { ...EMBEDDED, ...(o.agentModel ? { agent: o.agentModel } : {}) },
+        config: { models: {}, expertMapping: {} } as ModelConfig,
+      }
     : realEndpoints(o, env);
-  if (embedded && o.agentModel) models.agent = o.agentModel;
 
   if (!embedded) {
     const used = new Set([
