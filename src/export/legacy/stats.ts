@@ -1,0 +1,152 @@
+/**
+ * numpy-exact statistics for the legacy `<prefix>_stats.json`: the same float64 operations in the same order as
+ * `np.mean`, `np.std(ddof=1)`, `np.linspace` and `np.histogram`, so every bit of the output matches.
+ */
+
+/** numpy's pairwise-summation block size (`PW_BLOCKSIZE` in loops_utils.h). */
+const PW_BLOCKSIZE = 128;
+
+/**
+ * Sums `a[start, start+n)` exactly as numpy's `DOUBLE_pairwise_sum` does (the inner loop of `np.add.reduce`
+ * on a contiguous float64 array), including its 8-way unrolled partial sums and split points.
+ */
+export function pairwiseSum(a: ArrayLike<number>, start = 0, n = a.length - start): number {
+  if (n < 8) {
+    let res = 0;
+    for (let i = 0; i < n; i++) res += a[start + i]!;
+    return res;
+  }
+  if (n <= PW_BLOCKSIZE) {
+    const r = [0, 0, 0, 0, 0, 0, 0, 0];
+    for (let j = 0; j < 8; j++) r[j] = a[start + j]!;
+    let i = 8;
+    for (; i < n - (n % 8); i += 8) {
+      for (let j = 0; j < 8; j++) r[j] = r[j]! + a[start + i + j]!;
+    }
+    let res = r[0]! + r[1]! + (r[2]! + r[3]!) + (r[4]! + r[5]! + (r[6]! + r[7]!));
+    for (; i < n; i++) res += a[start + i]!;
+    return res;
+  }
+  // Split in half, rounded down to a multiple of the unroll factor, as numpy does.
+  let n2 = Math.floor(n / 2);
+  n2 -= n2 % 8;
+  return pairwiseSum(a, start, n2) + pairwiseSum(a, start + n2, n - n2);
+}
+
+/** `np.mean` of a float64 array: numpy adds the pairwise sum to the reduction's identity 0.0, then divides. */
+export function mean(a: ArrayLike<number>): number {
+  return (0 + pairwiseSum(a)) / a.length;
+}
+
+/**
+ * `np.std(a, ddof=1)`: deviations from the numpy mean, squared, pairwise-summed, divided by n-1, square root.
+ * The legacy analyzer reports 0.0 for n = 1 (numpy itself would give nan).
+ */
+export function stdDdof1(a: ArrayLike<number>): number {
+  const n = a.length;
+  if (n <= 1) return 0;
+  const m = mean(a);
+  const sq = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const d = a[i]! - m;
+    sq[i] = d * d;
+  }
+  return Math.sqrt((0 + pairwiseSum(sq)) / (n - 1));
+}
+
+/** `np.linspace(start, stop, num)` with `endpoint=True`, numpy ≥ 1.20 arithmetic. */
+export function linspace(start: number, stop: number, num: number): Float64Array {
+  const y = new Float64Array(num);
+  const div = num - 1;
+  const delta = stop - start;
+  if (div <= 0) {
+    if (num === 1) y[0] = start;
+    return y;
+  }
+  const step = delta / div;
+  for (let i = 0; i < num; i++) {
+    // numpy scales by delta/div, except when the step underflows to 0, where it divides first.
+    y[i] = (step === 0 ? (i / div) * delta : i * step) + start;
+  }
+  y[num - 1] = stop;
+  return y;
+}
+
+/** Index of the first element of sorted `s` that is `>= v` (`searchsorted(side='left')`). */
+function lowerBound(s: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = s.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (s[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Index of the first element of sorted `s` that is `> v` (`searchsorted(side='right')`). */
+function upperBound(s: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = s.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (s[mid]! <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * `np.histogram(a, bins=edges)[0]`: numpy's cumulative `searchsorted` counting, so bin i holds
+ * `edges[i] <= x < edges[i+1]` and the last bin is closed on the right.
+ */
+export function histogramCounts(a: ArrayLike<number>, edges: Float64Array): number[] {
+  const sorted = Float64Array.from(a).sort();
+  const last = edges.length - 1;
+  const cum: number[] = [];
+  for (let i = 0; i < last; i++) cum.push(lowerBound(sorted, edges[i]!));
+  cum.push(upperBound(sorted, edges[last]!));
+  const counts: number[] = [];
+  for (let i = 0; i < last; i++) counts.push(cum[i + 1]! - cum[i]!);
+  return counts;
+}
+
+/** The `stats` object of one legacy metric. */
+export interface LegacyStats {
+  n: number;
+  mean: number;
+  std: number;
+  min: number;
+  max: number;
+}
+
+/** The `hist` object of one legacy metric. */
+export interface LegacyHist {
+  edges: number[];
+  counts: number[];
+  percent: number[];
+}
+
+/** Stats and histogram for one metric, or `null` for both when it has no values (the legacy `null`s). */
+export function summarize(
+  values: ArrayLike<number>,
+  bins = 10,
+): { stats: LegacyStats; hist: LegacyHist } | null {
+  const n = values.length;
+  if (n === 0) return null;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  // The legacy tool widens a zero-width range so the histogram has valid edges; `max_ms` stays the real max.
+  const top = max === min ? min + 1e-9 : max;
+  const edges = linspace(min, top, bins + 1);
+  const counts = histogramCounts(values, edges);
+  return {
+    stats: { n, mean: mean(values), std: stdDdof1(values), min, max },
+    hist: { edges: Array.from(edges), counts, percent: counts.map((c) => (c / n) * 100) },
+  };
+}
