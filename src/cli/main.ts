@@ -9,6 +9,7 @@ import { versions } from './about.js';
 import { list, nonNegativeInt, nonNegativeNumber, port, positiveInt } from './parse.js';
 import { type RunOptions, runCommand } from './run.js';
 import { addSimFlags, type SimCommandOptions, simCommand } from './sim.js';
+import { type StatsOptions, statsCommand } from './stats.js';
 
 /** Builds the program; `run` receives each command's exit code. */
 export function buildProgram(exit: (code: number) => void): Command {
@@ -87,6 +88,18 @@ export function buildProgram(exit: (code: number) => void): Command {
     ])
     .option('--spans-file <file>', 'also append llm_request spans to this OTLP/JSON lines file');
   addSimFlags(sim, 'timing model').action(async (opts: SimCommandOptions) => exit(await simCommand(opts)));
+
+  program
+    .command('stats')
+    .description("legacy <prefix>_stats.json and console tables from PROFILE logs or a run's spans")
+    .option('--log-path <file>', 'one legacy log file')
+    .option('--log-dir <dir>', 'a directory of legacy logs')
+    .option('--log-glob <glob>', 'which files of --log-dir', 'tau2_*.log')
+    .option('--spans <file|run-dir>', "a run's spans.otlp.jsonl (or its run directory)")
+    .option('--out-dir <dir>', 'where to write (default: beside the input)')
+    .option('--out-prefix <prefix>', 'file name prefix', 'timing')
+    .option('--bins <n>', 'histogram bins', positiveInt, 10)
+    .action(async (opts: StatsOptions) => exit(await statsCommand(opts)));
   return program;
 }
 

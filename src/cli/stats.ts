@@ -1,0 +1,76 @@
+/**
+ * `tau2-trace stats`: the legacy `<prefix>_stats.json` and console tables, from legacy PROFILE logs
+ * (`--log-path` / `--log-dir`) or from a run's spool (`--spans`).
+ */
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { legacyConsoleText } from '../export/legacy/console.js';
+import { legacyValuesFromSpans } from '../export/legacy/from-spans.js';
+import { legacyStatsJson } from '../export/legacy/json.js';
+import { type LegacyParseResult, parseLegacyLogs } from '../export/legacy/parse.js';
+import { readSpool, type SpoolSpan } from '../export/spool-reader.js';
+import { SPOOL_FILE } from '../harness/rundir.js';
+import { SpanName } from '../telemetry/names.js';
+import { UsageError } from '../util/errors.js';
+
+/** Options of `tau2-trace stats` (the legacy analyzer's flags, plus `--spans`). */
+export interface StatsOptions {
+  logPath?: string;
+  logDir?: string;
+  logGlob: string;
+  spans?: string;
+  outDir?: string;
+  outPrefix: string;
+  bins: number;
+}
+
+/** Spans of traces that have their task root: an interrupted trial's partial trace is left out. */
+export function completeTraces(spans: SpoolSpan[]): SpoolSpan[] {
+  const complete = new Set(
+    spans.filter((s) => s.name === SpanName.task && !s.parentSpanId).map((s) => s.traceId),
+  );
+  return spans.filter((s) => complete.has(s.traceId));
+}
+
+async function fromSpans(path: string): Promise<{ parsed: LegacyParseResult; besides: string }> {
+  if (!existsSync(path)) throw new UsageError(`--spans ${path}: no such file or run directory`);
+  const file = statSync(path).isDirectory() ? join(path, SPOOL_FILE) : path;
+  if (!existsSync(file)) throw new UsageError(`--spans ${path}: no ${SPOOL_FILE} in this directory`);
+  const { spans, badLines } = await readSpool(file);
+  if (badLines.length > 0) {
+    process.stderr.write(
+      `${file}: ${badLines.length} lines do not parse (first: ${badLines.slice(0, 5).join(', ')})\n`,
+    );
+  }
+  return { parsed: legacyValuesFromSpans(completeTraces(spans), file), besides: dirname(file) };
+}
+
+function fromLogs(path: string, flag: string, glob: string): { parsed: LegacyParseResult; besides: string } {
+  if (!existsSync(path)) throw new UsageError(`${flag} ${path}: no such file or directory`);
+  const parsed = parseLegacyLogs(path, glob);
+  if (parsed.files.length === 0) throw new UsageError(`${flag} ${path}: no file matches ${glob}`);
+  if (parsed.unusable > 0) {
+    const first = parsed.unusableSamples.map((s) => `${s.file}:${s.line}`).join(', ');
+    process.stderr.write(`${parsed.unusable} lines could not be used (first: ${first})\n`);
+  }
+  return { parsed, besides: statSync(path).isDirectory() ? path : dirname(path) };
+}
+
+/** Writes `<prefix>_stats.json` and prints the console tables; resolves with the exit code. */
+export async function statsCommand(o: StatsOptions): Promise<number> {
+  const given = [o.logPath, o.logDir, o.spans].filter((x) => x !== undefined).length;
+  if (given !== 1) throw new UsageError('give exactly one of --log-path, --log-dir and --spans');
+  const { parsed, besides } =
+    o.spans !== undefined
+      ? await fromSpans(o.spans)
+      : o.logDir !== undefined
+        ? fromLogs(o.logDir, '--log-dir', o.logGlob)
+        : fromLogs(o.logPath!, '--log-path', o.logGlob);
+  const outDir = o.outDir ?? besides;
+  mkdirSync(outDir, { recursive: true });
+  const out = join(outDir, `${o.outPrefix}_stats.json`);
+  writeFileSync(out, legacyStatsJson(parsed, o.bins));
+  process.stdout.write(legacyConsoleText(parsed, o.bins));
+  process.stderr.write(`wrote ${out}\n`);
+  return 0;
+}

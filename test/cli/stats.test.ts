@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { completeTraces } from '../../src/cli/stats.js';
+import { readSpool } from '../../src/export/spool-reader.js';
+import { Attr, Kind, SpanName } from '../../src/telemetry/names.js';
+import { FAST, repoRoot, runCli, runDirOf, tempDir } from '../helpers.js';
+
+const fixtures = join(repoRoot, 'test/fixtures/legacy');
+
+describe('tau2-trace stats', () => {
+  const tmp = tempDir();
+  after(() => tmp.cleanup());
+
+  it('--log-dir writes the legacy JSON and prints the console text, byte for byte', async () => {
+    const out = join(tmp.path, 'logs');
+    const r = await runCli(['stats', '--log-dir', join(fixtures, 'run_basic'), '--out-dir', out]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(
+      readFileSync(join(out, 'timing_stats.json'), 'utf8'),
+      readFileSync(join(fixtures, 'run_basic_stats.json'), 'utf8'),
+    );
+    assert.equal(r.stdout, readFileSync(join(fixtures, 'run_basic_console.txt'), 'utf8'));
+  });
+
+  it('--log-path reports unusable lines on stderr and still counts the rest', async () => {
+    const out = join(tmp.path, 'bad');
+    const r = await runCli([
+      'stats',
+      '--log-path',
+      join(fixtures, 'bad_input.log'),
+      '--out-dir',
+      out,
+      '--out-prefix',
+      'x',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /6 lines could not be used \(first: .*bad_input\.log:3/);
+    assert.equal(
+      readFileSync(join(out, 'x_stats.json'), 'utf8'),
+      readFileSync(join(fixtures, 'bad_input_stats.json'), 'utf8'),
+    );
+  });
+
+  it('--spans maps a run to the legacy metrics', async () => {
+    const run = await runCli(['run', ...FAST, '--num-tasks', '5', '--output-dir', join(tmp.path, 'runs')]);
+    assert.equal(run.code, 0, run.stderr);
+    const runDir = runDirOf(run.stdout);
+    const r = await runCli(['stats', '--spans', runDir]);
+    assert.equal(r.code, 0, r.stderr);
+    const stats = JSON.parse(readFileSync(join(runDir, 'timing_stats.json'), 'utf8')) as Record<
+      string,
+      { stats: { n: number } | null }
+    >;
+    const { spans } = await readSpool(join(runDir, 'spans.otlp.jsonl'));
+    const count = (kind: string) => spans.filter((s) => s.attributes[Attr.kind] === kind).length;
+    assert.equal(stats.tool_call?.stats?.n, count(Kind.toolCall));
+    assert.equal(stats.expert_call?.stats?.n ?? 0, count(Kind.expertCall));
+    assert.equal(stats.toolorchestra_vllm_infer?.stats?.n, count(Kind.llmCall));
+    assert.equal(stats.toolorchestra_vllm_decode_len?.stats?.n, count(Kind.llmCall));
+    assert.match(r.stdout, /^=== tool_call\.duration_ms ===\nn=\d+ mean=/);
+  });
+
+  it('leaves out traces without their task span (interrupted trials)', () => {
+    const span = (traceId: string, name: string, parentSpanId?: string) =>
+      ({ traceId, spanId: `${traceId}${name}`, parentSpanId, name }) as Parameters<
+        typeof completeTraces
+      >[0][number];
+    const kept = completeTraces([
+      span('a', SpanName.task),
+      span('a', 'chat m', 'x'),
+      span('b', 'chat m', 'y'),
+    ]);
+    assert.deepEqual(
+      kept.map((s) => s.traceId),
+      ['a', 'a'],
+    );
+  });
+
+  it('bad input: a missing path, or two inputs, exit 2 naming the culprit', async () => {
+    const missing = await runCli(['stats', '--log-dir', join(tmp.path, 'nope')]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /--log-dir .*nope: no such file or directory/);
+    const both = await runCli(['stats', '--log-dir', fixtures, '--spans', fixtures]);
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /exactly one of --log-path, --log-dir and --spans/);
+  });
+});
