@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { UsageError } from '../util/errors.js';
 import { versions } from './about.js';
+import { type LogsOptions, logsCommand } from './logs.js';
 import { list, nonNegativeInt, nonNegativeNumber, port, positiveInt } from './parse.js';
 import { type RunOptions, runCommand } from './run.js';
 import { addSimFlags, type SimCommandOptions, simCommand } from './sim.js';
@@ -100,6 +101,13 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option('--out-prefix <prefix>', 'file name prefix', 'timing')
     .option('--bins <n>', 'histogram bins', positiveInt, 10)
     .action(async (opts: StatsOptions) => exit(await statsCommand(opts)));
+
+  program
+    .command('logs')
+    .description("write a run's spans as legacy tau2_<domain>.log lines (PROFILE / USER_JUDGE)")
+    .argument('<run>', 'a run directory or its spans.otlp.jsonl')
+    .option('--out-dir <dir>', 'where to write (default: the run directory)')
+    .action(async (run: string, opts: LogsOptions) => exit(await logsCommand(run, opts)));
   return program;
 }
 

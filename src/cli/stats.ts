@@ -32,17 +32,26 @@ export function completeTraces(spans: SpoolSpan[]): SpoolSpan[] {
   return spans.filter((s) => complete.has(s.traceId));
 }
 
-async function fromSpans(path: string): Promise<{ parsed: LegacyParseResult; besides: string }> {
-  if (!existsSync(path)) throw new UsageError(`--spans ${path}: no such file or run directory`);
+/** The complete task traces of a spool file or run directory; `flag` names the input in errors. */
+export async function readRunSpans(
+  path: string,
+  flag: string,
+): Promise<{ spans: SpoolSpan[]; file: string; besides: string }> {
+  if (!existsSync(path)) throw new UsageError(`${flag} ${path}: no such file or run directory`);
   const file = statSync(path).isDirectory() ? join(path, SPOOL_FILE) : path;
-  if (!existsSync(file)) throw new UsageError(`--spans ${path}: no ${SPOOL_FILE} in this directory`);
+  if (!existsSync(file)) throw new UsageError(`${flag} ${path}: no ${SPOOL_FILE} in this directory`);
   const { spans, badLines } = await readSpool(file);
   if (badLines.length > 0) {
     process.stderr.write(
       `${file}: ${badLines.length} lines do not parse (first: ${badLines.slice(0, 5).join(', ')})\n`,
     );
   }
-  return { parsed: legacyValuesFromSpans(completeTraces(spans), file), besides: dirname(file) };
+  return { spans: completeTraces(spans), file, besides: dirname(file) };
+}
+
+async function fromSpans(path: string): Promise<{ parsed: LegacyParseResult; besides: string }> {
+  const { spans, file, besides } = await readRunSpans(path, '--spans');
+  return { parsed: legacyValuesFromSpans(spans, file), besides };
 }
 
 function fromLogs(path: string, flag: string, glob: string): { parsed: LegacyParseResult; besides: string } {

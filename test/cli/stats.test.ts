@@ -5,7 +5,7 @@ import { after, describe, it } from 'node:test';
 import { completeTraces } from '../../src/cli/stats.js';
 import { readSpool } from '../../src/export/spool-reader.js';
 import { Attr, Kind, SpanName } from '../../src/telemetry/names.js';
-import { FAST, repoRoot, runCli, runDirOf, tempDir } from '../helpers.js';
+import { FAST, repoRoot, runCli, runDirOf, tau2DataDir, tempDir } from '../helpers.js';
 
 const fixtures = join(repoRoot, 'test/fixtures/legacy');
 
@@ -85,5 +85,56 @@ describe('tau2-trace stats', () => {
     const both = await runCli(['stats', '--log-dir', fixtures, '--spans', fixtures]);
     assert.equal(both.code, 2);
     assert.match(both.stderr, /exactly one of --log-path, --log-dir and --spans/);
+  });
+});
+
+describe('legacy round trip', () => {
+  const tmp = tempDir();
+  after(() => tmp.cleanup());
+
+  it('spans → tau2-trace logs → stats --log-dir equals stats --spans, byte for byte (several domains)', async () => {
+    const run = await runCli([
+      'run',
+      ...FAST,
+      '--domains',
+      'demo,mock,retail',
+      '--data-dir',
+      tau2DataDir,
+      '--num-tasks',
+      '4',
+      '--output-dir',
+      join(tmp.path, 'runs'),
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    const runDir = runDirOf(run.stdout);
+    const logs = await runCli(['logs', runDir, '--out-dir', join(tmp.path, 'logs')]);
+    assert.equal(logs.code, 0, logs.stderr);
+    const demoLog = readFileSync(join(tmp.path, 'logs', 'tau2_demo.log'), 'utf8');
+    assert.match(
+      demoLog,
+      /^\[PROFILE\] \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} task=\S+ thread=\d+ type=llm_call step=\d+ model=sim-orchestrator-8b call_type=vllm duration_ms=\d+\.\d\d toolorchestra_vllm_infer_ms=\d+\.\d\d toolorchestra_vllm_prefill_ms=\d+\.\d\d toolorchestra_vllm_decode_ms=\d+\.\d\d toolorchestra_vllm_prefill_len=\d+ toolorchestra_vllm_decode_len=\d+ has_tool_calls=(True|False)$/m,
+    );
+    assert.match(
+      demoLog,
+      /^\[PROFILE\] .* type=tool_call step=\d+ function=\w+ call_type=local_function duration_ms=\d+\.\d\d/m,
+    );
+    assert.match(
+      demoLog,
+      /^\[USER_JUDGE\] .* type=evaluator model=sim-judge call_type=llm duration_ms=\d+\.\d\d$/m,
+    );
+    const fromLogs = await runCli([
+      'stats',
+      '--log-dir',
+      join(tmp.path, 'logs'),
+      '--out-dir',
+      join(tmp.path, 'a'),
+    ]);
+    const fromSpans = await runCli(['stats', '--spans', runDir, '--out-dir', join(tmp.path, 'b')]);
+    assert.equal(fromLogs.code, 0, fromLogs.stderr);
+    assert.equal(fromSpans.code, 0, fromSpans.stderr);
+    const a = readFileSync(join(tmp.path, 'a', 'timing_stats.json'), 'utf8');
+    assert.equal(a, readFileSync(join(tmp.path, 'b', 'timing_stats.json'), 'utf8'));
+    assert.equal(fromLogs.stdout, fromSpans.stdout);
+    assert.notEqual(JSON.parse(a).tool_call.stats, null, 'the comparison is over real data');
   });
 });
