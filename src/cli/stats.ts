@@ -7,7 +7,8 @@ import { dirname, join } from 'node:path';
 import { legacyConsoleText } from '../export/legacy/console.js';
 import { legacyValuesFromSpans } from '../export/legacy/from-spans.js';
 import { legacyStatsJson } from '../export/legacy/json.js';
-import { type LegacyParseResult, parseLegacyLogs } from '../export/legacy/parse.js';
+import { LEGACY_METRICS, type LegacyParseResult, parseLegacyLogs } from '../export/legacy/parse.js';
+import { summarizeAll } from '../export/legacy/stats.js';
 import { readSpool, type SpoolSpan } from '../export/spool-reader.js';
 import { SPOOL_FILE } from '../harness/rundir.js';
 import { SpanName } from '../telemetry/names.js';
@@ -78,8 +79,9 @@ export async function statsCommand(o: StatsOptions): Promise<number> {
   const outDir = o.outDir ?? besides;
   mkdirSync(outDir, { recursive: true });
   const out = join(outDir, `${o.outPrefix}_stats.json`);
-  writeFileSync(out, legacyStatsJson(parsed, o.bins));
-  process.stdout.write(legacyConsoleText(parsed, o.bins));
+  const summaries = summarizeAll(LEGACY_METRICS, parsed.values, o.bins);
+  writeFileSync(out, legacyStatsJson(parsed, o.bins, summaries));
+  process.stdout.write(legacyConsoleText(parsed, o.bins, summaries));
   process.stderr.write(`wrote ${out}\n`);
   return 0;
 }

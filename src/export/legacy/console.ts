@@ -4,7 +4,7 @@
  */
 import type { LegacyParseResult } from './parse.js';
 import { LEGACY_METRICS } from './parse.js';
-import { summarize } from './stats.js';
+import { type LegacySummaries, summarizeAll } from './stats.js';
 
 /**
  * Suffix after each stats value. Assumption: the legacy line reads `…ms` for every metric, tok ones included
@@ -47,11 +47,15 @@ function pyFixedWidth(x: number, width: number, digits: number): string {
 }
 
 /** The console text of the legacy analyzer: one block per metric, each line ending in `\n`. */
-export function legacyConsoleText(parsed: LegacyParseResult, bins = 10): string {
+export function legacyConsoleText(
+  parsed: LegacyParseResult,
+  bins = 10,
+  summaries: LegacySummaries = summarizeAll(LEGACY_METRICS, parsed.values, bins),
+): string {
   const out: string[] = [];
   for (const metric of LEGACY_METRICS) {
     out.push(`=== ${metric.header} ===`);
-    const s = summarize(parsed.values.get(metric.name)?.values() ?? new Float64Array(0), bins);
+    const s = summaries.get(metric.name) ?? null;
     if (!s) {
       out.push('no data');
       continue;

@@ -4,7 +4,7 @@
  */
 import type { LegacyParseResult } from './parse.js';
 import { LEGACY_METRICS } from './parse.js';
-import { summarize } from './stats.js';
+import { type LegacySummaries, summarizeAll } from './stats.js';
 
 /** A Python JSON value: `bigint` stands for a Python int, `number` for a Python float. */
 export type PyJson = null | string | bigint | number | PyJson[] | { [key: string]: PyJson };
@@ -58,10 +58,14 @@ export function pyJsonDumps(value: PyJson, level = 0): string {
 }
 
 /** Builds the legacy summary object (as Python values) from parsed logs. */
-export function legacySummary(parsed: LegacyParseResult, bins = 10): PyJson {
+export function legacySummary(
+  parsed: LegacyParseResult,
+  bins = 10,
+  summaries: LegacySummaries = summarizeAll(LEGACY_METRICS, parsed.values, bins),
+): PyJson {
   const out: { [key: string]: PyJson } = {};
   for (const metric of LEGACY_METRICS) {
-    const s = summarize(parsed.values.get(metric.name)?.values() ?? new Float64Array(0), bins);
+    const s = summaries.get(metric.name) ?? null;
     out[metric.name] = {
       unit: metric.unit,
       stats: s && {
@@ -82,6 +86,10 @@ export function legacySummary(parsed: LegacyParseResult, bins = 10): PyJson {
 }
 
 /** The `<prefix>_stats.json` text for parsed logs. */
-export function legacyStatsJson(parsed: LegacyParseResult, bins = 10): string {
-  return pyJsonDumps(legacySummary(parsed, bins));
+export function legacyStatsJson(
+  parsed: LegacyParseResult,
+  bins = 10,
+  summaries: LegacySummaries = summarizeAll(LEGACY_METRICS, parsed.values, bins),
+): string {
+  return pyJsonDumps(legacySummary(parsed, bins, summaries));
 }

@@ -72,42 +72,33 @@ export function linspace(start: number, stop: number, num: number): Float64Array
   return y;
 }
 
-/** Index of the first element of sorted `s` that is `>= v` (`searchsorted(side='left')`). */
-function lowerBound(s: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = s.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (s[mid]! < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Index of the first element of sorted `s` that is `> v` (`searchsorted(side='right')`). */
-function upperBound(s: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = s.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (s[mid]! <= v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /**
- * `np.histogram(a, bins=edges)[0]`: numpy's cumulative `searchsorted` counting, so bin i holds
- * `edges[i] <= x < edges[i+1]` and the last bin is closed on the right.
+ * `np.histogram(a, bins=edges)[0]`. numpy sorts and counts with `searchsorted`; the result is the same as
+ * placing each value by binary search over the (sorted) edges, which needs no sort: bin i holds
+ * `edges[i] <= x < edges[i+1]`, the last bin is closed on the right, values outside are not counted.
  */
 export function histogramCounts(a: ArrayLike<number>, edges: Float64Array): number[] {
-  const sorted = Float64Array.from(a).sort();
   const last = edges.length - 1;
-  const cum: number[] = [];
-  for (let i = 0; i < last; i++) cum.push(lowerBound(sorted, edges[i]!));
-  cum.push(upperBound(sorted, edges[last]!));
-  const counts: number[] = [];
-  for (let i = 0; i < last; i++) counts.push(cum[i + 1]! - cum[i]!);
+  const counts = new Array<number>(last).fill(0);
+  const lo = edges[0]!;
+  const hi = edges[last]!;
+  for (let k = 0; k < a.length; k++) {
+    const x = a[k]!;
+    if (!(x >= lo && x <= hi)) continue;
+    if (x === hi) {
+      counts[last - 1]!++;
+      continue;
+    }
+    // The number of edges <= x, minus one.
+    let l = 0;
+    let h = last + 1;
+    while (l < h) {
+      const mid = (l + h) >>> 1;
+      if (edges[mid]! <= x) l = mid + 1;
+      else h = mid;
+    }
+    counts[l - 1]!++;
+  }
   return counts;
 }
 
@@ -149,4 +140,18 @@ export function summarize(
     stats: { n, mean: mean(values), std: stdDdof1(values), min, max },
     hist: { edges: Array.from(edges), counts, percent: counts.map((c) => (c / n) * 100) },
   };
+}
+
+/** Summaries of every legacy metric, computed once for the JSON, the console and the charts. */
+export type LegacySummaries = Map<string, ReturnType<typeof summarize>>;
+
+/** Summarizes each metric's values (`values.get(name)` may be any ArrayLike of float64). */
+export function summarizeAll(
+  metrics: readonly { name: string }[],
+  values: Map<string, { values(): Float64Array }>,
+  bins = 10,
+): LegacySummaries {
+  return new Map(
+    metrics.map((m) => [m.name, summarize(values.get(m.name)?.values() ?? new Float64Array(0), bins)]),
+  );
 }
