@@ -1,9 +1,10 @@
 /**
- * `tau2-trace stats`: the legacy `<prefix>_stats.json` and console tables, from legacy PROFILE logs
+ * `tau2-trace stats`: the legacy `<prefix>_stats.json`, its 7 charts and console tables, from legacy PROFILE logs
  * (`--log-path` / `--log-dir`) or from a run's spool (`--spans`).
  */
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { ChartWorker } from '../export/charts/worker.js';
 import { legacyConsoleText } from '../export/legacy/console.js';
 import { legacyValuesFromSpans } from '../export/legacy/from-spans.js';
 import { legacyStatsJson } from '../export/legacy/json.js';
@@ -70,18 +71,33 @@ function fromLogs(path: string, flag: string, glob: string): { parsed: LegacyPar
 export async function statsCommand(o: StatsOptions): Promise<number> {
   const given = [o.logPath, o.logDir, o.spans].filter((x) => x !== undefined).length;
   if (given !== 1) throw new UsageError('give exactly one of --log-path, --log-dir and --spans');
-  const { parsed, besides } =
-    o.spans !== undefined
-      ? await fromSpans(o.spans)
-      : o.logDir !== undefined
-        ? fromLogs(o.logDir, '--log-dir', o.logGlob)
-        : fromLogs(o.logPath!, '--log-path', o.logGlob);
-  const outDir = o.outDir ?? besides;
-  mkdirSync(outDir, { recursive: true });
-  const out = join(outDir, `${o.outPrefix}_stats.json`);
-  const summaries = summarizeAll(LEGACY_METRICS, parsed.values, o.bins);
-  writeFileSync(out, legacyStatsJson(parsed, o.bins, summaries));
-  process.stdout.write(legacyConsoleText(parsed, o.bins, summaries));
-  process.stderr.write(`wrote ${out}\n`);
-  return 0;
+  // Loading the chart library and rasterising run on another core while this thread reads the input.
+  const charts = new ChartWorker();
+  try {
+    const { parsed, besides } =
+      o.spans !== undefined
+        ? await fromSpans(o.spans)
+        : o.logDir !== undefined
+          ? fromLogs(o.logDir, '--log-dir', o.logGlob)
+          : fromLogs(o.logPath!, '--log-path', o.logGlob);
+    const outDir = o.outDir ?? besides;
+    mkdirSync(outDir, { recursive: true });
+    const summaries = summarizeAll(LEGACY_METRICS, parsed.values, o.bins);
+    const pngs = charts.render(
+      LEGACY_METRICS.map((m) => ({ title: m.name, unit: m.unit, summary: summaries.get(m.name) ?? null })),
+    );
+    const out = join(outDir, `${o.outPrefix}_stats.json`);
+    writeFileSync(out, legacyStatsJson(parsed, o.bins, summaries));
+    process.stdout.write(legacyConsoleText(parsed, o.bins, summaries));
+    const images = await pngs;
+    for (const [i, m] of LEGACY_METRICS.entries()) {
+      writeFileSync(join(outDir, `${o.outPrefix}_${m.name}.png`), images[i]!);
+    }
+    process.stderr.write(
+      `wrote ${out} and ${images.length} charts ${join(outDir, `${o.outPrefix}_<metric>.png`)}\n`,
+    );
+    return 0;
+  } finally {
+    await charts.close();
+  }
 }

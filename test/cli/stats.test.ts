@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { completeTraces } from '../../src/cli/stats.js';
+import { LEGACY_METRICS } from '../../src/export/legacy/parse.js';
 import { readSpool } from '../../src/export/spool-reader.js';
 import { Attr, Kind, SpanName } from '../../src/telemetry/names.js';
 import { FAST, repoRoot, runCli, runDirOf, tau2DataDir, tempDir } from '../helpers.js';
@@ -22,6 +23,12 @@ describe('tau2-trace stats', () => {
       readFileSync(join(fixtures, 'run_basic_stats.json'), 'utf8'),
     );
     assert.equal(r.stdout, readFileSync(join(fixtures, 'run_basic_console.txt'), 'utf8'));
+    for (const metric of LEGACY_METRICS) {
+      const png = readFileSync(join(out, `timing_${metric.name}.png`));
+      // PNG signature, then the IHDR chunk's width and height.
+      assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG', metric.name);
+      assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [2000, 800], metric.name);
+    }
   });
 
   it('--log-path reports unusable lines on stderr and still counts the rest', async () => {

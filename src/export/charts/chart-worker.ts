@@ -1,0 +1,44 @@
+/**
+ * Worker thread side of `ChartWorker`: imports Vega and resvg (≈250 ms of module loading) off the main thread,
+ * optionally warms the JIT with one throw-away chart, then renders the batches it is sent.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { HistogramChartInput } from './index.js';
+import { renderHistogramPng } from './index.js';
+
+/** A batch request from the main thread. */
+export interface ChartRequest {
+  id: number;
+  inputs: HistogramChartInput[];
+}
+
+/** The answer to one batch: the PNGs in input order, or the error message. */
+export type ChartResponse = { id: number; pngs: Uint8Array[] } | { id: number; error: string };
+
+const port = parentPort;
+if (!port) throw new Error('chart-worker must run in a worker thread');
+
+const warm: Promise<unknown> =
+  (workerData as { warm?: boolean } | undefined)?.warm === true
+    ? renderHistogramPng({
+        title: 'warm-up',
+        unit: 'ms',
+        summary: {
+          stats: { n: 2, mean: 1.5, std: 0.71, min: 1, max: 2 },
+          hist: { edges: [1, 1.5, 2], counts: [1, 1], percent: [50, 50] },
+        },
+      }).catch(() => undefined)
+    : Promise.resolve();
+
+port.on('message', (req: ChartRequest) => {
+  void (async () => {
+    let res: ChartResponse;
+    try {
+      await warm;
+      res = { id: req.id, pngs: await Promise.all(req.inputs.map((input) => renderHistogramPng(input))) };
+    } catch (err) {
+      res = { id: req.id, error: err instanceof Error ? err.message : String(err) };
+    }
+    port.postMessage(res, 'pngs' in res ? res.pngs.map((p) => p.buffer as ArrayBuffer) : []);
+  })();
+});
