@@ -5,18 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-/** mulberry32: a tiny deterministic PRNG so fixtures regenerate byte for byte. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { createRng } from '../../src/util/random.js';
 
 const MODEL = '/workspace/ckpt/nvidia/Nemotron-Orchestrator-8B';
 
@@ -25,7 +14,7 @@ export class LegacyLines {
   private readonly r: () => number;
   private ms = Date.UTC(2025, 11, 24, 4, 28, 25, 388);
   constructor(seed: number) {
-    this.r = rng(seed);
+    this.r = createRng(seed);
   }
   private int(lo: number, hi: number): number {
     return lo + Math.floor(this.r() * (hi - lo + 1));

@@ -12,7 +12,8 @@ import { legacyConsoleText, pyFixed } from '../../src/export/legacy/console.js';
 import { legacyStatsJson, pyFloatRepr } from '../../src/export/legacy/json.js';
 import { parseLegacyLogs, searchValue } from '../../src/export/legacy/parse.js';
 import { histogramCounts, linspace, mean, pairwiseSum, stdDdof1 } from '../../src/export/legacy/stats.js';
-import { rng, writeFixtures } from './legacy-fixtures.js';
+import { createRng } from '../../src/util/random.js';
+import { writeFixtures } from './legacy-fixtures.js';
 
 // dist/test/export/ → repo root test/fixtures/legacy/
 const FIX = fileURLToPath(new URL('../../../test/fixtures/legacy/', import.meta.url));
@@ -114,7 +115,7 @@ describe('legacy numerics (hand-checked against numpy 2.4)', () => {
   });
 
   it('mean, std and histogram of 20001 seeded values (recursive pairwise split)', () => {
-    const r = rng(42);
+    const r = createRng(42);
     const a: number[] = [];
     for (let i = 0; i < 20001; i++) a.push(Math.exp(r() * 8) * r());
     assert.equal(pairwiseSum(a), 3684732.935915347);
