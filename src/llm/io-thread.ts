@@ -4,6 +4,7 @@
  * client uses this fetch); the stamps go to the {@link WireRecord} passed as `init.wire`, if any.
  */
 import { Worker } from 'node:worker_threads';
+import { perfFromEpochMs } from '../telemetry/clock.js';
 import type { ToMain, ToWorker } from './io-protocol.js';
 import type { WireRecord } from './wire.js';
 
@@ -22,8 +23,6 @@ export interface IoThread {
   ready: Promise<void>;
   close(): Promise<void>;
 }
-
-const toLocal = (epochMs: number) => epochMs - performance.timeOrigin;
 
 function fetchFailed(message: string, code: string): TypeError {
   return new TypeError('fetch failed', { cause: Object.assign(new Error(message), { code }) });
@@ -56,7 +55,7 @@ export function startIoThread(): IoThread {
     if (!p) return;
     switch (m.type) {
       case 'sent':
-        if (p.wire) p.wire.sentAt = toLocal(m.at);
+        if (p.wire) p.wire.sentAt = perfFromEpochMs(m.at);
         break;
       case 'head': {
         const body = new ReadableStream<Uint8Array>({
@@ -75,7 +74,7 @@ export function startIoThread(): IoThread {
         p.bytes += m.bytes.length;
         if (p.wire) {
           p.wire.bytes = p.bytes;
-          p.wire.arrivals.push({ at: toLocal(m.at), end: p.bytes });
+          p.wire.arrivals.push({ at: perfFromEpochMs(m.at), end: p.bytes });
         }
         p.body?.enqueue(m.bytes);
         break;

@@ -10,6 +10,7 @@
 import { subscribe } from 'node:diagnostics_channel';
 import { parentPort } from 'node:worker_threads';
 import { Agent, type Dispatcher, request } from 'undici';
+import { epochMs } from '../telemetry/clock.js';
 import type { ToMain, ToWorker } from './io-protocol.js';
 
 const port = parentPort!;
@@ -18,7 +19,6 @@ const controllers = new Map<number, AbortController>();
 /** Our id of each undici request, learnt from `undici:request:create`, published inside `request()`. */
 const ids = new WeakMap<object, number>();
 let dispatching: number | undefined;
-const now = () => performance.timeOrigin + performance.now();
 const post = (m: ToMain, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer ?? []);
 
 async function perform(m: Extract<ToWorker, { type: 'request' }>): Promise<void> {
@@ -42,11 +42,11 @@ async function perform(m: Extract<ToWorker, { type: 'request' }>): Promise<void>
     }
     post({ type: 'head', id: m.id, status: res.statusCode, headers });
     for await (const chunk of res.body as AsyncIterable<Buffer>) {
-      const at = now();
+      const at = epochMs();
       const copy = new Uint8Array(chunk);
       post({ type: 'chunk', id: m.id, at, bytes: copy }, [copy.buffer as ArrayBuffer]);
     }
-    post({ type: 'end', id: m.id, at: now() });
+    post({ type: 'end', id: m.id, at: epochMs() });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     post({ type: 'error', id: m.id, message: e.message, code: e.code ?? e.name });
@@ -61,7 +61,7 @@ subscribe('undici:request:create', (message) => {
 // The request body has left the process when undici's `bodySent` fires.
 subscribe('undici:request:bodySent', (message) => {
   const id = ids.get((message as { request: object }).request);
-  if (id !== undefined) post({ type: 'sent', id, at: now() });
+  if (id !== undefined) post({ type: 'sent', id, at: epochMs() });
 });
 
 port.on('message', (m: ToWorker) => {

@@ -5,6 +5,7 @@
 import { EventEmitter } from 'node:events';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { Worker } from 'node:worker_threads';
+import { perfFromEpochMs } from '../telemetry/clock.js';
 import type { FromHttp, ToHttp } from './http-protocol.js';
 
 /** A request read by the HTTP thread; `receivedAt` is performance.now() of this thread. */
@@ -15,8 +16,6 @@ export interface ThreadRequest {
   body: string;
   receivedAt: number;
 }
-
-const toLocal = (epochMs: number) => epochMs - performance.timeOrigin;
 
 /** Emits 'finish' (with the time) and 'close' (client gone before the end), like a ServerResponse. */
 export class ThreadResponse extends EventEmitter {
@@ -109,17 +108,17 @@ export function startHttpThread(
               url: m.url,
               headers: m.headers,
               body: m.body,
-              receivedAt: toLocal(m.receivedAt),
+              receivedAt: perfFromEpochMs(m.receivedAt),
             },
             res,
           );
           break;
         }
         case 'sent':
-          open.get(m.id)?.sent(toLocal(m.at));
+          open.get(m.id)?.sent(perfFromEpochMs(m.at));
           break;
         case 'finish':
-          open.get(m.id)?.emit('finish', toLocal(m.at));
+          open.get(m.id)?.emit('finish', perfFromEpochMs(m.at));
           open.delete(m.id);
           break;
         case 'closed':

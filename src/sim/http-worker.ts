@@ -6,18 +6,18 @@
  */
 import { createServer, type ServerResponse } from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
+import { epochMs } from '../telemetry/clock.js';
 import type { FromHttp, ToHttp } from './http-protocol.js';
 
 const MAX_BODY = 32 * 1024 * 1024;
 const port = parentPort!;
 const { host, listenPort } = workerData as { host: string; listenPort: number };
-const now = () => performance.timeOrigin + performance.now();
 const post = (m: FromHttp) => port.postMessage(m);
 const responses = new Map<number, ServerResponse>();
 let nextId = 1;
 
 const server = createServer({ noDelay: true, keepAliveTimeout: 30_000 }, (req, res) => {
-  const receivedAt = now();
+  const receivedAt = epochMs();
   const id = nextId++;
   const parts: Buffer[] = [];
   let size = 0;
@@ -31,7 +31,7 @@ const server = createServer({ noDelay: true, keepAliveTimeout: 30_000 }, (req, r
       return;
     }
     responses.set(id, res);
-    res.on('finish', () => post({ type: 'finish', id, at: now() }));
+    res.on('finish', () => post({ type: 'finish', id, at: epochMs() }));
     res.on('close', () => {
       responses.delete(id);
       if (!res.writableFinished) post({ type: 'closed', id });
@@ -64,7 +64,7 @@ port.on('message', (m: ToHttp) => {
       break;
     case 'write':
       // The callback runs once the bytes are handed to the kernel (Node corks writes until the tick ends).
-      res.write(m.data, m.stamp ? () => post({ type: 'sent', id: m.id, at: now() }) : undefined);
+      res.write(m.data, m.stamp ? () => post({ type: 'sent', id: m.id, at: epochMs() }) : undefined);
       break;
     case 'end':
       res.end(m.data);

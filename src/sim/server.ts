@@ -30,15 +30,6 @@ export interface SimOptions {
   faults?: Partial<FaultConfig>;
   /** Where `llm_request` spans go; none when absent. */
   tracer?: Tracer;
-  /** Called with every finished request's timings and its first-chunk send time (epoch ms). */
-  onRequest?(record: SimRequestRecord): void;
-}
-
-/** The server's own record of one request (what the TTFT benchmark compares against). */
-export interface SimRequestRecord extends RequestTimings {
-  traceparent: string | undefined;
-  receivedAtMs: number;
-  firstChunkSentAtMs: number | undefined;
 }
 
 /** A running simulated server. */
@@ -166,7 +157,6 @@ export async function startSimServer(options: SimOptions): Promise<SimServer> {
     // About four characters per token, the usual BPE rate for English and JSON.
     const promptTokens = Math.ceil(raw.length / 4);
     const id = `chatcmpl-${(++requestCount).toString(36)}${Math.floor(Math.random() * 1e9).toString(36)}`;
-    const traceparent = req.headers.traceparent as string | undefined;
     const parent = propagator.extract(ROOT_CONTEXT, req.headers, getter);
     const span = options.tracer?.startSpan(
       SpanName.llmRequest,
@@ -284,12 +274,6 @@ export async function startSimServer(options: SimOptions): Promise<SimServer> {
         finishedReason: finishReason,
       };
       metrics.observe(timings);
-      options.onRequest?.({
-        ...timings,
-        traceparent,
-        receivedAtMs: epochMs(receivedAt),
-        firstChunkSentAtMs: firstChunkSentAt === undefined ? undefined : epochMs(firstChunkSentAt),
-      });
       if (span) {
         span.setAttributes({
           [Attr.latencyTimeInQueue]: timings.queue,

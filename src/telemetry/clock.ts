@@ -7,3 +7,8 @@
 export function epochMs(perfNow: number = performance.now()): number {
   return performance.timeOrigin + perfNow;
 }
+
+/** The inverse of {@link epochMs}: an epoch time stamped on another thread, on this thread's clock. */
+export function perfFromEpochMs(epoch: number): number {
+  return epoch - performance.timeOrigin;
+}
