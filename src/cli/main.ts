@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { UsageError } from '../util/errors.js';
 import { versions } from './about.js';
+import { type ImportOptions, importCommand } from './import.js';
 import { type LogsOptions, logsCommand } from './logs.js';
 import { list, nonNegativeInt, nonNegativeNumber, port, positiveInt } from './parse.js';
 import { type RunOptions, runCommand } from './run.js';
@@ -108,6 +109,20 @@ export function buildProgram(exit: (code: number) => void): Command {
     .argument('<run>', 'a run directory or its spans.otlp.jsonl')
     .option('--out-dir <dir>', 'where to write (default: the run directory)')
     .action(async (run: string, opts: LogsOptions) => exit(await logsCommand(run, opts)));
+
+  program
+    .command('import')
+    .description('turn legacy tau2_<domain>.log files into spans (a spool file and/or OTLP to a collector)')
+    .option('--log-path <file>', 'one legacy log file')
+    .option('--log-dir <dir>', 'a directory of legacy logs')
+    .option('--log-glob <glob>', 'which files of --log-dir', 'tau2_*.log')
+    .option('--out <file>', 'spool file to write (default without --otlp: <log dir>/spans.otlp.jsonl)')
+    .option(
+      '--otlp [url]',
+      'send over OTLP/HTTP to this base URL (default: $OTEL_EXPORTER_OTLP_ENDPOINT or http://localhost:4318)',
+    )
+    .option('--run-id <id>', "the run's tau2.run.id (default: the log directory's name)")
+    .action(async (opts: ImportOptions) => exit(await importCommand(opts)));
   return program;
 }
 

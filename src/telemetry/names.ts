@@ -56,12 +56,16 @@ export const Attr = {
   runConcurrency: 'tau2.run.max_concurrency',
   runTrials: 'tau2.run.num_trials',
   runSeed: 'tau2.run.seed',
+  /** Where a run's spans came from when not from a live run (`legacy-log` for `tau2-trace import`). */
+  runSource: 'tau2.run.source',
 
   kind: 'tau2.kind',
   // task
   taskId: 'tau2.task.id',
   domain: 'tau2.domain',
   trial: 'tau2.trial',
+  /** The legacy logger's `thread=` of an imported trial. */
+  threadId: 'thread.id',
   taskReward: 'tau2.task.reward',
   taskTermination: 'tau2.task.termination_reason',
   taskSteps: 'tau2.task.steps',

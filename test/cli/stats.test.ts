@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { completeTraces } from '../../src/cli/stats.js';
 import { LEGACY_METRICS } from '../../src/export/legacy/parse.js';
-import { readSpool } from '../../src/export/spool-reader.js';
+import { readSpool, type SpoolSpan } from '../../src/export/spool-reader.js';
 import { Attr, Kind, SpanName } from '../../src/telemetry/names.js';
 import { FAST, repoRoot, runCli, runDirOf, tau2DataDir, tempDir } from '../helpers.js';
 
@@ -143,5 +143,58 @@ describe('legacy round trip', () => {
     assert.equal(a, readFileSync(join(tmp.path, 'b', 'timing_stats.json'), 'utf8'));
     assert.equal(fromLogs.stdout, fromSpans.stdout);
     assert.notEqual(JSON.parse(a).tool_call.stats, null, 'the comparison is over real data');
+
+    // … and tau2-trace import of those logs gives spans with the same stats and the same hierarchy.
+    const imported = join(tmp.path, 'imported.jsonl');
+    const imp = await runCli(['import', '--log-dir', join(tmp.path, 'logs'), '--out', imported]);
+    assert.equal(imp.code, 0, imp.stderr);
+    assert.match(imp.stderr, /as run logs: \d+ trials/);
+    const fromImport = await runCli(['stats', '--spans', imported, '--out-dir', join(tmp.path, 'c')]);
+    assert.equal(fromImport.code, 0, fromImport.stderr);
+    assert.equal(readFileSync(join(tmp.path, 'c', 'timing_stats.json'), 'utf8'), a);
+    const original = completeTraces((await readSpool(join(runDir, 'spans.otlp.jsonl'))).spans);
+    const rebuilt = (await readSpool(imported)).spans;
+    assert.deepEqual(hierarchy(rebuilt), hierarchy(original));
+    assert.ok(rebuilt.every((s) => s.resource[Attr.runId] === 'logs'));
   });
 });
+
+/**
+ * Per task trial (domain, task id, ordinal by start), the sorted list of its steps and calls, each with the
+ * step index it hangs under: what a trace view shows, without the spans the logs never carried.
+ */
+function hierarchy(spans: SpoolSpan[]): Record<string, string[]> {
+  const byId = new Map(spans.map((s) => [s.spanId, s]));
+  const roots = spans
+    .filter((s) => s.name === SpanName.task && !s.parentSpanId)
+    .sort((x, y) => (x.startNs < y.startNs ? -1 : 1));
+  const keyOf = new Map<string, string>();
+  const seen = new Map<string, number>();
+  for (const r of roots) {
+    const task = `${r.attributes[Attr.domain]}/${r.attributes[Attr.taskId]}`;
+    const n = seen.get(task) ?? 0;
+    seen.set(task, n + 1);
+    keyOf.set(r.traceId, `${task}#${n}`);
+  }
+  const kinds = new Set<unknown>([
+    Kind.step,
+    Kind.llmCall,
+    Kind.expertCall,
+    Kind.userSim,
+    Kind.evaluator,
+    Kind.toolCall,
+  ]);
+  const out: Record<string, string[]> = {};
+  for (const s of spans) {
+    const kind = s.attributes[Attr.kind];
+    if (!kinds.has(kind) || s.name === SpanName.attempt) continue;
+    const parent = s.parentSpanId ? byId.get(s.parentSpanId) : undefined;
+    const under =
+      parent?.attributes[Attr.kind] === Kind.step ? `step ${parent.attributes[Attr.stepIndex]}` : 'task';
+    const own = kind === Kind.step ? ` ${s.attributes[Attr.stepIndex]}` : '';
+    const key = keyOf.get(s.traceId)!;
+    out[key] = [...(out[key] ?? []), `${kind}${own} under ${under}`];
+  }
+  for (const list of Object.values(out)) list.sort();
+  return out;
+}

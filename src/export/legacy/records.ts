@@ -1,0 +1,64 @@
+/**
+ * Legacy log lines as records: `[PROFILE] 2025-12-24 04:28:25.388 task=… thread=… type=… key=value …`.
+ * Unlike the stats reader (which keeps the legacy analyzer's substring semantics), this reads a line the way
+ * its logger wrote it: one level marker, one timestamp, then space-separated `key=value` fields.
+ */
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+
+/** One parsed PROFILE / USER_JUDGE line. */
+export interface LegacyRecord {
+  level: 'PROFILE' | 'USER_JUDGE';
+  /**
+   * The line's timestamp in epoch nanoseconds, read as UTC (the legacy format carries no zone; `tau2-trace logs`
+   * writes UTC).
+   */
+  timeNs: bigint;
+  fields: Map<string, string>;
+  /** 1-based line number in its file. */
+  line: number;
+}
+
+// Colour codes some terminals' log handlers leave in files.
+const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
+const HEAD =
+  /\[(PROFILE|USER_JUDGE)\]\s+(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?\s+(.*)$/;
+
+/** Parses one line (no newline); undefined when it is not a usable PROFILE/USER_JUDGE line. */
+export function parseRecord(text: string, line: number): LegacyRecord | undefined {
+  const m = HEAD.exec(text.includes('\x1b') ? text.replace(ANSI, '') : text);
+  if (!m) return undefined;
+  const [, level, y, mo, d, h, mi, s, frac = '', rest = ''] = m;
+  const ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
+  if (!Number.isFinite(ms)) return undefined;
+  const fields = new Map<string, string>();
+  for (const token of rest.split(/\s+/)) {
+    const eq = token.indexOf('=');
+    // The first occurrence wins, as the legacy analyzer's re.search would have it.
+    if (eq > 0 && !fields.has(token.slice(0, eq))) fields.set(token.slice(0, eq), token.slice(eq + 1));
+  }
+  const timeNs = BigInt(ms) * 1_000_000n + BigInt(frac.padEnd(9, '0'));
+  return { level: level as LegacyRecord['level'], timeNs, fields, line };
+}
+
+/**
+ * A non-negative finite number as the logger printed it (`12`, `12.50`); undefined for `nan`, `inf`, negative
+ * or malformed values.
+ */
+export function numberField(r: LegacyRecord, key: string): number | undefined {
+  const v = r.fields.get(key);
+  return v !== undefined && /^[0-9]+(?:\.[0-9]+)?$/.test(v) ? Number(v) : undefined;
+}
+
+/**
+ * Streams the lines of a file as text with 1-based line numbers. Invalid UTF-8 becomes U+FFFD; `\r\n` and `\r`
+ * end lines; a line of megabytes is one line.
+ */
+export async function* readLines(path: string): AsyncGenerator<[string, number]> {
+  const rl = createInterface({
+    input: createReadStream(path, { encoding: 'utf8' }),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
+  let n = 0;
+  for await (const text of rl) yield [text, ++n];
+}
