@@ -1,7 +1,12 @@
 /**
  * `tau2-trace stats --log-dir` on a generated legacy log of about 850,000 lines: wall time and peak RSS of the
- * child process, median of several runs (issue target: ≤ 0.8 s and ≤ 150 MB with the 7 PNGs, on 2 cores).
- * Usage: `node dist/bench/legacy-stats.js [--lines 850000] [--reps 3]`.
+ * child process, median of several runs (issue target: ≤ 0.8 s and ≤ 150 MB with the 7 PNGs, on 2 cores),
+ * first as the legacy command (`--no-ext`: JSON, console, 7 PNGs), then as the default (plus the ext JSON and
+ * charts). Before that, the parse alone: `parseLegacyLogs` in a fresh child process per run (cold JIT, as in
+ * the CLI), timed inside the child.
+ * Usage: `node dist/bench/legacy-stats.js [--lines 850000] [--reps 3] [--parse-only 1] [--legacy-only 1]
+ * [--keep]` (`--parse-only 1` skips the CLI runs, `--legacy-only 1` the default-command runs; `--keep` keeps
+ * the generated log and prints its directory).
  */
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, statSync } from 'node:fs';
@@ -33,42 +38,92 @@ async function generate(file: string, n: number): Promise<void> {
   await new Promise<void>((r) => out.end(() => r()));
 }
 
-const o = intFlags(process.argv.slice(2), { lines: 850_000, reps: 3 });
+/** The compiled parser, imported by the parse-only child. */
+const PARSE_JS = new URL('../src/export/legacy/parse.js', import.meta.url).href;
+
+/** Runs `parseLegacyLogs(dir)` once in a fresh child: its time in ms, the lines read, its peak RSS in MiB. */
+function parseOnce(dir: string): { ms: number; lines: number; rss: number } {
+  const script = `
+    import { parseLegacyLogs } from ${JSON.stringify(PARSE_JS)};
+    const t0 = performance.now();
+    const r = parseLegacyLogs(${JSON.stringify(dir)});
+    const ms = performance.now() - t0;
+    const rss = process.resourceUsage().maxRSS / 1024;
+    process.stdout.write(JSON.stringify({ ms, lines: r.lines, rss }));`;
+  const res = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  if (res.status !== 0) throw new Error(`parse failed: ${res.stderr}`);
+  return JSON.parse(res.stdout) as { ms: number; lines: number; rss: number };
+}
+
+/** One table row: median, min and max of `xs`. */
+function row(label: string, xs: number[], digits: number): string[] {
+  return [label, fmt(median(xs), digits), fmt(Math.min(...xs), digits), fmt(Math.max(...xs), digits)];
+}
+
+const o = intFlags(process.argv.slice(2), { lines: 850_000, reps: 3, parseOnly: 0, legacyOnly: 0 });
 const tmp = tempDir('tau2-bench-legacy-');
 try {
   const file = join(tmp.dir, 'tau2_retail.log');
   await generate(file, o.lines);
+  process.stdout.write(`${o.lines} lines, ${(statSync(file).size / 2 ** 20).toFixed(0)} MiB\n`);
+  const parses = Array.from({ length: o.reps }, () => parseOnce(tmp.dir));
+  printTable(
+    ['parseLegacyLogs only', 'median', 'min', 'max'],
+    [
+      row(
+        'ms',
+        parses.map((p) => p.ms),
+        0,
+      ),
+      row(
+        'M lines/s',
+        parses.map((p) => p.lines / p.ms / 1000),
+        2,
+      ),
+      row(
+        'peak RSS MiB',
+        parses.map((p) => p.rss),
+        0,
+      ),
+    ],
+  );
+  if (o.parseOnly === 0) {
+    // The legacy command: stats JSON, console tables and the 7 PNGs (the issue's target).
+    statsRuns(tmp.dir, o.reps, ['--no-ext']);
+    // The default, which adds <prefix>_stats_ext.json and 14 log-scale / CDF charts.
+    if (o.legacyOnly === 0) statsRuns(tmp.dir, o.reps, []);
+  }
+} finally {
+  if (o.keep) process.stdout.write(`kept ${tmp.dir}\n`);
+  else tmp.remove();
+}
+
+/** Times `stats --log-dir <dir> ...extra` `reps` times with /usr/bin/time and prints wall and peak RSS. */
+function statsRuns(dir: string, reps: number, extra: string[]): void {
   const rows: { wall: number; rss: number }[] = [];
-  for (let r = 0; r < o.reps; r++) {
+  for (let r = 0; r < reps; r++) {
     const res = spawnSync(
       '/usr/bin/time',
-      ['-f', '%e %M', process.execPath, CLI, 'stats', '--log-dir', tmp.dir],
-      {
-        encoding: 'utf8',
-      },
+      ['-f', '%e %M', process.execPath, CLI, 'stats', '--log-dir', dir, ...extra],
+      { encoding: 'utf8' },
     );
     if (res.status !== 0) throw new Error(`stats failed: ${res.stderr}`);
     const [wall, rss] = res.stderr.trim().split('\n').pop()!.split(' ').map(Number);
     rows.push({ wall: wall!, rss: rss! / 1024 });
   }
-  process.stdout.write(`${o.lines} lines, ${(statSync(file).size / 2 ** 20).toFixed(0)} MiB\n`);
   printTable(
-    ['', 'median', 'min', 'max'],
+    [['stats --log-dir', ...extra].join(' '), 'median', 'min', 'max'],
     [
-      [
+      row(
         'wall s',
-        fmt(median(rows.map((x) => x.wall)), 2),
-        fmt(Math.min(...rows.map((x) => x.wall)), 2),
-        fmt(Math.max(...rows.map((x) => x.wall)), 2),
-      ],
-      [
+        rows.map((x) => x.wall),
+        2,
+      ),
+      row(
         'peak RSS MiB',
-        fmt(median(rows.map((x) => x.rss)), 0),
-        fmt(Math.min(...rows.map((x) => x.rss)), 0),
-        fmt(Math.max(...rows.map((x) => x.rss)), 0),
-      ],
+        rows.map((x) => x.rss),
+        0,
+      ),
     ],
   );
-} finally {
-  tmp.remove();
 }

@@ -3,6 +3,13 @@
 ("The legacy system this replaces"). Used once to produce the golden files in test/fixtures/legacy/.
 
 usage: legacy_stats_reference.py <log file or dir> <out_stats.json> <out_console.txt> [--glob G] [--bins N]
+                                  [--all-fields]
+
+--all-fields also reads the later logger generation: an llm_call line WITHOUT `toolorchestra_vllm_infer_ms=`
+but WITH the whole key `vllm_infer_ms=` (at the line start or after a space) feeds the five vLLM metrics
+from the whole keys vllm_infer_ms, prefill_ms, decode_ms, input_tokens, output_tokens (first match of
+`(?:^| )<key>=([0-9]+(?:\.[0-9]+)?)` each). Lines with `toolorchestra_vllm_infer_ms=` and expert_call lines
+are read as without the flag.
 """
 import argparse
 import glob
@@ -24,6 +31,22 @@ METRICS = [
 ]
 
 
+# Later logger generation: metric name -> its key on llm_call lines (read with --all-fields only).
+LATER_KEYS = {
+    "toolorchestra_vllm_infer": "vllm_infer_ms",
+    "toolorchestra_vllm_prefill": "prefill_ms",
+    "toolorchestra_vllm_decode": "decode_ms",
+    "toolorchestra_vllm_prefill_len": "input_tokens",
+    "toolorchestra_vllm_decode_len": "output_tokens",
+}
+
+
+def whole_key(key, value=True):
+    """A key matched only at the line start or after a space, optionally with its value group."""
+    tail = r"=([0-9]+(?:\.[0-9]+)?)" if value else "="
+    return re.compile(r"(?:^| )" + re.escape(key) + tail)
+
+
 def header(name, key, source):
     # Assumption (not stated in DESIGN beyond the tool_call example): vLLM blocks are headed by their log key.
     return key if source == "llm_call" else f"{name}.{key}"
@@ -39,19 +62,24 @@ def lines_of(path):
             yield raw.decode("utf-8", errors="replace")
 
 
-def collect(paths):
+def collect(paths, all_fields=False):
     values = {name: [] for name, _, _, _ in METRICS}
     pats = {key: re.compile(re.escape(key) + r"=([0-9]+(?:\.[0-9]+)?)") for _, key, _, _ in METRICS}
+    later_pats = {name: whole_key(key) for name, key in LATER_KEYS.items()}
+    later_marker = whole_key("vllm_infer_ms", value=False)
     for path in paths:
         for line in lines_of(path):
             is_tool = "type=tool_call" in line
             is_expert = "type=expert_call" in line
-            is_vllm = "type=llm_call" in line and "toolorchestra_vllm_infer_ms=" in line
+            is_llm = "type=llm_call" in line
+            is_vllm = is_llm and "toolorchestra_vllm_infer_ms=" in line
+            is_later = all_fields and is_llm and not is_vllm and later_marker.search(line) is not None
             for name, key, _, source in METRICS:
-                on = {"tool_call": is_tool, "expert_call": is_expert, "llm_call": is_vllm}[source]
+                on = {"tool_call": is_tool, "expert_call": is_expert, "llm_call": is_vllm or is_later}[source]
                 if not on:
                     continue
-                m = pats[key].search(line)
+                pat = later_pats[name] if is_later and source == "llm_call" else pats[key]
+                m = pat.search(line)
                 if m:
                     values[name].append(float(m.group(1)))
     return values
@@ -82,9 +110,10 @@ def main():
     ap.add_argument("out_console")
     ap.add_argument("--glob", default="tau2_*.log")
     ap.add_argument("--bins", type=int, default=10)
+    ap.add_argument("--all-fields", action="store_true")
     a = ap.parse_args()
     paths = sorted(glob.glob(os.path.join(a.path, a.glob))) if os.path.isdir(a.path) else [a.path]
-    values = collect(paths)
+    values = collect(paths, a.all_fields)
     summary = {}
     out = []
     for name, key, unit, source in METRICS:

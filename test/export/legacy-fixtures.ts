@@ -1,7 +1,9 @@
 /**
  * Seeded generator of legacy `tau2_<domain>.log` content (both logger generations plus bad input), used to
  * write the fixtures in test/fixtures/legacy/. Run `node dist/test/export/legacy-fixtures.js --write` from the
- * repo root, then `scripts/legacy_stats_reference.py` on each fixture for the goldens. Importing has no effect.
+ * repo root, then `scripts/legacy_stats_reference.py` on each fixture for the goldens (with `--all-fields` for
+ * the `*_all_fields_*` ones, e.g. `python3 scripts/legacy_stats_reference.py test/fixtures/legacy/run_basic
+ * run_basic_all_fields_stats.json run_basic_all_fields_console.txt --all-fields`). Importing has no effect.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -159,6 +161,30 @@ export function edgeCasesLog(): string {
   return `${out.join('\n')}\n`;
 }
 
+/**
+ * Later-generation key cases for `--all-fields`: whole keys only (not inside `toolorchestra_vllm_prefill_ms=`,
+ * `xprefill_ms=` or after a tab), a key at the line start, first match wins, `nan` skipped alone, seed lines
+ * carrying later keys, expert calls with later fields, llm_call lines with no infer key at all.
+ */
+export function laterFieldsLog(): string {
+  const p = '[PROFILE] 2025-12-24 04:31:00.000 task=l thread=2';
+  const m = `model=${MODEL} call_type=vllm`;
+  return [
+    `${p} type=llm_call step=1 ${m} duration_ms=910.00 vllm_infer_ms=900.25 prefill_ms=100.50 decode_ms=799.75 input_tokens=1200 output_tokens=80 has_tool_calls=False`,
+    `${p} type=llm_call step=2 ${m} duration_ms=55.00 vllm_infer_ms=50.00 toolorchestra_vllm_prefill_ms=7.00 prefill_ms=8.00 xdecode_ms=9.00 decode_ms=41.00`,
+    `vllm_infer_ms=33.00 prefill_ms=3.00 type=llm_call output_tokens=7 input_tokens=300`,
+    `${p} type=llm_call step=3 ${m} vllm_infer_ms=nan vllm_infer_ms=12.50 prefill_ms=-1.00 prefill_ms=2.50 decode_ms=10.00\tinput_tokens=5 output_tokens=nan`,
+    `${p} type=llm_call step=4 ${m} vllm_infer_ms=nan prefill_ms=nan`,
+    `${p} type=llm_call step=5 ${m} avllm_infer_ms=70.00 prefill_ms=6.00 decode_ms=64.00`,
+    `${p} type=llm_call step=6 ${m} duration_ms=20.00 has_tool_calls=True`,
+    `${p} type=llm_call step=7 ${m} toolorchestra_vllm_infer_ms=60.00 vllm_infer_ms=61.00 prefill_ms=5.00 toolorchestra_vllm_decode_len=30 output_tokens=31`,
+    `${p} type=expert_call step=8 model=gpt-5 call_type=openai duration_ms=1500.00 prefill_ms=300.00 decode_ms=1100.00 input_tokens=900 output_tokens=40`,
+    `${p} type=tool_call step=9 function=f call_type=local_function duration_ms=1.25`,
+    `${p} type=llm_call step=10 ${m} vllm_infer_ms=400.00 prefill_ms=0.125 decode_ms=399.875 input_tokens=007 output_tokens=100000000000000000001`,
+    '',
+  ].join('\n');
+}
+
 /** Writes every fixture log under `dir` (goldens are produced by the Python reference). */
 export function writeFixtures(dir: string): void {
   mkdirSync(join(dir, 'run_basic'), { recursive: true });
@@ -167,6 +193,7 @@ export function writeFixtures(dir: string): void {
   writeFileSync(join(dir, 'run_basic', 'notes.log'), new LegacyLines(3).run(20, 0));
   writeFileSync(join(dir, 'bad_input.log'), badInputLog());
   writeFileSync(join(dir, 'edge_cases.log'), edgeCasesLog());
+  writeFileSync(join(dir, 'later_fields.log'), laterFieldsLog());
   writeFileSync(join(dir, 'empty.log'), '');
 }
 

@@ -10,7 +10,13 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { legacyConsoleText, pyFixed } from '../../src/export/legacy/console.js';
 import { legacyStatsJson, pyFloatRepr } from '../../src/export/legacy/json.js';
-import { parseLegacyLogs, searchValue } from '../../src/export/legacy/parse.js';
+import {
+  Float64Buffer,
+  LEGACY_METRICS,
+  type LegacyParseResult,
+  parseLegacyLogs,
+  searchValue,
+} from '../../src/export/legacy/parse.js';
 import { histogramCounts, linspace, mean, pairwiseSum, stdDdof1 } from '../../src/export/legacy/stats.js';
 import { createRng } from '../../src/util/random.js';
 import { writeFixtures } from './legacy-fixtures.js';
@@ -18,18 +24,22 @@ import { writeFixtures } from './legacy-fixtures.js';
 // dist/test/export/ → repo root test/fixtures/legacy/
 const FIX = fileURLToPath(new URL('../../../test/fixtures/legacy/', import.meta.url));
 
-const GOLDENS: { name: string; input: string; bins?: number }[] = [
+const GOLDENS: { name: string; input: string; bins?: number; allFields?: boolean }[] = [
   { name: 'run_basic', input: 'run_basic' },
   { name: 'run_basic_bins7', input: 'run_basic', bins: 7 },
+  { name: 'run_basic_all_fields', input: 'run_basic', allFields: true },
   { name: 'bad_input', input: 'bad_input.log' },
+  { name: 'bad_input_all_fields', input: 'bad_input.log', allFields: true },
   { name: 'edge_cases', input: 'edge_cases.log' },
   { name: 'empty', input: 'empty.log' },
+  { name: 'later_fields', input: 'later_fields.log' },
+  { name: 'later_fields_all_fields', input: 'later_fields.log', allFields: true },
 ];
 
 describe('legacy goldens (numpy reference)', () => {
   for (const g of GOLDENS) {
     it(`${g.name}: stats JSON and console text match byte for byte`, () => {
-      const parsed = parseLegacyLogs(join(FIX, g.input));
+      const parsed = parseLegacyLogs(join(FIX, g.input), undefined, { allFields: g.allFields });
       assert.equal(legacyStatsJson(parsed, g.bins), readFileSync(join(FIX, `${g.name}_stats.json`), 'utf8'));
       assert.equal(
         legacyConsoleText(parsed, g.bins),
@@ -47,6 +57,7 @@ describe('legacy goldens (numpy reference)', () => {
         'run_basic/tau2_retail.log',
         'bad_input.log',
         'edge_cases.log',
+        'later_fields.log',
       ]) {
         assert.deepEqual(readFileSync(join(dir, f)), readFileSync(join(FIX, f)), f);
       }
@@ -100,6 +111,206 @@ describe('legacy parse', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+/**
+ * The reader's semantics written independently with regexes over each line's text, as the Python reference
+ * reads: split on `\n`, one trailing `\r` dropped, `re.search` first match, `float()` (V8's `Number` also rounds
+ * correctly).
+ */
+function regexReference(files: { name: string; bytes: Buffer }[], allFields: boolean): LegacyParseResult {
+  const value = (k: string) => new RegExp(`${k}=([0-9]+(?:\\.[0-9]+)?)`);
+  const whole = (k: string) => new RegExp(`(?:^| )${k}=([0-9]+(?:\\.[0-9]+)?)`);
+  const later: Record<string, RegExp> = {
+    toolorchestra_vllm_infer: whole('vllm_infer_ms'),
+    toolorchestra_vllm_prefill: whole('prefill_ms'),
+    toolorchestra_vllm_decode: whole('decode_ms'),
+    toolorchestra_vllm_prefill_len: whole('input_tokens'),
+    toolorchestra_vllm_decode_len: whole('output_tokens'),
+  };
+  const r: LegacyParseResult = {
+    values: new Map(LEGACY_METRICS.map((m) => [m.name, new Float64Buffer()])),
+    files: [],
+    lines: 0,
+    unusable: 0,
+    unusableSamples: [],
+    ignoredLlmCalls: 0,
+  };
+  for (const f of files) {
+    r.files.push(f.name);
+    const lines = f.bytes.toString('latin1').split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    lines.forEach((raw, i) => {
+      const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+      r.lines++;
+      const tool = line.includes('type=tool_call');
+      const expert = line.includes('type=expert_call');
+      const llm = line.includes('type=llm_call');
+      const seed = llm && line.includes('toolorchestra_vllm_infer_ms=');
+      const late = allFields && llm && !seed && /(?:^| )vllm_infer_ms=/.test(line);
+      if (llm && !seed && !late) r.ignoredLlmCalls++;
+      let got = false;
+      for (const m of LEGACY_METRICS) {
+        const on = m.source === 'tool_call' ? tool : m.source === 'expert_call' ? expert : seed || late;
+        if (!on) continue;
+        const hit = (m.source === 'llm_call' && late ? later[m.name]! : value(m.key)).exec(line);
+        if (hit) {
+          r.values.get(m.name)!.push(Number(hit[1]));
+          got = true;
+        }
+      }
+      const marked = line.includes('[PROFILE]') || line.includes('[USER_JUDGE]');
+      if (marked && !got && (tool || expert || seed || late || !line.includes('type='))) {
+        r.unusable++;
+        if (r.unusableSamples.length < 10) r.unusableSamples.push({ file: f.name, line: i + 1 });
+      }
+    });
+  }
+  return r;
+}
+
+/** Random lines made of the keys, markers and awkward bytes the reader must tell apart. */
+function randomLog(rng: () => number, pieces: number): Buffer {
+  const pick = <T>(a: readonly T[]): T => a[Math.floor(rng() * a.length)]!;
+  const tokens = [
+    ...[
+      'type=tool_call',
+      'type=expert_call',
+      'type=llm_call',
+      'type=',
+      'call_type=vllm',
+      'subtype=tool_call',
+    ],
+    ...[
+      'duration_ms=',
+      'total_duration_ms=',
+      'toolorchestra_vllm_infer_ms=',
+      'toolorchestra_vllm_prefill_ms=',
+    ],
+    ...['toolorchestra_vllm_decode_ms=', 'toolorchestra_vllm_prefill_len=', 'toolorchestra_vllm_decode_len='],
+    ...['vllm_infer_ms=', ' vllm_infer_ms=', ' prefill_ms=', 'xprefill_ms=', ' decode_ms=', '\tdecode_ms='],
+    ...[' input_tokens=', ' output_tokens=', 'output_tokens=', '_len=', 'ms=', '=', '==', 'type'],
+    ...['[PROFILE]', '[USER_JUDGE]', '[PROFILE', ' ', ' ', ' ', '\r', '\r\n', '\n', '\n', '.', 'nan', '-'],
+    ...['\xff\xfe', '\xc3\x28', 'é', '\x0b', '<', 'x'],
+  ];
+  const digits = (n: number) => Array.from({ length: n }, () => Math.floor(rng() * 10)).join('');
+  const numbers = [
+    () => String(Math.floor(rng() * 100000)),
+    () => (rng() * 10000).toFixed(2),
+    () => `${'0'.repeat(Math.floor(rng() * 4))}${(rng() * 10).toFixed(Math.floor(rng() * 26))}`,
+    () => `${digits(1 + Math.floor(rng() * 30))}.${digits(Math.floor(rng() * 30))}`,
+    () => digits(1 + Math.floor(rng() * 25)),
+    () => `${digits(1)}.`,
+    () => '9007199254740993',
+    () => '123456789012345.6',
+    () => `0.${'0'.repeat(20)}1`,
+    () => `1.${'0'.repeat(23)}`,
+  ];
+  let s = '';
+  for (let i = 0; i < pieces; i++) {
+    const t = pick(tokens);
+    s += t;
+    if (t.endsWith('=') && rng() < 0.8) s += pick(numbers)();
+  }
+  return Buffer.from(s, 'latin1');
+}
+
+function assertSameParse(actual: LegacyParseResult, expected: LegacyParseResult, label: string): void {
+  for (const m of LEGACY_METRICS) {
+    assert.deepStrictEqual(
+      Array.from(actual.values.get(m.name)!.values()),
+      Array.from(expected.values.get(m.name)!.values()),
+      `${label}: ${m.name}`,
+    );
+  }
+  const counts = (r: LegacyParseResult) => ({
+    lines: r.lines,
+    unusable: r.unusable,
+    samples: r.unusableSamples,
+    ignored: r.ignoredLlmCalls,
+  });
+  assert.deepStrictEqual(counts(actual), counts(expected), label);
+}
+
+describe('legacy byte reader', () => {
+  it('agrees with a regex reference on random lines, at every chunk size, with and without allFields', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'legacy-rand-'));
+    try {
+      const rng = createRng(20251224);
+      for (let round = 0; round < 30; round++) {
+        const files = Array.from({ length: 1 + (round % 3) }, (_, i) => ({
+          name: join(dir, `tau2_${round}_${i}.log`),
+          bytes: randomLog(rng, Math.floor(rng() * 300)),
+        }));
+        for (const f of files) writeFileSync(f.name, f.bytes);
+        const glob = `tau2_${round}_*.log`;
+        for (const allFields of [false, true]) {
+          const expected = regexReference(files, allFields);
+          for (const chunkSize of [8, 16, 24, 40, 64, 4096, undefined]) {
+            const actual = parseLegacyLogs(dir, glob, { allFields, chunkSize });
+            assertSameParse(actual, expected, `round ${round} allFields=${allFields} chunk=${chunkSize}`);
+          }
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('splits keys, values, CRLF and multi-byte characters at any chunk boundary alike', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'legacy-chunks-'));
+    try {
+      const text = Buffer.concat([
+        readFileSync(join(FIX, 'bad_input.log')),
+        Buffer.from('\r\n'),
+        readFileSync(join(FIX, 'later_fields.log')),
+        Buffer.from(`[PROFILE] ${'z'.repeat(300)} type=tool_call duration_ms=0.30000000000000004\r`),
+      ]);
+      writeFileSync(join(dir, 'tau2_x.log'), text);
+      for (const allFields of [false, true]) {
+        const expected = parseLegacyLogs(dir, undefined, { allFields });
+        assertSameParse(
+          expected,
+          regexReference([{ name: join(dir, 'tau2_x.log'), bytes: text }], allFields),
+          'ref',
+        );
+        for (let chunkSize = 8; chunkSize <= 512; chunkSize += 8) {
+          assertSameParse(
+            parseLegacyLogs(dir, undefined, { allFields, chunkSize }),
+            expected,
+            `chunk ${chunkSize}`,
+          );
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('allFields reads later-generation llm_call lines by whole keys only', () => {
+    const seedOnly = parseLegacyLogs(join(FIX, 'later_fields.log'));
+    const all = parseLegacyLogs(join(FIX, 'later_fields.log'), undefined, { allFields: true });
+    const vals = (r: LegacyParseResult, name: string) => Array.from(r.values.get(name)!.values());
+    // Without the option only the seed-generation line (step 7) counts.
+    assert.deepEqual(vals(seedOnly, 'toolorchestra_vllm_infer'), [60]);
+    assert.equal(seedOnly.ignoredLlmCalls, 8);
+    assert.equal(seedOnly.unusable, 0);
+    assert.deepEqual(vals(all, 'toolorchestra_vllm_infer'), [900.25, 50, 33, 12.5, 60, 400]);
+    // Not `toolorchestra_vllm_prefill_ms=7.00` on a later line, nor the later `prefill_ms=5.00` on a seed line.
+    assert.deepEqual(vals(all, 'toolorchestra_vllm_prefill'), [100.5, 8, 3, 2.5, 0.125]);
+    // `input_tokens=5` after a tab is not a whole key.
+    assert.deepEqual(vals(all, 'toolorchestra_vllm_prefill_len'), [1200, 300, 7]);
+    assert.deepEqual(vals(all, 'toolorchestra_vllm_decode_len'), [80, 7, 30, 1e20]);
+    // Expert calls: duration only, whatever later fields they carry.
+    assert.deepEqual(vals(all, 'expert_call'), [1500]);
+    // `avllm_infer_ms=` (not whole) and a line without any infer key stay ignored.
+    assert.equal(all.ignoredLlmCalls, 2);
+    // A later line whose values are all `nan` is unusable like any qualifying line.
+    assert.deepEqual(
+      all.unusableSamples.map((x) => x.line),
+      [5],
+    );
   });
 });
 

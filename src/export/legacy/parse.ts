@@ -1,9 +1,10 @@
 /**
  * Streaming reader of legacy `tau2_<domain>.log` files with the legacy analyzer's regex semantics: a value is
  * the first match of `<key>=([0-9]+(?:\.[0-9]+)?)` anywhere in a qualifying line (Python `re.search`).
+ * It works on the bytes read, with no string per line (`npm run bench:legacy` prints its speed).
  */
-import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { legacyLogFiles } from './files.js';
 
 /** One legacy metric: its name in the JSON, the log key it is read from, its unit and its console header. */
 export interface LegacyMetric {
@@ -56,21 +57,31 @@ export interface LegacyParseResult {
   values: Map<string, Float64Buffer>;
   files: string[];
   lines: number;
-  /** PROFILE/USER_JUDGE lines that qualify for a metric (or have no `type=`) but yield no value. */
+  /**
+   * Lines containing `[PROFILE]` or `[USER_JUDGE]` that qualify for a metric (or have no `type=`) but yield
+   * no value.
+   */
   unusable: number;
   /** The first few unusable lines, 1-based line numbers within their file. */
   unusableSamples: { file: string; line: number }[];
-  /** `llm_call` lines of the later logger generation (no `toolorchestra_vllm_infer_ms=`), ignored as legacy did. */
+  /**
+   * `llm_call` lines without `toolorchestra_vllm_infer_ms=` (the later logger generation), ignored as legacy
+   * did; with `allFields`, only those that have no whole-key `vllm_infer_ms=` either.
+   */
   ignoredLlmCalls: number;
 }
 
 const MAX_SAMPLES = 10;
+/** Default read size; the buffer only grows to hold a longer line. */
 const CHUNK = 1 << 20;
+/** Bytes kept readable past the data, so looking ahead from a cut-off line never reads out of bounds. */
+const SLACK = 64;
 const isDigit = (c: number) => c >= 48 && c <= 57;
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
  * First match of `<key>=([0-9]+(?:\.[0-9]+)?)` in `line` (Python `re.search`), as `float()` parses it, or
- * undefined. Written out by hand: a regex per key and line was most of the reader's time.
+ * undefined. A string version of what the byte reader does, for callers holding a line as text.
  */
 export function searchValue(line: string, key: string): number | undefined {
   const needle = `${key}=`;
@@ -88,99 +99,362 @@ export function searchValue(line: string, key: string): number | undefined {
   return undefined;
 }
 
-/** Feeds one log line (without its newline) into the accumulators; returns whether it was unusable. */
-function feedLine(line: string, r: LegacyParseResult): boolean {
-  let got = false;
-  let qualifies = false;
-  const tool = line.includes('type=tool_call');
-  const expert = line.includes('type=expert_call');
-  const llm = line.includes('type=llm_call');
-  const vllm = llm && line.includes('toolorchestra_vllm_infer_ms=');
-  if (llm && !vllm) r.ignoredLlmCalls++;
-  for (const metric of LEGACY_METRICS) {
-    const on = metric.source === 'tool_call' ? tool : metric.source === 'expert_call' ? expert : vllm;
-    if (!on) continue;
-    qualifies = true;
-    const v = searchValue(line, metric.key);
-    if (v !== undefined) {
-      r.values.get(metric.name)!.push(v);
+/** Options of {@link parseLegacyLogs}. */
+export interface LegacyParseOptions {
+  /** Also read the later logger generation's `llm_call` keys (see {@link parseLegacyLogs}). */
+  allFields?: boolean | undefined;
+  /** Read size in bytes (default 1 MiB, rounded up to a multiple of 8); exposed for chunk-boundary tests. */
+  chunkSize?: number | undefined;
+}
+
+/** An ASCII key, with its bytes as little-endian 32-bit words for comparing four bytes at a time. */
+interface Key {
+  bytes: Uint8Array;
+  /** Offsets of the words within the key: 0, 4, 8, … and `length - 4` (the last one may overlap). */
+  offsets: Int32Array;
+  words: Int32Array;
+}
+
+function asKey(text: string): Key {
+  const b = Uint8Array.from(text, (c) => c.charCodeAt(0));
+  const offsets: number[] = [];
+  for (let o = 0; o < b.length - 4; o += 4) offsets.push(o);
+  offsets.push(b.length - 4);
+  return {
+    bytes: b,
+    offsets: Int32Array.from(offsets),
+    words: Int32Array.from(offsets, (o) => b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)),
+  };
+}
+// Keys, matched backwards from their `=`. Seed-generation keys match anywhere (also inside a longer key, as
+// `re.search` does); later-generation keys only as whole keys (after a space or at the line start).
+const K_DURATION = asKey('duration_ms');
+const K_TO_INFER = asKey('toolorchestra_vllm_infer_ms');
+const K_TO_PREFILL = asKey('toolorchestra_vllm_prefill_ms');
+const K_TO_DECODE = asKey('toolorchestra_vllm_decode_ms');
+const K_TO_PREFILL_LEN = asKey('toolorchestra_vllm_prefill_len');
+const K_TO_DECODE_LEN = asKey('toolorchestra_vllm_decode_len');
+const K_INFER = asKey('vllm_infer_ms');
+const K_PREFILL = asKey('prefill_ms');
+const K_DECODE = asKey('decode_ms');
+const K_INPUT = asKey('input_tokens');
+const K_OUTPUT = asKey('output_tokens');
+// Values of `type=`, matched forwards.
+const T_TOOL = asKey('tool_call');
+const T_EXPERT = asKey('expert_call');
+const T_LLM = asKey('llm_call');
+const M_PROFILE = asKey('[PROFILE]');
+const M_USER_JUDGE = asKey('[USER_JUDGE]');
+
+// Value slots: the first position of each key's first digit-led value in the current line.
+const S_DURATION = 0;
+const S_TO_INFER = 1; // ..S_TO_INFER + 4: the seed generation's five vLLM keys, in LEGACY_METRICS order
+const S_LATER_INFER = 6; // ..S_LATER_INFER + 4: the later generation's five, in the same order
+
+// Line flags.
+const F_TYPE = 1; // some `type=`
+const F_TOOL = 2; // `type=tool_call`
+const F_EXPERT = 4; // `type=expert_call`
+const F_LLM = 8; // `type=llm_call`
+const F_TO_INFER = 16; // `toolorchestra_vllm_infer_ms=`
+const F_LATER_INFER = 32; // whole-key `vllm_infer_ms=`
+
+/** Powers of ten exactly representable as doubles. */
+const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
+
+/** Whether the bytes at `start` are `key` (`dv` covers the buffer and its slack). */
+function matchAt(dv: DataView, start: number, key: Key): boolean {
+  const { offsets, words } = key;
+  for (let k = 0; k < offsets.length; k++) {
+    if (dv.getInt32(start + offsets[k]!, true) !== words[k]) return false;
+  }
+  return true;
+}
+
+/** Whether the bytes before `at` are `key`, within the line starting at `from`. */
+function endsWith(dv: DataView, at: number, from: number, key: Key): boolean {
+  return at - key.bytes.length >= from && matchAt(dv, at - key.bytes.length, key);
+}
+
+/** Whether `b[from, to)` contains `key`. */
+function contains(b: Uint8Array, from: number, to: number, key: Key): boolean {
+  const s = key.bytes;
+  next: for (let i = from; i <= to - s.length; i++) {
+    for (let k = 0; k < s.length; k++) if (b[i + k] !== s[k]) continue next;
+    return true;
+  }
+  return false;
+}
+
+/**
+ * `float()` of the `[0-9]+(\.[0-9]+)?` text at `b[at..)`, bit for bit. Up to 15 significant digits the digits
+ * form an exact integer and one division by an exact power of ten rounds correctly, as `float()` does; longer
+ * numbers go through `Number()` of their text, which also rounds correctly.
+ */
+function parseNumber(b: Buffer, at: number): number {
+  let i = at;
+  let c = b[i]!;
+  let m = 0;
+  let sig = 0;
+  let frac = 0;
+  while (c >= 48 && c <= 57) {
+    if (m !== 0 || c !== 48) {
+      m = m * 10 + (c - 48);
+      sig++;
+    }
+    c = b[++i]!;
+  }
+  if (c === 46 && isDigit(b[i + 1]!)) {
+    c = b[++i]!;
+    while (c >= 48 && c <= 57) {
+      if (m !== 0 || c !== 48) {
+        m = m * 10 + (c - 48);
+        sig++;
+      }
+      frac++;
+      c = b[++i]!;
+    }
+  }
+  if (sig <= 15 && frac < POW10.length) return frac === 0 ? m : m / POW10[frac]!;
+  return Number(b.toString('latin1', at, i));
+}
+
+/** The last four bytes of keys, as `getInt32(at - 4, true)` reads them before their `=`. */
+const tail4 = (text: string): number => asKey(text).words[0]!;
+const T4_TYPE = tail4('type');
+const T4_DURATION = tail4('n_ms');
+const T4_INFER = tail4('r_ms');
+const T4_PREFILL = tail4('l_ms');
+const T4_DECODE = tail4('e_ms');
+const T4_LEN = tail4('_len');
+const T4_TOKENS = tail4('kens');
+
+/** Whether the bytes before `at` are `key` as a whole key: at the line start `from` or after a space. */
+function wholeKey(dv: DataView, at: number, from: number, key: Key): boolean {
+  const start = at - key.bytes.length;
+  return endsWith(dv, at, from, key) && (start === from || dv.getUint8(start - 1) === 0x20);
+}
+
+/**
+ * The byte-level reader. It finds `\n` and `=` four bytes at a time, tells the keys of interest apart by the
+ * four bytes before each `=` and then compares the whole key, notes where the first digit-led value of each
+ * key starts, and parses only the values a line turns out to need when its `\n` comes. No string per line.
+ */
+class Scanner {
+  private buf: Buffer;
+  private words: Int32Array;
+  private view: DataView;
+  /** Bytes the buffer holds for reading (it has {@link SLACK} more). */
+  private cap: number;
+  /** Per value slot, where its value starts in the current line. */
+  private readonly pos = new Int32Array(11);
+  private lineNo = 0;
+  private file = '';
+  private readonly out: Float64Buffer[];
+
+  constructor(
+    private readonly r: LegacyParseResult,
+    private readonly allFields: boolean,
+    chunkSize: number,
+  ) {
+    this.cap = Math.max(8, Math.ceil(chunkSize / 8) * 8);
+    this.buf = Buffer.alloc(0);
+    this.words = new Int32Array(0);
+    this.view = new DataView(new ArrayBuffer(0));
+    this.allocate(this.cap);
+    this.out = LEGACY_METRICS.map((x) => r.values.get(x.name)!);
+  }
+
+  /** A fresh, 4-byte-aligned buffer of `cap` (+ slack) bytes. */
+  private allocate(cap: number): void {
+    const ab = new ArrayBuffer(cap + SLACK);
+    this.buf = Buffer.from(ab);
+    this.words = new Int32Array(ab);
+    this.view = new DataView(ab);
+    this.cap = cap;
+  }
+
+  /** Reads one file; a line cut by a read is scanned again from its start once it is complete. */
+  readFile(path: string): void {
+    const fd = openSync(path, 'r');
+    try {
+      this.file = path;
+      this.lineNo = 0;
+      let have = 0;
+      let start = 0;
+      for (;;) {
+        if (have === this.cap) {
+          if (start > 0) {
+            this.buf.copy(this.buf, 0, start, have);
+          } else {
+            const old = this.buf;
+            this.allocate(this.cap * 2);
+            old.copy(this.buf, 0, 0, have);
+          }
+          have -= start;
+          start = 0;
+        }
+        const n = readSync(fd, this.buf, have, this.cap - have, null);
+        if (n === 0) break;
+        have += n;
+        start = this.scan(start, have);
+      }
+      if (start < have) {
+        // The last line has no newline: end it with one (the slack always has room).
+        this.buf[have] = 0x0a;
+        this.scan(start, have + 1);
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /**
+   * Scans `[from, to)`, where `from` starts a line; returns the start of the line left unfinished. Whole
+   * words are read (the slack keeps the last one in bounds); hits outside `[from, to)` are skipped. Looking
+   * ahead of a `=` stops at the line's `\n` (no pattern contains one); in the unfinished line it may read
+   * past `to`, but that line's state is dropped and it is scanned again when complete.
+   */
+  private scan(from: number, to: number): number {
+    const b = this.buf;
+    const w = this.words;
+    const dv = this.view;
+    const pos = this.pos;
+    const allFields = this.allFields;
+    let ls = from;
+    let flags = 0;
+    let slots = 0;
+    const wordEnd = (to + 3) >> 2;
+    for (let k = from >> 2; k < wordEnd; k++) {
+      const v = w[k]!;
+      const nl = v ^ 0x0a0a0a0a;
+      const eq = v ^ 0x3d3d3d3d;
+      // The "has a zero byte" bit trick on both: every `\n` or `=` byte gets its top bit set; a byte above a
+      // hit may be flagged too, so each flagged byte is checked.
+      let hits = (((nl - 0x01010101) & ~nl) | ((eq - 0x01010101) & ~eq)) & 0x80808080;
+      while (hits !== 0) {
+        // Bytes in address order: from the low bits on little-endian hardware, from the high bits otherwise.
+        const bit = LITTLE_ENDIAN ? 31 - Math.clz32(hits & -hits) : 31 - Math.clz32(hits);
+        hits ^= 1 << bit;
+        const j = (k << 2) + (LITTLE_ENDIAN ? bit >> 3 : 3 - (bit >> 3));
+        if (j < from || j >= to) continue;
+        const c = b[j];
+        if (c === 0x0a) {
+          this.endLine(ls, j, flags, slots);
+          ls = j + 1;
+          flags = 0;
+          slots = 0;
+          continue;
+        }
+        if (c !== 0x3d || j - ls < 4) continue; // `type` is the shortest key
+        const t4 = dv.getInt32(j - 4, true);
+        let slot = -1;
+        if (t4 === T4_TYPE) {
+          flags |= F_TYPE;
+          const v1 = b[j + 1];
+          if (v1 === 0x74 && matchAt(dv, j + 1, T_TOOL)) flags |= F_TOOL;
+          else if (v1 === 0x65 && matchAt(dv, j + 1, T_EXPERT)) flags |= F_EXPERT;
+          else if (v1 === 0x6c && matchAt(dv, j + 1, T_LLM)) flags |= F_LLM;
+        } else if (t4 === T4_DURATION) {
+          if (endsWith(dv, j, ls, K_DURATION)) slot = S_DURATION;
+        } else if (t4 === T4_INFER) {
+          if (endsWith(dv, j, ls, K_TO_INFER)) {
+            flags |= F_TO_INFER;
+            slot = S_TO_INFER;
+          } else if (allFields && wholeKey(dv, j, ls, K_INFER)) {
+            flags |= F_LATER_INFER;
+            slot = S_LATER_INFER;
+          }
+        } else if (t4 === T4_PREFILL) {
+          if (endsWith(dv, j, ls, K_TO_PREFILL)) slot = S_TO_INFER + 1;
+          else if (allFields && wholeKey(dv, j, ls, K_PREFILL)) slot = S_LATER_INFER + 1;
+        } else if (t4 === T4_DECODE) {
+          if (endsWith(dv, j, ls, K_TO_DECODE)) slot = S_TO_INFER + 2;
+          else if (allFields && wholeKey(dv, j, ls, K_DECODE)) slot = S_LATER_INFER + 2;
+        } else if (t4 === T4_LEN) {
+          if (endsWith(dv, j, ls, K_TO_PREFILL_LEN)) slot = S_TO_INFER + 3;
+          else if (endsWith(dv, j, ls, K_TO_DECODE_LEN)) slot = S_TO_INFER + 4;
+        } else if (allFields && t4 === T4_TOKENS) {
+          if (wholeKey(dv, j, ls, K_INPUT)) slot = S_LATER_INFER + 3;
+          else if (wholeKey(dv, j, ls, K_OUTPUT)) slot = S_LATER_INFER + 4;
+        }
+        // First match wins: a key's first occurrence that is followed by a digit.
+        if (slot >= 0 && (slots & (1 << slot)) === 0 && isDigit(b[j + 1]!)) {
+          slots |= 1 << slot;
+          pos[slot] = j + 1;
+        }
+      }
+    }
+    return ls;
+  }
+
+  /** Feeds the values of the line `[ls, at)` (`at` is its `\n`) and counts it. */
+  private endLine(ls: number, at: number, f: number, slots: number): void {
+    const r = this.r;
+    this.lineNo++;
+    r.lines++;
+    const tool = (f & F_TOOL) !== 0;
+    const expert = (f & F_EXPERT) !== 0;
+    const llm = (f & F_LLM) !== 0;
+    const seed = llm && (f & F_TO_INFER) !== 0;
+    const later = llm && !seed && (f & F_LATER_INFER) !== 0;
+    if (llm && !seed && !later) r.ignoredLlmCalls++;
+    let got = false;
+    if ((tool || expert) && (slots & (1 << S_DURATION)) !== 0) {
+      const v = parseNumber(this.buf, this.pos[S_DURATION]!);
+      if (tool) this.out[0]!.push(v);
+      if (expert) this.out[1]!.push(v);
       got = true;
     }
-  }
-  const marked = line.includes('[PROFILE]') || line.includes('[USER_JUDGE]');
-  return marked && !got && (qualifies || !line.includes('type='));
-}
-
-/** Streams one file in byte chunks, splitting on `\n` and dropping one trailing `\r`. */
-function readFile(path: string, r: LegacyParseResult): void {
-  const fd = openSync(path, 'r');
-  try {
-    const chunk = Buffer.alloc(CHUNK);
-    let carry: Buffer[] = [];
-    let lineNo = 0;
-    const emit = (bytes: Buffer, from: number, to: number): void => {
-      lineNo++;
-      r.lines++;
-      const end = to > from && bytes[to - 1] === 0x0d ? to - 1 : to;
-      // latin1 maps each byte to one char: ASCII keys and digits match as in Python, invalid UTF-8 cannot throw.
-      if (feedLine(bytes.toString('latin1', from, end), r)) {
-        r.unusable++;
-        if (r.unusableSamples.length < MAX_SAMPLES) r.unusableSamples.push({ file: path, line: lineNo });
+    if (seed || later) {
+      const base = seed ? S_TO_INFER : S_LATER_INFER;
+      for (let k = 0; k < 5; k++) {
+        if ((slots & (1 << (base + k))) === 0) continue;
+        this.out[2 + k]!.push(parseNumber(this.buf, this.pos[base + k]!));
+        got = true;
       }
-    };
-    for (;;) {
-      const n = readSync(fd, chunk, 0, CHUNK, null);
-      if (n === 0) break;
-      let from = 0;
-      for (let nl = chunk.indexOf(0x0a, from); nl !== -1 && nl < n; nl = chunk.indexOf(0x0a, from)) {
-        if (carry.length === 0) {
-          // The common case: the whole line is inside this chunk, no copy needed.
-          emit(chunk, from, nl);
-        } else {
-          carry.push(chunk.subarray(from, nl));
-          const line = Buffer.concat(carry);
-          emit(line, 0, line.length);
-          carry = [];
-        }
-        from = nl + 1;
-      }
-      if (from < n) carry.push(Buffer.from(chunk.subarray(from, n)));
     }
-    if (carry.length > 0) {
-      const line = Buffer.concat(carry);
-      emit(line, 0, line.length);
+    if (
+      !got &&
+      (tool || expert || seed || later || (f & F_TYPE) === 0) &&
+      (contains(this.buf, ls, at, M_PROFILE) || contains(this.buf, ls, at, M_USER_JUDGE))
+    ) {
+      r.unusable++;
+      if (r.unusableSamples.length < MAX_SAMPLES)
+        r.unusableSamples.push({ file: this.file, line: this.lineNo });
     }
-  } finally {
-    closeSync(fd);
   }
-}
-
-/** Converts a simple glob (`*` and `?` only) to an anchored RegExp. */
-function globRegex(glob: string): RegExp {
-  const body = glob
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${body}$`);
 }
 
 /**
  * Reads one log file, or every file of a directory matching `glob` (default `tau2_*.log`) in sorted order
  * (Python `sorted(glob(...))`: code-unit order of the names). Throws an Error naming a missing path.
+ *
+ * Lines are split on `\n` (one trailing `\r` is dropped) and read as bytes, so invalid UTF-8 is harmless.
+ * A line counts for `tool_call` / `expert_call` when it contains `type=tool_call` / `type=expert_call`
+ * anywhere, and its value is the first `duration_ms=` followed by digits (also inside `total_duration_ms=`,
+ * as the legacy `re.search` found it). A line with `type=llm_call` and `toolorchestra_vllm_infer_ms=`
+ * anywhere feeds the five vLLM metrics from the keys `toolorchestra_vllm_{infer_ms,prefill_ms,decode_ms,
+ * prefill_len,decode_len}`, each independently (a missing or non-numeric one is skipped alone). Values are the
+ * text `[0-9]+(\.[0-9]+)?` after the key, converted as Python's `float()` does, bit for bit.
+ *
+ * `options.allFields` also reads the later logger generation: an `llm_call` line WITHOUT
+ * `toolorchestra_vllm_infer_ms=` but WITH the whole key `vllm_infer_ms=` (at the line start or after a space)
+ * feeds the same five metrics from `vllm_infer_ms`, `prefill_ms`, `decode_ms`, `input_tokens` and
+ * `output_tokens`, each matched only as a whole key (so `prefill_ms=` never matches inside
+ * `toolorchestra_vllm_prefill_ms=`), first digit-led match per key as above. Lines with
+ * `toolorchestra_vllm_infer_ms=` are read exactly as without the option, whatever later keys they carry, so
+ * logs of the seed generation give identical results; such a later-generation line that yields no value is
+ * unusable like any qualifying line. `expert_call` lines are unchanged: only `duration_ms` counts, their
+ * later `prefill_ms=` etc. are not read. `ignoredLlmCalls` then counts only the `llm_call` lines that have
+ * neither infer key.
  */
-export function parseLegacyLogs(path: string, glob = 'tau2_*.log'): LegacyParseResult {
-  let st: ReturnType<typeof statSync>;
-  try {
-    st = statSync(path);
-  } catch {
-    throw new Error(`legacy log path not found: ${path}`);
-  }
-  const files = st.isDirectory()
-    ? readdirSync(path)
-        .filter((f) => globRegex(glob).test(f))
-        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-        .map((f) => join(path, f))
-    : [path];
+export function parseLegacyLogs(
+  path: string,
+  glob = 'tau2_*.log',
+  options: LegacyParseOptions = {},
+): LegacyParseResult {
+  const files = legacyLogFiles(path, glob);
   const r: LegacyParseResult = {
     values: new Map(LEGACY_METRICS.map((x) => [x.name, new Float64Buffer()])),
     files,
@@ -189,6 +463,7 @@ export function parseLegacyLogs(path: string, glob = 'tau2_*.log'): LegacyParseR
     unusableSamples: [],
     ignoredLlmCalls: 0,
   };
-  for (const f of files) readFile(f, r);
+  const scanner = new Scanner(r, options.allFields === true, options.chunkSize ?? CHUNK);
+  for (const f of files) scanner.readFile(f);
   return r;
 }

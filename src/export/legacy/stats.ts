@@ -74,14 +74,17 @@ export function linspace(start: number, stop: number, num: number): Float64Array
 
 /**
  * `np.histogram(a, bins=edges)[0]`. numpy sorts and counts with `searchsorted`; the result is the same as
- * placing each value by binary search over the (sorted) edges, which needs no sort: bin i holds
- * `edges[i] <= x < edges[i+1]`, the last bin is closed on the right, values outside are not counted.
+ * placing each value by the (sorted) edges, which needs no sort: bin i holds `edges[i] <= x < edges[i+1]`, the
+ * last bin is closed on the right, values outside are not counted. The bin is first guessed from the value's
+ * position in the range and then corrected by comparing with the edges themselves, so only the comparisons
+ * decide: the guess's rounding cannot move a value to another bin.
  */
 export function histogramCounts(a: ArrayLike<number>, edges: Float64Array): number[] {
   const last = edges.length - 1;
   const counts = new Array<number>(last).fill(0);
   const lo = edges[0]!;
   const hi = edges[last]!;
+  const scale = hi > lo ? last / (hi - lo) : 0;
   for (let k = 0; k < a.length; k++) {
     const x = a[k]!;
     if (!(x >= lo && x <= hi)) continue;
@@ -89,15 +92,11 @@ export function histogramCounts(a: ArrayLike<number>, edges: Float64Array): numb
       counts[last - 1]!++;
       continue;
     }
-    // The number of edges <= x, minus one.
-    let l = 0;
-    let h = last + 1;
-    while (l < h) {
-      const mid = (l + h) >>> 1;
-      if (edges[mid]! <= x) l = mid + 1;
-      else h = mid;
-    }
-    counts[l - 1]!++;
+    let i = Math.min(last - 1, Math.max(0, Math.floor((x - lo) * scale)));
+    // The last edge <= x, i.e. (the number of edges <= x) - 1; edges[0] <= x, edges[last] > x.
+    while (i > 0 && x < edges[i]!) i--;
+    while (i < last - 1 && x >= edges[i + 1]!) i++;
+    counts[i]!++;
   }
   return counts;
 }
