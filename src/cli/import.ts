@@ -12,11 +12,13 @@ import { domainOfLogFile, legacyLogFiles } from '../export/legacy/files.js';
 import { emitTrial, PresetIds } from '../export/legacy/import.js';
 import { parseRecord, readLines } from '../export/legacy/records.js';
 import { type Rejection, type Trial, TrialBuilder } from '../export/legacy/trials.js';
+import { tracesUrl } from '../export/replay.js';
 import { runIdOf, SPOOL_FILE } from '../harness/rundir.js';
 import { Attr, ServiceName } from '../telemetry/names.js';
 import { createSpoolProcessor, createSpoolWriter } from '../telemetry/spool.js';
 import { UsageError } from '../util/errors.js';
 import { versions } from './about.js';
+import { defaultOtlpEndpoint } from './replay.js';
 
 /** Options of `tau2-trace import`. */
 export interface ImportOptions {
@@ -33,7 +35,7 @@ const BATCH = 512;
 
 /** Ended spans exported over OTLP/HTTP in batches; a batch the collector does not take is an error. */
 function otlpSink(baseUrl: string) {
-  const url = baseUrl.endsWith('/v1/traces') ? baseUrl : `${baseUrl.replace(/\/+$/, '')}/v1/traces`;
+  const url = tracesUrl(baseUrl);
   const exporter = new OTLPTraceExporter({ url });
   let pending: ReadableSpan[] = [];
   let sent = 0;
@@ -86,7 +88,7 @@ export async function importCommand(o: ImportOptions): Promise<number> {
       ? undefined
       : typeof o.otlp === 'string'
         ? o.otlp
-        : process.env.OTEL_EXPORTER_OTLP_ENDPOINT || 'http://localhost:4318';
+        : defaultOtlpEndpoint();
   const out = o.out ?? (otlpBase === undefined ? join(dir, SPOOL_FILE) : undefined);
   // Never overwrite or append to spans someone already has.
   if (out !== undefined && existsSync(out)) {

@@ -9,6 +9,7 @@ import { versions } from './about.js';
 import { type ImportOptions, importCommand } from './import.js';
 import { type LogsOptions, logsCommand } from './logs.js';
 import { list, nonNegativeInt, nonNegativeNumber, port, positiveInt } from './parse.js';
+import { type ReplayOptions, replayCommand } from './replay.js';
 import { type RunOptions, runCommand } from './run.js';
 import { addSimFlags, type SimCommandOptions, simCommand } from './sim.js';
 import { type StatsOptions, statsCommand } from './stats.js';
@@ -98,9 +99,16 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option('--log-dir <dir>', 'a directory of legacy logs')
     .option('--log-glob <glob>', 'which files of --log-dir', 'tau2_*.log')
     .option('--spans <file|run-dir>', "a run's spans.otlp.jsonl (or its run directory)")
-    .option('--out-dir <dir>', 'where to write (default: beside the input)')
+    .option(
+      '--tempo <url>',
+      "Tempo's HTTP API (e.g. http://localhost:3200): read the run's traces from there",
+    )
+    .option('--run-id <id>', 'with --tempo: the run (tau2.run.id, the run directory name)')
+    .option('--out-dir <dir>', 'where to write (default: beside the input; with --tempo: here)')
     .option('--out-prefix <prefix>', 'file name prefix', 'timing')
     .option('--bins <n>', 'histogram bins', positiveInt, 10)
+    .option('--all-fields', "also read the later key generation's llm_call lines (vllm_infer_ms=, …)", false)
+    .option('--no-ext', 'skip <prefix>_stats_ext.json and the log-scale / CDF charts')
     .action(async (opts: StatsOptions) => exit(await statsCommand(opts)));
 
   program
@@ -123,6 +131,17 @@ export function buildProgram(exit: (code: number) => void): Command {
     )
     .option('--run-id <id>', "the run's tau2.run.id (default: the log directory's name)")
     .action(async (opts: ImportOptions) => exit(await importCommand(opts)));
+
+  program
+    .command('replay')
+    .description("send a run's spans.otlp.jsonl to a collector over OTLP/HTTP (once per run and endpoint)")
+    .argument('<run>', 'a run directory or its spans.otlp.jsonl')
+    .option(
+      '--endpoint <url>',
+      'OTLP/HTTP base URL (default: $OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, $OTEL_EXPORTER_OTLP_ENDPOINT or http://localhost:4318)',
+    )
+    .option('--force', 'send again what was already delivered to this endpoint', false)
+    .action(async (run: string, opts: ReplayOptions) => exit(await replayCommand(run, opts)));
   return program;
 }
 

@@ -4,16 +4,21 @@
  */
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { extChartInputs } from '../export/charts/ext.js';
 import { ChartWorker } from '../export/charts/worker.js';
+import { EXT_KINDS, extFromLogs, extFromSpans } from '../export/ext/collect.js';
+import { type ExtCollector, statsExtJson } from '../export/ext/stats-ext.js';
 import { legacyConsoleText } from '../export/legacy/console.js';
 import { legacyValuesFromSpans } from '../export/legacy/from-spans.js';
 import { legacyStatsJson } from '../export/legacy/json.js';
 import { LEGACY_METRICS, type LegacyParseResult, parseLegacyLogs } from '../export/legacy/parse.js';
 import { summarizeAll } from '../export/legacy/stats.js';
 import { readSpool, type SpoolSpan } from '../export/spool-reader.js';
+import { readTempoRun, TempoError } from '../export/tempo-reader.js';
 import { SPOOL_FILE } from '../harness/rundir.js';
 import { SpanName } from '../telemetry/names.js';
 import { UsageError } from '../util/errors.js';
+import { versions } from './about.js';
 
 /** Options of `tau2-trace stats` (the legacy analyzer's flags, plus `--spans`). */
 export interface StatsOptions {
@@ -21,9 +26,16 @@ export interface StatsOptions {
   logDir?: string;
   logGlob: string;
   spans?: string;
+  /** Tempo's HTTP base URL, with `runId`. */
+  tempo?: string;
+  runId?: string;
   outDir?: string;
   outPrefix: string;
   bins: number;
+  /** Also `<prefix>_stats_ext.json` and the log-scale / CDF charts (default on; `--no-ext`). */
+  ext: boolean;
+  /** Read the later key generation's `llm_call` lines too (not the legacy analyzer's behaviour). */
+  allFields: boolean;
 }
 
 /** Spans of traces that have their task root: an interrupted trial's partial trace is left out. */
@@ -51,35 +63,97 @@ export async function readRunSpans(
   return { spans: completeTraces(spans), file, besides: dirname(file) };
 }
 
-async function fromSpans(path: string): Promise<{ parsed: LegacyParseResult; besides: string }> {
-  const { spans, file, besides } = await readRunSpans(path, '--spans');
-  return { parsed: legacyValuesFromSpans(spans, file), besides };
+interface Input {
+  parsed: LegacyParseResult;
+  besides: string;
+  source: string;
+  ext: () => Promise<ExtCollector>;
 }
 
-function fromLogs(path: string, flag: string, glob: string): { parsed: LegacyParseResult; besides: string } {
+async function fromSpans(path: string): Promise<Input> {
+  const { spans, file, besides } = await readRunSpans(path, '--spans');
+  return {
+    parsed: legacyValuesFromSpans(spans, file),
+    besides,
+    source: file,
+    ext: async () => extFromSpans(spans),
+  };
+}
+
+async function fromTempo(url: string, runId: string | undefined): Promise<Input> {
+  if (!runId) throw new UsageError('--tempo needs --run-id (the run directory name, tau2.run.id)');
+  let spans: SpoolSpan[];
+  try {
+    spans = completeTraces(await readTempoRun(url, runId));
+  } catch (err) {
+    if (err instanceof TempoError) throw new UsageError(`--tempo ${err.message}`);
+    throw err;
+  }
+  if (spans.length === 0) throw new UsageError(`--tempo ${url}: no task traces with tau2.run.id=${runId}`);
+  const source = `${url} (tau2.run.id=${runId})`;
+  return {
+    parsed: legacyValuesFromSpans(spans, source),
+    besides: '.',
+    source,
+    ext: async () => extFromSpans(spans),
+  };
+}
+
+function fromLogs(path: string, flag: string, glob: string, allFields: boolean): Input {
   if (!existsSync(path)) throw new UsageError(`${flag} ${path}: no such file or directory`);
-  const parsed = parseLegacyLogs(path, glob);
+  const parsed = parseLegacyLogs(path, glob, { allFields });
   if (parsed.files.length === 0) throw new UsageError(`${flag} ${path}: no file matches ${glob}`);
   if (parsed.unusable > 0) {
     const first = parsed.unusableSamples.map((s) => `${s.file}:${s.line}`).join(', ');
     process.stderr.write(`${parsed.unusable} lines could not be used (first: ${first})\n`);
   }
-  return { parsed, besides: statSync(path).isDirectory() ? path : dirname(path) };
+  return {
+    parsed,
+    besides: statSync(path).isDirectory() ? path : dirname(path),
+    source: path,
+    ext: () => extFromLogs(parsed.files),
+  };
+}
+
+/** Writes `<prefix>_stats_ext.json` and two charts per legacy metric (`_log.png`, `_cdf.png`). */
+async function writeExt(
+  charts: ChartWorker,
+  c: ExtCollector,
+  source: string,
+  outDir: string,
+  prefix: string,
+): Promise<void> {
+  const out = join(outDir, `${prefix}_stats_ext.json`);
+  writeFileSync(
+    out,
+    statsExtJson(c, { source, generator: `tau2-trace ${versions().tau2_trace}` }, LEGACY_METRICS, EXT_KINDS),
+  );
+  const inputs = LEGACY_METRICS.flatMap((m) => extChartInputs(m.name, m.unit, c.values('metrics', m.name)));
+  const images = await charts.render(inputs);
+  for (const [i, m] of LEGACY_METRICS.entries()) {
+    writeFileSync(join(outDir, `${prefix}_${m.name}_log.png`), images[2 * i]!);
+    writeFileSync(join(outDir, `${prefix}_${m.name}_cdf.png`), images[2 * i + 1]!);
+  }
+  process.stderr.write(
+    `wrote ${out} and ${images.length} charts ${join(outDir, `${prefix}_<metric>_{log,cdf}.png`)}\n`,
+  );
 }
 
 /** Writes `<prefix>_stats.json` and prints the console tables; resolves with the exit code. */
 export async function statsCommand(o: StatsOptions): Promise<number> {
-  const given = [o.logPath, o.logDir, o.spans].filter((x) => x !== undefined).length;
-  if (given !== 1) throw new UsageError('give exactly one of --log-path, --log-dir and --spans');
+  const given = [o.logPath, o.logDir, o.spans, o.tempo].filter((x) => x !== undefined).length;
+  if (given !== 1) throw new UsageError('give exactly one of --log-path, --log-dir, --spans and --tempo');
   // Loading the chart library and rasterising run on another core while this thread reads the input.
   const charts = new ChartWorker();
   try {
-    const { parsed, besides } =
+    const { parsed, besides, source, ext } =
       o.spans !== undefined
         ? await fromSpans(o.spans)
-        : o.logDir !== undefined
-          ? fromLogs(o.logDir, '--log-dir', o.logGlob)
-          : fromLogs(o.logPath!, '--log-path', o.logGlob);
+        : o.tempo !== undefined
+          ? await fromTempo(o.tempo, o.runId)
+          : o.logDir !== undefined
+            ? fromLogs(o.logDir, '--log-dir', o.logGlob, o.allFields)
+            : fromLogs(o.logPath!, '--log-path', o.logGlob, o.allFields);
     const outDir = o.outDir ?? besides;
     mkdirSync(outDir, { recursive: true });
     const summaries = summarizeAll(LEGACY_METRICS, parsed.values, o.bins);
@@ -96,6 +170,7 @@ export async function statsCommand(o: StatsOptions): Promise<number> {
     process.stderr.write(
       `wrote ${out} and ${images.length} charts ${join(outDir, `${o.outPrefix}_<metric>.png`)}\n`,
     );
+    if (o.ext) await writeExt(charts, await ext(), source, outDir, o.outPrefix);
     return 0;
   } finally {
     await charts.close();

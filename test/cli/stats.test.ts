@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { completeTraces } from '../../src/cli/stats.js';
@@ -67,6 +67,30 @@ describe('tau2-trace stats', () => {
     assert.equal(stats.toolorchestra_vllm_infer?.stats?.n, count(Kind.llmCall));
     assert.equal(stats.toolorchestra_vllm_decode_len?.stats?.n, count(Kind.llmCall));
     assert.match(r.stdout, /^=== tool_call\.duration_ms ===\nn=\d+ mean=/);
+
+    // stats_ext: every kind's durations, with percentiles, per model and per domain; two charts per metric.
+    const ext = JSON.parse(readFileSync(join(runDir, 'timing_stats_ext.json'), 'utf8'));
+    for (const kind of [Kind.task, Kind.step, Kind.llmCall, Kind.userSim, Kind.evaluator, Kind.toolCall]) {
+      assert.equal(ext.kinds[kind].all.n, count(kind), kind);
+    }
+    const userSim = ext.kinds[Kind.userSim];
+    assert.equal(userSim.by_model['sim-user'].n, count(Kind.userSim));
+    assert.equal(userSim.by_domain.demo.n, count(Kind.userSim));
+    const all = ext.metrics.toolorchestra_vllm_prefill.all;
+    assert.ok(all.min <= all.p50 && all.p50 <= all.p90 && all.p90 <= all.p95 && all.p95 <= all.p99);
+    assert.ok(all.p99 <= all.max);
+    for (const metric of LEGACY_METRICS) {
+      for (const suffix of ['log', 'cdf']) {
+        const png = readFileSync(join(runDir, `timing_${metric.name}_${suffix}.png`));
+        assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [2000, 800]);
+      }
+    }
+    const legacyOnly = join(tmp.path, 'legacy-only');
+    assert.equal((await runCli(['stats', '--spans', runDir, '--no-ext', '--out-dir', legacyOnly])).code, 0);
+    assert.deepEqual(
+      readdirSync(legacyOnly).filter((f) => f.includes('_ext') || f.endsWith('_cdf.png')),
+      [],
+    );
   });
 
   it('leaves out traces without their task span (interrupted trials)', () => {
@@ -91,7 +115,7 @@ describe('tau2-trace stats', () => {
     assert.match(missing.stderr, /--log-dir .*nope: no such file or directory/);
     const both = await runCli(['stats', '--log-dir', fixtures, '--spans', fixtures]);
     assert.equal(both.code, 2);
-    assert.match(both.stderr, /exactly one of --log-path, --log-dir and --spans/);
+    assert.match(both.stderr, /exactly one of --log-path, --log-dir, --spans and --tempo/);
   });
 });
 

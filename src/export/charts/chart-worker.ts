@@ -3,13 +3,13 @@
  * optionally warms the JIT with one throw-away chart, then renders the batches it is sent.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { HistogramChartInput } from './index.js';
-import { renderHistogramPng } from './index.js';
+import { renderHistogramPng, renderSpecPng } from './index.js';
+import { type ChartInput, chartSpec } from './spec.js';
 
 /** A batch request from the main thread. */
 export interface ChartRequest {
   id: number;
-  inputs: HistogramChartInput[];
+  inputs: ChartInput[];
 }
 
 /** The answer to one batch: the PNGs in input order, or the error message. */
@@ -35,7 +35,10 @@ port.on('message', (req: ChartRequest) => {
     let res: ChartResponse;
     try {
       await warm;
-      res = { id: req.id, pngs: await Promise.all(req.inputs.map((input) => renderHistogramPng(input))) };
+      res = {
+        id: req.id,
+        pngs: await Promise.all(req.inputs.map((input) => renderSpecPng(chartSpec(input)))),
+      };
     } catch (err) {
       res = { id: req.id, error: err instanceof Error ? err.message : String(err) };
     }

@@ -17,11 +17,12 @@ export const CHART_WIDTH = 2000;
 export const CHART_HEIGHT = 800;
 
 /** Space around the plot area for the title, axis labels and axis titles. */
-const PADDING = { left: 110, right: 50, top: 80, bottom: 100 } as const;
-const FONT_FAMILY = 'DejaVu Sans';
-const BAR_COLOR = '#4c78a8';
+export const PADDING = { left: 110, right: 50, top: 80, bottom: 100 } as const;
+export const FONT_FAMILY = 'DejaVu Sans';
+export const BAR_COLOR = '#4c78a8';
 
 export interface HistogramChartInput {
+  chart?: 'histogram';
   /** Chart title; the stats are appended as `(n=…, mean=…, std=…)`. */
   title: string;
   /** X axis label. */
@@ -69,7 +70,7 @@ function binRows(summary: NonNullable<HistogramChartInput['summary']>): BinRow[]
   return rows;
 }
 
-const axisStyle = {
+export const axisStyle = {
   labelFont: FONT_FAMILY,
   labelFontSize: 18,
   titleFont: FONT_FAMILY,
@@ -79,19 +80,19 @@ const axisStyle = {
   gridOpacity: 0.35,
 } as const;
 
-/** The Vega spec of one chart; plot area plus padding is exactly 2000×800. */
-export function histogramSpec(input: HistogramChartInput): Spec {
+/** What every chart shares: size (plot area plus padding is exactly 2000×800), background and title. */
+export function chartFrame(titleText: string) {
   const width = CHART_WIDTH - PADDING.left - PADDING.right;
   const height = CHART_HEIGHT - PADDING.top - PADDING.bottom;
   const title = {
-    text: chartTitle(input),
+    text: titleText,
     font: FONT_FAMILY,
     fontSize: 26,
     fontWeight: 'normal',
     offset: 24,
     limit: width,
   } as const;
-  const base = {
+  return {
     $schema: 'https://vega.github.io/schema/vega/v6.json',
     width,
     height,
@@ -100,6 +101,12 @@ export function histogramSpec(input: HistogramChartInput): Spec {
     background: 'white',
     title,
   } as const;
+}
+
+/** The Vega spec of one legacy chart. */
+export function histogramSpec(input: HistogramChartInput): Spec {
+  const base = chartFrame(chartTitle(input));
+  const { width } = base;
   const xTitle = input.unit;
   if (!input.summary) {
     return {
@@ -217,9 +224,9 @@ export function histogramSpec(input: HistogramChartInput): Spec {
   };
 }
 
-/** Renders the Vega spec of a chart to an SVG string (headless view, no canvas). */
-export async function histogramSvg(input: HistogramChartInput): Promise<string> {
-  const view = new View(parse(histogramSpec(input)), { renderer: 'none' });
+/** Renders a Vega spec to an SVG string (headless view, no canvas). */
+export async function specSvg(spec: Spec): Promise<string> {
+  const view = new View(parse(spec), { renderer: 'none' });
   try {
     return await view.toSVG();
   } finally {
@@ -228,12 +235,11 @@ export async function histogramSvg(input: HistogramChartInput): Promise<string> 
 }
 
 /**
- * Renders one legacy histogram chart as a 2000×800 PNG. The rasterisation runs on the libuv thread pool
- * (`renderAsync`) and the PNG deflate on it too (`encodeRgbaPng`), so charts rendered concurrently use
- * several cores.
+ * Renders a chart spec as a 2000×800 PNG. The rasterisation runs on the libuv thread pool (`renderAsync`) and
+ * the PNG deflate on it too (`encodeRgbaPng`), so charts rendered concurrently use several cores.
  */
-export async function renderHistogramPng(input: HistogramChartInput): Promise<Uint8Array> {
-  const svg = await histogramSvg(input);
+export async function renderSpecPng(spec: Spec): Promise<Uint8Array> {
+  const svg = await specSvg(spec);
   const image = await renderAsync(svg, {
     font: {
       fontFiles: [initChartRenderer()],
@@ -248,4 +254,9 @@ export async function renderHistogramPng(input: HistogramChartInput): Promise<Ui
   });
   // The background is opaque white, so every pixel has alpha 255 and premultiplied equals straight RGBA.
   return encodeRgbaPng(image.pixels, image.width, image.height);
+}
+
+/** Renders one legacy histogram chart as a 2000×800 PNG. */
+export function renderHistogramPng(input: HistogramChartInput): Promise<Uint8Array> {
+  return renderSpecPng(histogramSpec(input));
 }

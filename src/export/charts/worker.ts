@@ -4,7 +4,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { ChartRequest, ChartResponse } from './chart-worker.js';
-import type { HistogramChartInput } from './index.js';
+import type { ChartInput } from './spec.js';
 
 export class ChartWorker {
   readonly #worker: Worker;
@@ -39,7 +39,7 @@ export class ChartWorker {
   }
 
   /** Renders the charts (concurrently, in the worker); PNGs come back in input order. */
-  render(inputs: HistogramChartInput[]): Promise<Uint8Array[]> {
+  render(inputs: ChartInput[]): Promise<Uint8Array[]> {
     if (this.#failed) return Promise.reject(this.#failed);
     const id = this.#nextId++;
     const req: ChartRequest = { id, inputs };

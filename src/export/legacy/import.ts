@@ -26,7 +26,7 @@ import {
 } from '@opentelemetry/api';
 import type { IdGenerator } from '@opentelemetry/sdk-trace';
 import { Attr, Kind, ProviderName, SpanName } from '../../telemetry/names.js';
-import { numberField } from './records.js';
+import { numberField, vllmTimings } from './records.js';
 import type { Trial, TrialEvent } from './trials.js';
 
 /** Hands the SDK the ids {@link emitTrial} picked for the span about to start. */
@@ -48,18 +48,6 @@ const hr = (ns: bigint): HrTime => [Number(ns / 1_000_000_000n), Number(ns % 1_0
 const defined = (a: Record<string, string | number | boolean | undefined>): Attributes =>
   Object.fromEntries(Object.entries(a).filter(([, v]) => v !== undefined)) as Attributes;
 
-/** The vLLM timings of a call line, from the seed keys or else the later generation's. */
-function timings(e: TrialEvent) {
-  const n = (seed: string, later: string) => numberField(e.record, seed) ?? numberField(e.record, later);
-  return {
-    infer: n('toolorchestra_vllm_infer_ms', 'vllm_infer_ms'),
-    ttft: n('toolorchestra_vllm_prefill_ms', 'prefill_ms'),
-    decode: n('toolorchestra_vllm_decode_ms', 'decode_ms'),
-    input: n('toolorchestra_vllm_prefill_len', 'input_tokens'),
-    output: n('toolorchestra_vllm_decode_len', 'output_tokens'),
-  };
-}
-
 function callSpan(e: TrialEvent): { name: string; kind: SpanKind; attributes: Attributes; error: boolean } {
   const f = e.record.fields;
   if (e.type === 'tool_call') {
@@ -74,7 +62,7 @@ function callSpan(e: TrialEvent): { name: string; kind: SpanKind; attributes: At
   }
   const model = f.get('model') ?? 'unknown';
   const callType = f.get('call_type');
-  const t = e.type === 'llm_call' || e.type === 'expert_call' ? timings(e) : undefined;
+  const t = e.type === 'llm_call' || e.type === 'expert_call' ? vllmTimings(e.record) : undefined;
   const hasToolCalls = f.get('has_tool_calls');
   return {
     name: `${SpanName.chatPrefix}${model}`,

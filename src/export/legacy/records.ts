@@ -62,3 +62,15 @@ export async function* readLines(path: string): AsyncGenerator<[string, number]>
   let n = 0;
   for await (const text of rl) yield [text, ++n];
 }
+
+/** The vLLM timings (ms) and token counts of a call line, from the seed keys or else the later generation's. */
+export function vllmTimings(r: LegacyRecord) {
+  const n = (seed: string, later: string) => numberField(r, seed) ?? numberField(r, later);
+  return {
+    infer: n('toolorchestra_vllm_infer_ms', 'vllm_infer_ms'),
+    ttft: n('toolorchestra_vllm_prefill_ms', 'prefill_ms'),
+    decode: n('toolorchestra_vllm_decode_ms', 'decode_ms'),
+    input: n('toolorchestra_vllm_prefill_len', 'input_tokens'),
+    output: n('toolorchestra_vllm_decode_len', 'output_tokens'),
+  };
+}

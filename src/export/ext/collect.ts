@@ -1,0 +1,106 @@
+/**
+ * Fills an {@link ExtCollector} from a run's spans or from legacy logs. Logs are read as their logger wrote
+ * them (both key generations, whole keys), not with the legacy analyzer's quirks: these are new numbers.
+ */
+import { Attr, Kind, SpanName } from '../../telemetry/names.js';
+import { domainOfLogFile } from '../legacy/files.js';
+import { numberField, parseRecord, readLines, vllmTimings } from '../legacy/records.js';
+import { TrialBuilder } from '../legacy/trials.js';
+import { durationMs, type SpoolSpan } from '../spool-reader.js';
+import { ExtCollector } from './stats-ext.js';
+
+/** Kinds whose durations stats_ext reports, in its order. */
+export const EXT_KINDS = [
+  Kind.task,
+  Kind.step,
+  Kind.llmCall,
+  Kind.expertCall,
+  Kind.userSim,
+  Kind.evaluator,
+  Kind.toolCall,
+] as const;
+const extKinds = new Set<unknown>(EXT_KINDS);
+
+type Timings = ReturnType<typeof vllmTimings>;
+
+function addVllm(c: ExtCollector, t: Timings, model: string | undefined, domain: string | undefined): void {
+  const add = (name: string, unit: 'ms' | 'tok', v: number | undefined) => {
+    if (v !== undefined) c.add('metrics', name, unit, v, model, domain);
+  };
+  add('toolorchestra_vllm_infer', 'ms', t.infer);
+  add('toolorchestra_vllm_prefill', 'ms', t.ttft);
+  add('toolorchestra_vllm_decode', 'ms', t.decode);
+  add('toolorchestra_vllm_prefill_len', 'tok', t.input);
+  add('toolorchestra_vllm_decode_len', 'tok', t.output);
+}
+
+/** From spans of complete task traces. */
+export function extFromSpans(spans: SpoolSpan[]): ExtCollector {
+  const c = new ExtCollector();
+  const domainOf = new Map(
+    spans
+      .filter((s) => s.name === SpanName.task && !s.parentSpanId)
+      .map((s) => [s.traceId, s.attributes[Attr.domain] as string | undefined]),
+  );
+  const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
+  for (const s of spans) {
+    const kind = s.attributes[Attr.kind];
+    if (!extKinds.has(kind) || s.name === SpanName.attempt) continue;
+    const model = s.attributes[Attr.genAiRequestModel] as string | undefined;
+    const domain = domainOf.get(s.traceId);
+    const ms = durationMs(s);
+    c.add('kinds', kind as string, 'ms', ms, model, domain);
+    if (kind === Kind.toolCall) c.add('metrics', 'tool_call', 'ms', ms, model, domain);
+    else if (kind === Kind.expertCall) c.add('metrics', 'expert_call', 'ms', ms, model, domain);
+    else if (kind === Kind.llmCall) {
+      const a = s.attributes;
+      addVllm(
+        c,
+        {
+          infer: num(a[Attr.inferMs]),
+          ttft: num(a[Attr.ttftMs]),
+          decode: num(a[Attr.decodeMs]),
+          input: num(a[Attr.genAiInputTokens]),
+          output: num(a[Attr.genAiOutputTokens]),
+        },
+        model,
+        domain,
+      );
+    }
+  }
+  return c;
+}
+
+/** From legacy log files; task durations come from the trials rebuilt as `tau2-trace import` does. */
+export async function extFromLogs(files: string[]): Promise<ExtCollector> {
+  const c = new ExtCollector();
+  for (const file of files) {
+    const domain = domainOfLogFile(file);
+    const builder = new TrialBuilder(domain, (trial) => {
+      let first = trial.events[0]!.startNs;
+      let last = trial.events[0]!.endNs;
+      for (const e of trial.events) {
+        if (e.startNs < first) first = e.startNs;
+        if (e.endNs > last) last = e.endNs;
+      }
+      c.add('kinds', Kind.task, 'ms', Number(last - first) / 1e6, undefined, domain);
+    });
+    for await (const [text, n] of readLines(file)) {
+      const r = parseRecord(text, n);
+      if (!r) continue;
+      builder.add(r);
+      const type = r.fields.get('type');
+      const kind = type === 'step_complete' ? Kind.step : type;
+      if (!extKinds.has(kind)) continue;
+      const model = r.fields.get('model');
+      const ms = numberField(r, type === 'step_complete' ? 'total_duration_ms' : 'duration_ms');
+      if (ms === undefined) continue;
+      c.add('kinds', kind!, 'ms', ms, model, domain);
+      if (kind === Kind.toolCall) c.add('metrics', 'tool_call', 'ms', ms, model, domain);
+      else if (kind === Kind.expertCall) c.add('metrics', 'expert_call', 'ms', ms, model, domain);
+      else if (kind === Kind.llmCall) addVllm(c, vllmTimings(r), model, domain);
+    }
+    builder.end();
+  }
+  return c;
+}

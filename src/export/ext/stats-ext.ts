@@ -1,0 +1,146 @@
+/**
+ * `<prefix>_stats_ext.json`: what the legacy stats leave out, in a file of its own so the legacy one stays
+ * exact. For the seven legacy metrics and for the duration of every `tau2.kind` (the user simulator, the judge,
+ * steps and tasks too): n, mean, sample std, min, p50/p90/p95/p99 and max, overall and per model and per
+ * domain. Percentiles interpolate linearly between order statistics (numpy's default method).
+ */
+import { Float64Buffer } from '../legacy/parse.js';
+
+/** One group of values (a legacy metric or a kind's durations), overall and broken down. */
+interface Group {
+  unit: 'ms' | 'tok';
+  all: Float64Buffer;
+  byModel: Map<string, Float64Buffer>;
+  byDomain: Map<string, Float64Buffer>;
+}
+
+/** Summary of one set of values. */
+export interface ExtSummary {
+  n: number;
+  mean: number;
+  std: number;
+  min: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+/** The values collected from spans or logs, by section (`metrics`, `kinds`) and name. */
+export class ExtCollector {
+  readonly sections = { metrics: new Map<string, Group>(), kinds: new Map<string, Group>() };
+
+  /** Adds one value; non-finite and negative values are left out (they are not durations or counts). */
+  add(
+    section: keyof ExtCollector['sections'],
+    name: string,
+    unit: 'ms' | 'tok',
+    value: number,
+    model: string | undefined,
+    domain: string | undefined,
+  ): void {
+    if (!Number.isFinite(value) || value < 0) return;
+    const groups = this.sections[section];
+    let g = groups.get(name);
+    if (!g) {
+      g = { unit, all: new Float64Buffer(), byModel: new Map(), byDomain: new Map() };
+      groups.set(name, g);
+    }
+    g.all.push(value);
+    const into = (m: Map<string, Float64Buffer>, key: string | undefined) => {
+      if (key === undefined) return;
+      let b = m.get(key);
+      if (!b) {
+        b = new Float64Buffer();
+        m.set(key, b);
+      }
+      b.push(value);
+    };
+    into(g.byModel, model);
+    into(g.byDomain, domain);
+  }
+
+  /** The values of one group, or an empty array. */
+  values(section: keyof ExtCollector['sections'], name: string): Float64Array {
+    return this.sections[section].get(name)?.all.values() ?? new Float64Array(0);
+  }
+}
+
+/** The `q`-quantile (0…1) of sorted values, interpolating linearly (numpy's default). */
+export function quantile(sorted: ArrayLike<number>, q: number): number {
+  const h = (sorted.length - 1) * q;
+  const lo = Math.floor(h);
+  const a = sorted[lo]!;
+  const b = sorted[Math.min(lo + 1, sorted.length - 1)]!;
+  return a + (h - lo) * (b - a);
+}
+
+/** Summary of `values` (not modified), or null when there are none. */
+export function summarizeExt(values: Float64Array): ExtSummary | null {
+  const n = values.length;
+  if (n === 0) return null;
+  const sorted = Float64Array.from(values).sort();
+  let sum = 0;
+  for (const v of sorted) sum += v;
+  const mean = sum / n;
+  let sq = 0;
+  for (const v of sorted) sq += (v - mean) ** 2;
+  return {
+    n,
+    mean,
+    std: n > 1 ? Math.sqrt(sq / (n - 1)) : 0,
+    min: sorted[0]!,
+    p50: quantile(sorted, 0.5),
+    p90: quantile(sorted, 0.9),
+    p95: quantile(sorted, 0.95),
+    p99: quantile(sorted, 0.99),
+    max: sorted[n - 1]!,
+  };
+}
+
+const sortedEntries = <T>(m: Map<string, T>) => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+
+function groupJson(g: Group) {
+  const by = (m: Map<string, Float64Buffer>) =>
+    Object.fromEntries(sortedEntries(m).map(([k, b]) => [k, summarizeExt(b.values())]));
+  return {
+    unit: g.unit,
+    all: summarizeExt(g.all.values()),
+    by_model: by(g.byModel),
+    by_domain: by(g.byDomain),
+  };
+}
+
+/**
+ * The stats_ext document. `metricOrder` fixes the order of the legacy metrics (all of them appear, `all: null`
+ * when empty); kinds appear in `kindOrder` when they have values.
+ */
+export function statsExtJson(
+  c: ExtCollector,
+  info: { source: string; generator: string },
+  metricOrder: readonly { name: string; unit: 'ms' | 'tok' }[],
+  kindOrder: readonly string[],
+): string {
+  const empty = (unit: 'ms' | 'tok'): Group => ({
+    unit,
+    all: new Float64Buffer(),
+    byModel: new Map(),
+    byDomain: new Map(),
+  });
+  const doc = {
+    generator: info.generator,
+    source: info.source,
+    percentiles: 'linear interpolation between order statistics (numpy default)',
+    metrics: Object.fromEntries(
+      metricOrder.map((m) => [m.name, groupJson(c.sections.metrics.get(m.name) ?? empty(m.unit))]),
+    ),
+    kinds: Object.fromEntries(
+      kindOrder.flatMap((k) => {
+        const g = c.sections.kinds.get(k);
+        return g ? [[k, groupJson(g)]] : [];
+      }),
+    ),
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}

@@ -1,0 +1,124 @@
+/**
+ * Reads a run's traces back from Tempo's HTTP API: TraceQL search for the run's task spans
+ * (`/api/search`), then each whole trace (`/api/v2/traces/<id>`), flattened to the spool's span records.
+ * Tempo answers in protobuf-JSON: ids are base64 and enums may be spelled by name; both are normalised here.
+ */
+import { type SpoolSpan, spansOfRequest } from './spool-reader.js';
+
+/** Options of {@link readTempoRun}. */
+export interface TempoReadOptions {
+  /** Search window; Tempo searches its backend only within one (default: the last 7 days). */
+  startSec?: number;
+  endSec?: number;
+  /** Traces fetched at once. */
+  concurrency?: number;
+  /** Most traces the search may return. */
+  limit?: number;
+}
+
+/** A failure to talk to Tempo, with the URL it concerns. */
+export class TempoError extends Error {
+  override readonly name = 'TempoError';
+}
+
+const KINDS: Record<string, number> = {
+  SPAN_KIND_UNSPECIFIED: 0,
+  SPAN_KIND_INTERNAL: 1,
+  SPAN_KIND_SERVER: 2,
+  SPAN_KIND_CLIENT: 3,
+  SPAN_KIND_PRODUCER: 4,
+  SPAN_KIND_CONSUMER: 5,
+};
+const STATUS: Record<string, number> = { STATUS_CODE_UNSET: 0, STATUS_CODE_OK: 1, STATUS_CODE_ERROR: 2 };
+
+/** A trace or span id as Tempo may write it (base64 of the bytes, or already hex) → lowercase hex. */
+export function idToHex(id: string, bytes: number): string {
+  if (id.length === bytes * 2 && /^[0-9a-fA-F]+$/.test(id)) return id.toLowerCase();
+  return Buffer.from(id, 'base64')
+    .toString('hex')
+    .padStart(bytes * 2, '0');
+}
+
+type Json = Record<string, unknown>;
+
+/** Rewrites one protobuf-JSON OTLP trace into the shape {@link spansOfRequest} reads. */
+function normalise(trace: Json): Json {
+  const resourceSpans = (trace.resourceSpans ?? trace.batches ?? []) as Json[];
+  return {
+    resourceSpans: resourceSpans.map((rs) => ({
+      ...rs,
+      scopeSpans: ((rs.scopeSpans ?? rs.instrumentationLibrarySpans ?? []) as Json[]).map((ss) => ({
+        ...ss,
+        spans: ((ss.spans ?? []) as Json[]).map((s) => {
+          const status = (s.status ?? {}) as Json;
+          return {
+            ...s,
+            traceId: idToHex(String(s.traceId), 16),
+            spanId: idToHex(String(s.spanId), 8),
+            parentSpanId: s.parentSpanId ? idToHex(String(s.parentSpanId), 8) : undefined,
+            kind: typeof s.kind === 'string' ? (KINDS[s.kind] ?? 0) : s.kind,
+            status: {
+              ...status,
+              code: typeof status.code === 'string' ? (STATUS[status.code] ?? 0) : status.code,
+            },
+          };
+        }),
+      })),
+    })),
+  };
+}
+
+async function getJson(url: string): Promise<Json> {
+  let res: Response;
+  try {
+    res = await fetch(url, { headers: { accept: 'application/json' } });
+  } catch (err) {
+    throw new TempoError(`${url}: ${(err as Error).cause ?? (err as Error).message}`);
+  }
+  const body = await res.text();
+  if (!res.ok) throw new TempoError(`${url}: HTTP ${res.status} ${body.slice(0, 200)}`);
+  try {
+    return JSON.parse(body) as Json;
+  } catch {
+    throw new TempoError(`${url}: not JSON: ${body.slice(0, 200)}`);
+  }
+}
+
+/** The TraceQL query for a run's task trials. */
+export function runQuery(runId: string): string {
+  return `{ resource.tau2.run.id = ${JSON.stringify(runId)} && span.tau2.kind = "task" }`;
+}
+
+/** Every span of every task trace of run `runId` in the Tempo at `baseUrl`. */
+export async function readTempoRun(
+  baseUrl: string,
+  runId: string,
+  options: TempoReadOptions = {},
+): Promise<SpoolSpan[]> {
+  const base = baseUrl.replace(/\/+$/, '');
+  const end = options.endSec ?? Math.ceil(Date.now() / 1000) + 60;
+  const start = options.startSec ?? end - 7 * 24 * 3600;
+  const limit = options.limit ?? 100_000;
+  const q = new URLSearchParams({
+    q: runQuery(runId),
+    start: String(start),
+    end: String(end),
+    limit: String(limit),
+    spss: '1',
+  });
+  const found = await getJson(`${base}/api/search?${q}`);
+  const ids = [...new Set(((found.traces ?? []) as Json[]).map((t) => idToHex(String(t.traceID), 16)))];
+  if (ids.length >= limit) throw new TempoError(`${base}: more than ${limit} traces; narrow the window`);
+  const spans: SpoolSpan[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < ids.length) {
+      const id = ids[next++]!;
+      const body = await getJson(`${base}/api/v2/traces/${id}`);
+      const trace = (body.trace ?? body) as Json;
+      for (const s of spansOfRequest(normalise(trace))) spans.push(s);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 8, ids.length) }, worker));
+  return spans;
+}

@@ -1,0 +1,111 @@
+/**
+ * The Tempo reader against a stand-in that answers as Tempo's HTTP API does (protobuf-JSON: base64 ids, enum
+ * names), built from a real run's spool. The pipeline test checks the same against a real Tempo.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { idToHex } from '../../src/export/tempo-reader.js';
+import { closedPort, FAST, runCli, runDirOf, tempDir } from '../helpers.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: free-form OTLP JSON, read field by field in a test
+type Json = Record<string, any>;
+const KIND_NAMES = ['SPAN_KIND_UNSPECIFIED', 'SPAN_KIND_INTERNAL', 'SPAN_KIND_SERVER', 'SPAN_KIND_CLIENT'];
+const b64 = (hex: string) => Buffer.from(hex, 'hex').toString('base64');
+
+/** Tempo's view of a spool: trace id → its resourceSpans, with ids and enums as Tempo writes them. */
+function tempoTraces(spool: string): Map<string, Json[]> {
+  const traces = new Map<string, Json[]>();
+  for (const line of readFileSync(spool, 'utf8').split('\n').filter(Boolean)) {
+    for (const rs of (JSON.parse(line) as Json).resourceSpans) {
+      for (const ss of rs.scopeSpans) {
+        for (const s of ss.spans) {
+          const tempoSpan = {
+            ...s,
+            traceId: b64(s.traceId),
+            spanId: b64(s.spanId),
+            parentSpanId: s.parentSpanId ? b64(s.parentSpanId) : undefined,
+            kind: KIND_NAMES[s.kind ?? 0],
+            status: s.status?.code === 2 ? { code: 'STATUS_CODE_ERROR' } : {},
+          };
+          const list = traces.get(s.traceId) ?? [];
+          list.push({ resource: rs.resource, scopeSpans: [{ scope: ss.scope, spans: [tempoSpan] }] });
+          traces.set(s.traceId, list);
+        }
+      }
+    }
+  }
+  return traces;
+}
+
+describe('stats --tempo', () => {
+  const tmp = tempDir();
+  let runDir = '';
+  let url = '';
+  const queries: string[] = [];
+  const server = createServer((req, res) => {
+    const u = new URL(req.url!, 'http://x');
+    const traces = tempoTraces(join(runDir, 'spans.otlp.jsonl'));
+    if (u.pathname === '/api/search') {
+      queries.push(u.searchParams.get('q')!);
+      const runId = /resource\.tau2\.run\.id = "([^"]+)"/.exec(u.searchParams.get('q')!)?.[1];
+      const hits = [...traces.entries()].filter(([, rss]) =>
+        rss.some((rs) =>
+          rs.resource.attributes.some((a: Json) => a.key === 'tau2.run.id' && a.value.stringValue === runId),
+        ),
+      );
+      res.end(JSON.stringify({ traces: hits.map(([id]) => ({ traceID: id })) }));
+    } else if (u.pathname.startsWith('/api/v2/traces/')) {
+      res.end(JSON.stringify({ trace: { resourceSpans: traces.get(u.pathname.split('/').pop()!) } }));
+    } else res.writeHead(404).end();
+  });
+  before(async () => {
+    const run = await runCli(['run', ...FAST, '--num-tasks', '4', '--output-dir', join(tmp.path, 'runs')]);
+    assert.equal(run.code, 0, run.stderr);
+    runDir = runDirOf(run.stdout);
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+  after(() => {
+    server.close();
+    tmp.cleanup();
+  });
+
+  it('equals stats --spans of the same run, byte for byte', async () => {
+    const runId = runDir.split('/').pop()!;
+    const a = await runCli(['stats', '--tempo', url, '--run-id', runId, '--out-dir', join(tmp.path, 'a')]);
+    assert.equal(a.code, 0, a.stderr);
+    const b = await runCli(['stats', '--spans', runDir, '--out-dir', join(tmp.path, 'b')]);
+    assert.equal(b.code, 0, b.stderr);
+    for (const f of ['timing_stats.json', 'timing_stats_ext.json']) {
+      const strip = (t: string) => t.replace(/"source": .*\n/, '');
+      assert.equal(
+        strip(readFileSync(join(tmp.path, 'a', f), 'utf8')),
+        strip(readFileSync(join(tmp.path, 'b', f), 'utf8')),
+        f,
+      );
+    }
+    assert.equal(a.stdout, b.stdout);
+    assert.match(queries[0]!, /span\.tau2\.kind = "task"/);
+  });
+
+  it('an unknown run, a missing --run-id, or an unreachable Tempo exit 2 naming the culprit', async () => {
+    const none = await runCli(['stats', '--tempo', url, '--run-id', 'no_such_run']);
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /no task traces with tau2\.run\.id=no_such_run/);
+    const noId = await runCli(['stats', '--tempo', url]);
+    assert.equal(noId.code, 2);
+    assert.match(noId.stderr, /--tempo needs --run-id/);
+    const port = await closedPort();
+    const down = await runCli(['stats', '--tempo', `http://127.0.0.1:${port}`, '--run-id', 'x']);
+    assert.equal(down.code, 2);
+    assert.match(down.stderr, new RegExp(`--tempo http://127\\.0\\.0\\.1:${port}/api/search`));
+  });
+
+  it('ids: base64 as Tempo writes them, or hex', () => {
+    assert.equal(idToHex(b64('0af7651916cd43dd8448eb211c80319c'), 16), '0af7651916cd43dd8448eb211c80319c');
+    assert.equal(idToHex('0AF7651916CD43DD', 8), '0af7651916cd43dd');
+  });
+});
