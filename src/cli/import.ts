@@ -129,7 +129,7 @@ export async function importCommand(o: ImportOptions): Promise<number> {
         }
         await sink?.drain(BATCH);
       };
-      for await (const [text, n] of readLines(file)) {
+      for (const [text, n] of readLines(file)) {
         lines++;
         const record = parseRecord(text, n);
         // Tracebacks and other loggers' lines between ours are not ours to count; a marked line we cannot

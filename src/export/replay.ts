@@ -86,7 +86,7 @@ export async function replaySpool(spool: string, baseUrl: string, force = false)
   };
   let sent = 0;
   const badLines: number[] = [];
-  for await (const [text, n] of readLines(spool)) {
+  for (const [text, n] of readLines(spool)) {
     if (n <= progress.lines) continue;
     if (text.trim() !== '') {
       let spans: number | undefined;

@@ -85,7 +85,7 @@ export async function extFromLogs(files: string[]): Promise<ExtCollector> {
       }
       c.add('kinds', Kind.task, 'ms', Number(last - first) / 1e6, undefined, domain);
     });
-    for await (const [text, n] of readLines(file)) {
+    for (const [text, n] of readLines(file)) {
       const r = parseRecord(text, n);
       if (!r) continue;
       builder.add(r);

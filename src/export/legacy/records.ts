@@ -3,8 +3,7 @@
  * Unlike the stats reader (which keeps the legacy analyzer's substring semantics), this reads a line the way
  * its logger wrote it: one level marker, one timestamp, then space-separated `key=value` fields.
  */
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { closeSync, openSync, readSync } from 'node:fs';
 
 /** One parsed PROFILE / USER_JUDGE line. */
 export interface LegacyRecord {
@@ -21,24 +20,36 @@ export interface LegacyRecord {
 
 // Colour codes some terminals' log handlers leave in files.
 const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
-const HEAD =
-  /\[(PROFILE|USER_JUDGE)\]\s+(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?\s+(.*)$/;
+// Sticky: matched exactly where the level marker ends, no scanning.
+const STAMP = /\s+(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?\s+/y;
 
 /** Parses one line (no newline); undefined when it is not a usable PROFILE/USER_JUDGE line. */
-export function parseRecord(text: string, line: number): LegacyRecord | undefined {
-  const m = HEAD.exec(text.includes('\x1b') ? text.replace(ANSI, '') : text);
+export function parseRecord(raw: string, line: number): LegacyRecord | undefined {
+  const text = raw.includes('\x1b') ? raw.replace(ANSI, '') : raw;
+  let level: LegacyRecord['level'] = 'PROFILE';
+  let at = text.indexOf('[PROFILE]');
+  if (at === -1) {
+    level = 'USER_JUDGE';
+    at = text.indexOf('[USER_JUDGE]');
+    if (at === -1) return undefined;
+  }
+  STAMP.lastIndex = at + level.length + 2;
+  const m = STAMP.exec(text);
   if (!m) return undefined;
-  const [, level, y, mo, d, h, mi, s, frac = '', rest = ''] = m;
+  const [, y, mo, d, h, mi, s, frac = ''] = m;
   const ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
   if (!Number.isFinite(ms)) return undefined;
   const fields = new Map<string, string>();
-  for (const token of rest.split(/\s+/)) {
+  const rest = text.slice(STAMP.lastIndex);
+  for (const token of rest.includes('\t') ? rest.split(/\s+/) : rest.split(' ')) {
     const eq = token.indexOf('=');
+    if (eq <= 0) continue;
+    const key = token.slice(0, eq);
     // The first occurrence wins, as the legacy analyzer's re.search would have it.
-    if (eq > 0 && !fields.has(token.slice(0, eq))) fields.set(token.slice(0, eq), token.slice(eq + 1));
+    if (!fields.has(key)) fields.set(key, token.slice(eq + 1));
   }
   const timeNs = BigInt(ms) * 1_000_000n + BigInt(frac.padEnd(9, '0'));
-  return { level: level as LegacyRecord['level'], timeNs, fields, line };
+  return { level, timeNs, fields, line };
 }
 
 /**
@@ -51,16 +62,39 @@ export function numberField(r: LegacyRecord, key: string): number | undefined {
 }
 
 /**
- * Streams the lines of a file as text with 1-based line numbers. Invalid UTF-8 becomes U+FFFD; `\r\n` and `\r`
- * end lines; a line of megabytes is one line.
+ * The lines of a file as text with 1-based line numbers, read in 1 MiB chunks. Invalid UTF-8 becomes U+FFFD;
+ * a trailing `\r` is dropped; a line of megabytes is one line.
  */
-export async function* readLines(path: string): AsyncGenerator<[string, number]> {
-  const rl = createInterface({
-    input: createReadStream(path, { encoding: 'utf8' }),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
-  let n = 0;
-  for await (const text of rl) yield [text, ++n];
+export function* readLines(path: string): Generator<[string, number]> {
+  const fd = openSync(path, 'r');
+  try {
+    const chunk = Buffer.alloc(1 << 20);
+    let carry: Buffer[] = [];
+    let n = 0;
+    const text = (b: Buffer, from: number, to: number) =>
+      b.toString('utf8', from, to > from && b[to - 1] === 0x0d ? to - 1 : to);
+    for (;;) {
+      const got = readSync(fd, chunk, 0, chunk.length, null);
+      if (got === 0) break;
+      let from = 0;
+      for (let nl = chunk.indexOf(0x0a); nl !== -1 && nl < got; nl = chunk.indexOf(0x0a, from)) {
+        if (carry.length === 0) yield [text(chunk, from, nl), ++n];
+        else {
+          const whole = Buffer.concat([...carry, chunk.subarray(from, nl)]);
+          carry = [];
+          yield [text(whole, 0, whole.length), ++n];
+        }
+        from = nl + 1;
+      }
+      if (from < got) carry.push(Buffer.from(chunk.subarray(from, got)));
+    }
+    if (carry.length > 0) {
+      const whole = Buffer.concat(carry);
+      yield [text(whole, 0, whole.length), ++n];
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The vLLM timings (ms) and token counts of a call line, from the seed keys or else the later generation's. */
