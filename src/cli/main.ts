@@ -70,6 +70,7 @@ export function buildProgram(exit: (code: number) => void): Command {
       nonNegativeNumber,
       500,
     )
+    .option('--baseline', "pin this run as the TTFT regression alert's baseline (tau2.run.baseline=true)")
     .option('--quiet', 'no progress bar or summary', false);
   addSimFlags(run, 'embedded simulator').action(async (opts: RunOptions) => exit(await runCommand(opts)));
 

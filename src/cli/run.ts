@@ -35,6 +35,8 @@ import { engineFromFlags, faultsFromFlags } from './sim.js';
 /** Every parameter of a run, as parsed from the command line (and stored in config.json). */
 export interface RunOptions extends SimFlags {
   domains: string[];
+  /** Pin this run as the TTFT baseline of the regression alert (`tau2.run.baseline=true`). */
+  baseline?: boolean;
   dataDir?: string;
   numTasks?: number;
   taskIds?: string[];
@@ -215,6 +217,7 @@ export async function runCommand(flags: RunOptions, env: NodeJS.ProcessEnv = pro
     [Attr.runConcurrency]: o.maxConcurrency,
     [Attr.runTrials]: o.numTrials,
     [Attr.runSeed]: o.seed,
+    ...(o.baseline ? { [Attr.runBaseline]: true } : {}),
   };
   const telemetry = startTelemetry({
     serviceName: ServiceName.harness,

@@ -77,6 +77,8 @@ export async function runTrials(o: RunnerOptions): Promise<TrialResult[]> {
   const todo = o.planned.filter(
     (p) => !done.has(trialKey({ domain: p.domain.name, task_id: p.task.id, trial: p.trial })),
   );
+  // The run's size, so a dashboard can show done/total; a resumed run states it again (a gauge, not a sum).
+  o.instruments.tasksPlanned(o.planned.length, { [Attr.runId]: o.runId });
   let next = 0;
   async function worker(): Promise<void> {
     while (!o.signal.aborted && next < todo.length) {

@@ -16,6 +16,8 @@ export interface GenAiInstruments {
   timePerOutputChunk: Histogram;
   /** Records the tau2-level outcome of one task trial. */
   taskCompleted(attributes: Attributes, reward: number): void;
+  /** States how many task trials the run has in all (done or not). */
+  tasksPlanned(total: number, attributes: Attributes): void;
 }
 
 /** Creates the instruments on `meter` (a no-op meter makes them free). */
@@ -24,6 +26,9 @@ export function createGenAiInstruments(meter: Meter): GenAiInstruments {
   const reward = meter.createHistogram(MetricName.taskReward, {
     description: 'Reward of finished task trials',
     advice: { explicitBucketBoundaries: [0, 0.25, 0.5, 0.75, 1] },
+  });
+  const planned = meter.createGauge(MetricName.tasksPlanned, {
+    description: 'Task trials of the run, done or not',
   });
   return {
     operationDuration: meter.createHistogram(MetricName.operationDuration, {
@@ -49,6 +54,9 @@ export function createGenAiInstruments(meter: Meter): GenAiInstruments {
     taskCompleted(attributes, value) {
       tasks.add(1, attributes);
       reward.record(value, attributes);
+    },
+    tasksPlanned(total, attributes) {
+      planned.record(total, attributes);
     },
   };
 }

@@ -56,6 +56,8 @@ export const Attr = {
   runConcurrency: 'tau2.run.max_concurrency',
   runTrials: 'tau2.run.num_trials',
   runSeed: 'tau2.run.seed',
+  /** Set on a run pinned as the TTFT baseline the regression alert compares against (`run --baseline`). */
+  runBaseline: 'tau2.run.baseline',
   /** Where a run's spans came from when not from a live run (`legacy-log` for `tau2-trace import`). */
   runSource: 'tau2.run.source',
 
@@ -139,6 +141,7 @@ export const MetricName = {
   timeToFirstChunk: 'gen_ai.client.operation.time_to_first_chunk',
   timePerOutputChunk: 'gen_ai.client.operation.time_per_output_chunk',
   tasksCompleted: 'tau2.tasks.completed',
+  tasksPlanned: 'tau2.tasks.planned',
   taskReward: 'tau2.task.reward',
 } as const;
 

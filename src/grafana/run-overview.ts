@@ -1,0 +1,118 @@
+/**
+ * "Run overview": how far a run is, how fast it goes, how well it scores and what fails.
+ *
+ * The harness exports no planned-task total as a metric (it is in results.json), so the dashboard shows tasks
+ * done and throughput, not a percentage.
+ */
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import { Kind } from '../telemetry/names.js';
+import { Counter, Histogram, LLM_KINDS, Label, STATUS_ERROR } from './metrics.js';
+import { baseDashboard, promStat, promTimeseries, runVariable } from './panels.js';
+import { matcher, mean, orZero, quantile, RUN_MATCHER, rate, sel, sumBy, totalInRange } from './queries.js';
+
+export const RUN_OVERVIEW_UID = 'tau2-run-overview';
+
+const TASK = matcher(Label.kind, '=', Kind.task);
+const ERROR = matcher(Label.statusCode, '=', STATUS_ERROR);
+/** Span kinds whose ERROR status means something failed (retried attempts are counted apart). */
+const FAILING_KINDS = matcher(Label.kind, '=~', [Kind.task, ...LLM_KINDS, Kind.toolCall].join('|'));
+
+/** Errors / all, by span kind; 0 (not absent) when nothing failed. */
+function errorRatio(by: readonly string[]): string {
+  const all = sumBy(by, rate(Counter.spanCalls, [RUN_MATCHER, FAILING_KINDS]));
+  const errors = sumBy(by, rate(Counter.spanCalls, [RUN_MATCHER, FAILING_KINDS, ERROR]));
+  return `(${errors} or ${all} * 0) / ${all}`;
+}
+
+export function runOverviewDashboard(): dashboard.Dashboard {
+  const rewardMean = (by: readonly string[]) =>
+    `${sumBy(by, sel(`${Histogram.taskReward}_sum`, RUN_MATCHER))} / ${sumBy(by, sel(`${Histogram.taskReward}_count`, RUN_MATCHER))}`;
+  return baseDashboard(
+    RUN_OVERVIEW_UID,
+    'tau2-trace / Run overview',
+    'Tasks done, throughput, reward and errors of a tau2-trace run (harness metrics and span metrics).',
+  )
+    .refresh('30s')
+    .withVariable(runVariable())
+    .withRow(new RowBuilder('Progress'))
+    .withPanel(
+      promStat(
+        'Tasks done',
+        'Task trials finished in the time range (tau2.tasks.completed).',
+        'none',
+        totalInRange(Counter.tasksCompleted, [], [RUN_MATCHER]),
+      ),
+    )
+    .withPanel(
+      promStat(
+        'Mean reward',
+        'Mean tau2.task.reward of the finished trials (0 … 1).',
+        'none',
+        `${totalInRange(`${Histogram.taskReward}_sum`, [], [RUN_MATCHER])} / ${totalInRange(`${Histogram.taskReward}_count`, [], [RUN_MATCHER])}`,
+      ).decimals(3),
+    )
+    .withPanel(
+      promStat(
+        'Failed tasks',
+        'Task spans with status ERROR (agent_error, user_error, or the judge could not be reached).',
+        'none',
+        orZero(totalInRange(Counter.spanCalls, [], [RUN_MATCHER, TASK, ERROR])),
+      ),
+    )
+    .withPanel(
+      promStat(
+        'Retried LLM attempts',
+        'Failed attempts that were retried (attempt spans: 429, 5xx, timeouts, cut streams).',
+        'none',
+        orZero(totalInRange(Counter.spanCalls, [], [RUN_MATCHER, matcher(Label.kind, '=', Kind.attempt)])),
+      ),
+    )
+    .withPanel(
+      promTimeseries('Throughput', 'Task trials finished per minute, by domain.', 'short', [
+        {
+          expr: `${sumBy([Label.domain], rate(Counter.tasksCompleted, [RUN_MATCHER]))} * 60`,
+          legend: `{{${Label.domain}}} tasks/min`,
+        },
+      ]),
+    )
+    .withPanel(
+      promTimeseries('Tasks done by termination reason', 'Cumulative task trials per termination reason.', 'none', [
+        {
+          expr: sumBy([Label.termination], sel(Counter.tasksCompleted, RUN_MATCHER)),
+          legend: `{{${Label.termination}}}`,
+        },
+      ]),
+    )
+    .withRow(new RowBuilder('Quality and errors'))
+    .withPanel(
+      promTimeseries('Mean reward by domain', 'Mean reward of all trials finished so far.', 'none', [
+        { expr: rewardMean([Label.domain]), legend: `{{${Label.domain}}}` },
+      ]).max(1),
+    )
+    .withPanel(
+      promTimeseries(
+        'Error ratio by span kind',
+        'Spans ending with status ERROR / all spans, per tau2.kind (span metrics). LLM calls count once, after their retries.',
+        'percentunit',
+        [{ expr: errorRatio([Label.kind]), legend: `{{${Label.kind}}}` }],
+      ),
+    )
+    .withRow(new RowBuilder('Time'))
+    .withPanel(
+      promTimeseries('Task duration', 'Task span duration (span metrics).', 'ms', [
+        { expr: quantile(0.5, Histogram.spanDuration, [], [RUN_MATCHER, TASK]), legend: 'p50' },
+        { expr: quantile(0.95, Histogram.spanDuration, [], [RUN_MATCHER, TASK]), legend: 'p95' },
+        { expr: mean(Histogram.spanDuration, [], [RUN_MATCHER, TASK]), legend: 'mean' },
+      ]),
+    )
+    .withPanel(
+      promTimeseries('Spans per second by kind', 'Span rate per tau2.kind (span metrics).', 'reqps', [
+        {
+          expr: sumBy([Label.kind], rate(Counter.spanCalls, [RUN_MATCHER, matcher(Label.kind, '!=', '')])),
+          legend: `{{${Label.kind}}}`,
+        },
+      ]),
+    )
+    .build();
+}
