@@ -62,10 +62,15 @@ export interface SimProcess {
 }
 
 /** Spawns `sim --host 127.0.0.1 --port 0 ...args` and resolves once it prints its listening line. */
-export function startSim(args: string[], timeoutMs = 15_000): Promise<SimProcess> {
+export function startSim(
+  args: string[],
+  timeoutMs = 15_000,
+  env: NodeJS.ProcessEnv = {},
+): Promise<SimProcess> {
   const child = track(
     spawn(process.execPath, [CLI, 'sim', '--host', '127.0.0.1', '--port', '0', ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
     }),
   );
   let out = '';

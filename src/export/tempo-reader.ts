@@ -39,6 +39,11 @@ export function idToHex(id: string, bytes: number): string {
     .padStart(bytes * 2, '0');
 }
 
+/** A search result's `traceID`: hex with its leading zeros dropped → 32 hex digits. */
+export function searchTraceId(id: string): string {
+  return id.toLowerCase().padStart(32, '0');
+}
+
 type Json = Record<string, unknown>;
 
 /** Rewrites one protobuf-JSON OTLP trace into the shape {@link spansOfRequest} reads. */
@@ -107,7 +112,7 @@ export async function readTempoRun(
     spss: '1',
   });
   const found = await getJson(`${base}/api/search?${q}`);
-  const ids = [...new Set(((found.traces ?? []) as Json[]).map((t) => idToHex(String(t.traceID), 16)))];
+  const ids = [...new Set(((found.traces ?? []) as Json[]).map((t) => searchTraceId(String(t.traceID))))];
   if (ids.length >= limit) throw new TempoError(`${base}: more than ${limit} traces; narrow the window`);
   const spans: SpoolSpan[] = [];
   let next = 0;

@@ -1,0 +1,356 @@
+/**
+ * The pipeline for real, on loopback: otelcol-tau2, Tempo and Prometheus started from their binaries with the
+ * project's own config files (ports, data paths and, for the rules, evaluation intervals substituted), fed by
+ * seeded runs of `tau2-trace run` against simulated servers. Run by `npm run test:stack`
+ * (scripts/test-stack builds or installs the binaries and passes their paths in OTELCOL_BIN, TEMPO_BIN,
+ * PROMETHEUS_BIN and PROMTOOL_BIN).
+ *
+ * Without a Tempo binary (TEMPO_BIN empty: scripts/build-tempo could not build it on this machine; the reason is
+ * in TEMPO_UNAVAILABLE) the Tempo assertions are skipped with that reason, the collector's trace exporter points
+ * at a closed port, and everything else still runs.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { runCli, type SimProcess, simModelFlags, startSim, stopAll, tempDir, writeModelConfig } from '../bench/lib.js';
+import { readSpool, type SpoolSpan } from '../src/export/spool-reader.js';
+import { readTempoRun, runQuery } from '../src/export/tempo-reader.js';
+import { Attr, Kind, SpanName } from '../src/telemetry/names.js';
+import {
+  eventually,
+  freePort,
+  getJson,
+  promQuery,
+  type Service,
+  startService,
+  stopServices,
+  sumExposition,
+  waitReady,
+} from './services.js';
+
+const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const env = process.env;
+const OTELCOL = env.OTELCOL_BIN ?? '';
+const TEMPO = env.TEMPO_BIN ?? '';
+const PROMETHEUS = env.PROMETHEUS_BIN || 'prometheus';
+const PROMTOOL = env.PROMTOOL_BIN || 'promtool';
+const noTempo = TEMPO ? false : `no Tempo binary here: ${env.TEMPO_UNAVAILABLE || 'TEMPO_BIN not set'}`;
+/** Trials per task of the baseline run: 14 demo tasks × 4 = 56 trials at concurrency 48. */
+const TRIALS = '4';
+
+const tmp = tempDir('tau2-stack-');
+const logs = join(tmp.dir, 'logs');
+mkdirSync(logs);
+const ports: Record<string, number> = {};
+let collector: Service | undefined;
+let collectorEnv: Record<string, string> = {};
+let prom = '';
+let tempo = '';
+const sims: SimProcess[] = [];
+const runs: Record<string, { dir: string; id: string; wallMs: number }> = {};
+
+/** The Prometheus config as shipped, pointed at this test's ports, with 1 s scrape and rule intervals. */
+function prometheusConfig(): string {
+  const rulesDir = join(tmp.dir, 'rules');
+  mkdirSync(rulesDir);
+  for (const f of readdirSync(join(root, 'prometheus/rules'))) {
+    // Alerts wait `for:` minutes in production; seconds here, so a regression shows within the test.
+    const text = readFileSync(join(root, 'prometheus/rules', f), 'utf8').replace(/for: \d+m/g, 'for: 5s');
+    writeFileSync(join(rulesDir, f), text);
+  }
+  return readFileSync(join(root, 'prometheus/prometheus.yml'), 'utf8')
+    .replace(/(scrape|evaluation)_interval: 15s/g, '$1_interval: 1s')
+    .replace('rules/*.yml', join(rulesDir, '*.yml'))
+    .replace('otel-collector:8888', `127.0.0.1:${ports.collectorMetrics}`)
+    .replace('localhost:9090', `127.0.0.1:${ports.prometheus}`)
+    .replace('vllm:8000', new URL(sims[0]!.baseUrl).host);
+}
+
+async function startCollector(): Promise<void> {
+  collector = startService('otelcol', OTELCOL, ['--config', join(root, 'collector/config.yaml')], collectorEnv, logs);
+  await waitReady(collector, `http://127.0.0.1:${ports.health}/`);
+}
+
+/** Runs the demo against `sim` with spans and metrics going to the collector. */
+async function demoRun(name: string, sim: SimProcess, extra: string[] = [], trials = TRIALS) {
+  const dir = join(tmp.dir, name);
+  mkdirSync(dir);
+  const r = await runCli(
+    [
+      'run',
+      '--quiet',
+      '--seed',
+      '7',
+      '--num-trials',
+      trials,
+      '--max-concurrency',
+      '48',
+      '--output-dir',
+      join(dir, 'runs'),
+      '--name',
+      name,
+      ...simModelFlags(writeModelConfig(dir, sim.baseUrl)),
+      ...extra,
+    ],
+    {
+      timeoutMs: 300_000,
+      env: {
+        ...env,
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${ports.otlpHttp}`,
+        OTEL_METRIC_EXPORT_INTERVAL: '1000',
+      },
+    },
+  );
+  const runDir = join(dir, 'runs', readdirSync(join(dir, 'runs'))[0]!);
+  runs[name] = { dir: runDir, id: runDir.split('/').pop()!, wallMs: r.wallMs };
+  return runs[name]!;
+}
+
+const trialCount = (runDir: string) =>
+  (JSON.parse(readFileSync(join(runDir, 'results.json'), 'utf8')) as { results: unknown[] }).results.length;
+
+async function spoolSpans(runDir: string): Promise<SpoolSpan[]> {
+  return (await readSpool(join(runDir, 'spans.otlp.jsonl'))).spans;
+}
+
+/** Waits until Tempo holds every spool span of the run (by span id), then returns Tempo's spans. */
+async function tempoHasRun(runDir: string, runId: string): Promise<SpoolSpan[]> {
+  const want = new Set((await spoolSpans(runDir)).map((s) => s.spanId));
+  return eventually(
+    `Tempo has all ${want.size} spans of ${runId}`,
+    async () => {
+      const got = await readTempoRun(tempo, runId);
+      const ids = new Set(got.map((s) => s.spanId));
+      return [...want].every((id) => ids.has(id)) ? got : undefined;
+    },
+    90_000,
+  );
+}
+
+describe('the pipeline on loopback', { timeout: 30 * 60_000 }, () => {
+  before(async () => {
+    assert.ok(OTELCOL, 'OTELCOL_BIN is not set: run this through npm run test:stack');
+    for (const p of [
+      'otlpGrpc',
+      'otlpHttp',
+      'health',
+      'collectorMetrics',
+      'prometheus',
+      'tempoHttp',
+      'tempoGrpc',
+      'tempoOtlpGrpc',
+      'tempoOtlpHttp',
+    ]) {
+      ports[p] = await freePort();
+    }
+    const simEnv = { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${ports.otlpHttp}` };
+    // The baseline's and the control's server, scraped as "vLLM"; and one whose prefill is 2x slower.
+    sims.push(await startSim(['--seed', '1'], 30_000, simEnv));
+    sims.push(await startSim(['--seed', '1', '--prefill-ms-per-token', '0.08'], 30_000, simEnv));
+
+    if (TEMPO) {
+      const t = startService(
+        'tempo',
+        TEMPO,
+        [`-config.file=${join(root, 'tempo/tempo.yaml')}`, '-config.expand-env=true'],
+        {
+          TEMPO_LISTEN_ADDRESS: '127.0.0.1',
+          TEMPO_HTTP_PORT: String(ports.tempoHttp),
+          TEMPO_GRPC_PORT: String(ports.tempoGrpc),
+          TEMPO_OTLP_GRPC_ENDPOINT: `127.0.0.1:${ports.tempoOtlpGrpc}`,
+          TEMPO_OTLP_HTTP_ENDPOINT: `127.0.0.1:${ports.tempoOtlpHttp}`,
+          TEMPO_DATA_DIR: join(tmp.dir, 'tempo'),
+        },
+        logs,
+      );
+      tempo = `http://127.0.0.1:${ports.tempoHttp}`;
+      await waitReady(t, `${tempo}/ready`, 120_000);
+    }
+
+    writeFileSync(join(tmp.dir, 'prometheus.yml'), prometheusConfig());
+    const p = startService(
+      'prometheus',
+      PROMETHEUS,
+      [
+        `--config.file=${join(tmp.dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(tmp.dir, 'prometheus-data')}`,
+        `--web.listen-address=127.0.0.1:${ports.prometheus}`,
+        '--web.enable-remote-write-receiver',
+      ],
+      {},
+      logs,
+    );
+    prom = `http://127.0.0.1:${ports.prometheus}`;
+    await waitReady(p, `${prom}/-/ready`);
+
+    collectorEnv = {
+      OTLP_GRPC_ENDPOINT: `127.0.0.1:${ports.otlpGrpc}`,
+      OTLP_HTTP_ENDPOINT: `127.0.0.1:${ports.otlpHttp}`,
+      VLLM_METRICS_TARGET: new URL(sims[0]!.baseUrl).host,
+      VLLM_SCRAPE_INTERVAL: '1s',
+      // Without Tempo: a closed port; the exporter's failures are then expected and left out below.
+      TEMPO_OTLP_ENDPOINT: `127.0.0.1:${ports.tempoOtlpGrpc}`,
+      PROMETHEUS_REMOTE_WRITE_URL: `${prom}/api/v1/write`,
+      SPANMETRICS_FLUSH_INTERVAL: '2s',
+      HEALTH_CHECK_ENDPOINT: `127.0.0.1:${ports.health}`,
+      OTELCOL_METRICS_HOST: '127.0.0.1',
+      OTELCOL_METRICS_PORT: String(ports.collectorMetrics),
+    };
+    await startCollector();
+  });
+
+  after(async () => {
+    await stopServices();
+    await stopAll();
+    if (!env.KEEP_STACK_TMP) tmp.remove();
+    else process.stderr.write(`kept ${tmp.dir}\n`);
+  });
+
+  it('otelcol validate accepts collector/config.yaml; promtool unit tests of the rules pass', () => {
+    const v = spawnSync(OTELCOL, ['validate', '--config', join(root, 'collector/config.yaml')], {
+      encoding: 'utf8',
+    });
+    assert.equal(v.status, 0, v.stderr);
+    const t = spawnSync(PROMTOOL, ['test', 'rules', join(root, 'prometheus/tests/tau2.rules.test.yml')], {
+      encoding: 'utf8',
+    });
+    assert.equal(t.status, 0, `${t.stdout}${t.stderr}`);
+    assert.match(t.stdout, /SUCCESS/);
+  });
+
+  it('a baseline run at concurrency 48: the collector drops no span', async () => {
+    const r = await demoRun('baseline', sims[0]!, ['--baseline']);
+    const sent = (await spoolSpans(r.dir)).length;
+    // The collector takes what the harness and the simulator sent; its own counters say nothing was lost.
+    const metricsUrl = `http://127.0.0.1:${ports.collectorMetrics}/metrics`;
+    const text = await eventually(
+      'the collector accepted the run',
+      async () => {
+        const t = await (await fetch(metricsUrl)).text();
+        return sumExposition(t, 'otelcol_receiver_accepted_spans').sum >= sent ? t : undefined;
+      },
+      30_000,
+    );
+    const accepted = sumExposition(text, 'otelcol_receiver_accepted_spans').sum;
+    const refused = sumExposition(text, 'otelcol_receiver_refused_spans').sum;
+    const failed = sumExposition(text, 'otelcol_exporter_send_failed_spans', (l) => !noTempo || !l.includes('tempo'));
+    assert.equal(refused, 0, 'refused spans');
+    assert.equal(failed.sum, 0, 'spans the exporters failed to send');
+    assert.equal(sumExposition(text, 'otelcol_exporter_send_failed_metric_points').sum, 0, 'failed metric points');
+    process.stderr.write(
+      `baseline: ${trialCount(r.dir)} trials, ${sent} spans from the harness, ${accepted} accepted by the collector ` +
+        `(with the simulator's), ${(accepted / (r.wallMs / 1000)).toFixed(0)} spans/s over the run's ${(r.wallMs / 1000).toFixed(1)} s\n`,
+    );
+  });
+
+  it('every task trial is in Tempo by TraceQL on tau2.run.id, with its whole hierarchy', { skip: noTempo }, async () => {
+    const r = runs.baseline!;
+    const spans = await tempoHasRun(r.dir, r.id);
+    const found = await getJson<{ traces: unknown[] }>(
+      `${tempo}/api/search?${new URLSearchParams({ q: runQuery(r.id), limit: '1000', start: String(Math.floor(Date.now() / 1000) - 3600), end: String(Math.ceil(Date.now() / 1000) + 60) })}`,
+    );
+    assert.equal(found.traces.length, trialCount(r.dir));
+    const byId = new Map(spans.map((s) => [s.spanId, s]));
+    const kindOf = (id: string | undefined) => (id ? byId.get(id)?.attributes[Attr.kind] : undefined);
+    for (const s of spans) {
+      const kind = s.attributes[Attr.kind];
+      if (kind === Kind.step) assert.equal(kindOf(s.parentSpanId), Kind.task);
+      if (kind === Kind.toolCall || kind === Kind.llmCall) assert.equal(kindOf(s.parentSpanId), Kind.step);
+      if (s.name === SpanName.prefill) assert.equal(kindOf(s.parentSpanId), byId.get(s.parentSpanId!)?.attributes[Attr.kind]);
+    }
+    // The simulator's llm_request spans nest under the client's calls (traceparent).
+    const served = spans.filter((s) => s.name === SpanName.llmRequest);
+    assert.ok(served.length > 0 && served.every((s) => byId.has(s.parentSpanId!)));
+  });
+
+  it('stats --tempo equals stats --spans of the same run, byte for byte', { skip: noTempo }, async () => {
+    const r = runs.baseline!;
+    const out = (d: string) => join(tmp.dir, d);
+    await runCli(['stats', '--tempo', tempo, '--run-id', r.id, '--out-dir', out('from-tempo')], { timeoutMs: 120_000 });
+    await runCli(['stats', '--spans', r.dir, '--out-dir', out('from-spans')], { timeoutMs: 120_000 });
+    assert.equal(
+      readFileSync(join(out('from-tempo'), 'timing_stats.json'), 'utf8'),
+      readFileSync(join(out('from-spans'), 'timing_stats.json'), 'utf8'),
+    );
+  });
+
+  it('Prometheus holds TTFT histograms per model, span metrics and the vLLM scrape', async () => {
+    const id = runs.baseline!.id;
+    const models = await eventually(
+      'TTFT histograms of the agent and the user simulator',
+      async () => {
+        const rows = await promQuery(
+          prom,
+          `count by (gen_ai_request_model) (gen_ai_client_operation_time_to_first_chunk_seconds_bucket{tau2_run_id="${id}"})`,
+        );
+        const names = rows.map((x) => x.metric.gen_ai_request_model).sort();
+        return names.includes('sim-orchestrator-8b') && names.includes('sim-user') ? names : undefined;
+      },
+      60_000,
+    );
+    assert.ok(models.length >= 3, models.join(', '));
+    for (const q of [
+      `traces_span_metrics_duration_milliseconds_bucket{tau2_run_id="${id}",tau2_kind="llm_call"}`,
+      'vllm:num_requests_running{job="vllm"}',
+      `tau2_tasks_planned{tau2_run_id="${id}"}`,
+    ]) {
+      await eventually(q, async () => ((await promQuery(prom, q)).length > 0 ? true : undefined), 60_000);
+    }
+  });
+
+  it('a run with 2x slower prefill fires the TTFT regression alert; an unchanged control run does not', async () => {
+    const [control, slow] = await Promise.all([demoRun('control', sims[0]!), demoRun('slower', sims[1]!)]);
+    const firing = async (runId: string) =>
+      (
+        await promQuery(prom, `ALERTS{alertname="TTFTRegressionVsBaseline",alertstate="firing",tau2_run_id="${runId}"}`)
+      ).map((x) => x.metric.gen_ai_request_model);
+    const models = await eventually(
+      'TTFTRegressionVsBaseline firing for the slower run',
+      async () => {
+        const m = await firing(slow.id);
+        return m.includes('sim-orchestrator-8b') ? m : undefined;
+      },
+      120_000,
+    );
+    const ratio = async (runId: string) =>
+      (
+        await promQuery(
+          prom,
+          `tau2:ttft_seconds:p95_5m_by_run{tau2_run_id="${runId}",tau2_kind="llm_call"} / on (gen_ai_request_model, tau2_kind) group_left last_over_time(tau2:ttft_seconds:p95_baseline[1h])`,
+        )
+      )[0]?.value[1];
+    process.stderr.write(
+      `regression: fired for ${models.join(', ')}; agent TTFT p95 / baseline: slower ${await ratio(slow.id)}, control ${await ratio(control.id)}\n`,
+    );
+    assert.deepEqual(
+      await promQuery(prom, `ALERTS{alertname="TTFTRegressionVsBaseline",tau2_run_id="${control.id}"}`),
+      [],
+      'the control run neither fires nor is pending',
+    );
+  });
+
+  it('a run made with the collector stopped reaches Tempo complete after tau2-trace replay', async () => {
+    await collector!.stop();
+    const r = await demoRun('offline', sims[0]!, ['--num-tasks', '3'], '1');
+    const spool = (await spoolSpans(r.dir)).length;
+    assert.equal(trialCount(r.dir), 3);
+    await startCollector();
+    const replay = await runCli(['replay', r.dir, '--endpoint', `http://127.0.0.1:${ports.otlpHttp}`], {
+      timeoutMs: 60_000,
+    });
+    assert.match(replay.stderr, new RegExp(`sent ${spool} spans`));
+    const again = await runCli(['replay', r.dir, '--endpoint', `http://127.0.0.1:${ports.otlpHttp}`], {
+      timeoutMs: 60_000,
+    });
+    assert.match(again.stderr, /already replayed/);
+    const text = await (await fetch(`http://127.0.0.1:${ports.collectorMetrics}/metrics`)).text();
+    // The restarted collector took the replayed spans (and maybe the simulator's late retries).
+    assert.ok(sumExposition(text, 'otelcol_receiver_accepted_spans').sum >= spool);
+    if (noTempo) return;
+    const spans = await tempoHasRun(r.dir, r.id);
+    assert.equal(new Set(spans.filter((s) => s.name === SpanName.task).map((s) => s.traceId)).size, 3);
+  });
+});
