@@ -16,6 +16,7 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { runCli, type SimProcess, simModelFlags, startSim, stopAll, tempDir, writeModelConfig } from '../bench/lib.js';
+import { parse } from 'yaml';
 import { readSpool, type SpoolSpan } from '../src/export/spool-reader.js';
 import { readTempoRun, runQuery } from '../src/export/tempo-reader.js';
 import { Attr, Kind, SpanName } from '../src/telemetry/names.js';
@@ -30,6 +31,7 @@ import {
   sumExposition,
   waitReady,
 } from './services.js';
+import { alertQueries, dashboardQueries, substitute } from '../test/grafana/extract.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const env = process.env;
@@ -330,6 +332,51 @@ describe('the pipeline on loopback', { timeout: 30 * 60_000 }, () => {
       [],
       'the control run neither fires nor is pending',
     );
+  });
+
+  it('every PromQL and TraceQL query of the dashboards, alerts and rules returns data', async () => {
+    const r = runs.baseline!;
+    const traceId = (await spoolSpans(r.dir)).find((s) => s.name === SpanName.task)!.traceId;
+    const subs = { runId: r.id, traceId, interval: '1m', range: '1h' };
+    const now = Math.ceil(Date.now() / 1000) + 30;
+    const window = { start: String(now - 3600), end: String(now) };
+    const empty: string[] = [];
+    const queries = [...dashboardQueries(), ...alertQueries()];
+    assert.ok(queries.length > 10, `${queries.length} queries found`);
+    // Recording rules must have recorded, and every series an alert reads must exist.
+    const rules = parse(readFileSync(join(root, 'prometheus/rules/tau2.rules.yml'), 'utf8')) as {
+      groups: { rules: { record?: string; alert?: string; expr: string }[] }[];
+    };
+    for (const rule of rules.groups.flatMap((g) => g.rules)) {
+      const names = rule.record ? [rule.record] : [...rule.expr.matchAll(/([a-z_][a-z0-9_]*:?[a-z0-9_:]*)\s*[{[]/g)].map((m) => m[1]!);
+      for (const name of new Set(names)) {
+        queries.push({ where: `prometheus/rules › ${rule.record ?? rule.alert} › ${name}`, language: 'promql', query: `count(${name})`, datasource: undefined });
+      }
+    }
+    for (const q of queries) {
+      const text = substitute(q.query, subs);
+      const has = async (): Promise<true | undefined> => {
+        if (q.language === 'promql') return (await promQuery(prom, text)).length > 0 ? true : undefined;
+        if (noTempo) return true;
+        if (q.language === 'trace-id') return (await getJson(`${tempo}/api/v2/traces/${text}`)).trace ? true : undefined;
+        if (q.language === 'traceql-metrics') {
+          const body = await getJson<{ series?: unknown[] }>(
+            `${tempo}/api/metrics/query_range?${new URLSearchParams({ q: text, ...window, step: '60' })}`,
+          );
+          return (body.series?.length ?? 0) > 0 ? true : undefined;
+        }
+        const body = await getJson<{ traces?: unknown[] }>(
+          `${tempo}/api/search?${new URLSearchParams({ q: text, ...window, limit: '20' })}`,
+        );
+        return (body.traces?.length ?? 0) > 0 ? true : undefined;
+      };
+      try {
+        await eventually(q.where, has, 20_000);
+      } catch {
+        empty.push(`${q.where}: ${text}`);
+      }
+    }
+    assert.deepEqual(empty, [], `queries without data:\n${empty.join('\n')}`);
   });
 
   it('a run made with the collector stopped reaches Tempo complete after tau2-trace replay', async () => {

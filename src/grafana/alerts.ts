@@ -1,139 +1,147 @@
 /**
  * Grafana-managed alert rules (grafana/provisioning/alerting/rules.yaml), the Grafana-side twins of the
- * Prometheus alerts: TTFT p95 regression against the same window a day earlier, LLM call errors, a stalled run.
+ * Prometheus alerts in prometheus/rules/: TTFT p95 regression against the same window a day earlier, span
+ * errors, a stalled run.
  *
- * Each rule is one instant PromQL query (refId A) and a threshold expression (refId C). The queries are written
- * so that they return a series for every active run or model, also when all is well (0, or a ratio of 1),
- * which lets a test run them against a real run and expect data; "no data" means idle and is OK.
- * They use fixed windows and no `$`, since Grafana expands `$VAR` in provisioning files.
+ * Each rule is a few instant PromQL queries and one math expression over them (the condition). Each query
+ * returns a series for every active model, kind or run, also when all is well (a ratio of 1, a count of 0),
+ * and the "enough calls" guards live in the math expression: so a test can run every query against a real
+ * run and expect data, while an idle system gives "no data", which is OK.
+ * Queries use fixed windows (no dashboard variables). Grafana expands `$VAR` from the environment in
+ * provisioning files, but not in a rule's queries and expressions nor in its annotations; labels hold no `$`.
  */
-import { Kind } from '../telemetry/names.js';
-import { EXPRESSION_DATASOURCE_UID, Datasource } from './datasources.js';
-import { Counter, Histogram, LLM_KINDS, Label, STATUS_ERROR } from './metrics.js';
+
 import { LLM_LATENCY_UID, RUN_OVERVIEW_UID } from './dashboards.js';
+import { Datasource, EXPRESSION_DATASOURCE_UID } from './datasources.js';
+import { Counter, Gauge, Histogram, Label, STATUS_ERROR } from './metrics.js';
+import { GRAFANA_FOLDER } from './panels.js';
 import { matcher, quantile, rate, sumBy } from './queries.js';
 
-export const ALERT_FOLDER = 'tau2-trace';
-
-/** TTFT regression: current p95 / p95 of the same window a day earlier, above this for `for`. */
+/** TTFT regression: p95 over 5 min above this many times the same 5 min a day earlier … */
 export const TTFT_REGRESSION_RATIO = 1.5;
-/** A model counts as busy (not idle) above this many streamed calls per second in both windows. */
-export const TTFT_MIN_CALL_RATE = 0.01;
+/** … with at least this many streamed calls in both windows (idle or thin periods are ignored). */
+export const TTFT_MIN_CALLS = 50;
 
 interface RuleSpec {
   uid: string;
   title: string;
-  expr: string;
-  /** Window the query looks back over, in seconds (for Grafana's relativeTimeRange). */
+  /** PromQL by refId (A, B, …), evaluated as instant queries. */
+  queries: Record<string, string>;
+  /** How far the queries look back, in seconds (Grafana's relativeTimeRange). */
   lookbackSeconds: number;
-  threshold: { type: 'gt' | 'lt'; value: number };
+  /** Grafana math over `$A`, `$B`, …: non-zero fires. */
+  condition: string;
   for: string;
   summary: string;
   description: string;
   dashboardUid: string;
 }
 
-function ttftRegressionExpr(): string {
-  const by = [Label.model];
-  const window = '30m';
-  const p95 = (offset: string) =>
-    quantile(0.95, Histogram.timeToFirstChunk, by, [], `${window}${offset}`);
-  const busy = (offset: string) =>
-    `${sumBy(by, rate(`${Histogram.timeToFirstChunk}_count`, [], `${window}${offset}`))} > ${TTFT_MIN_CALL_RATE}`;
-  const on = `on (${by.join(', ')})`;
-  // a busy model without a busy baseline reads 1 (no change measurable) instead of vanishing
-  return `((${p95('')} / ${p95(' offset 1d')}) and ${on} (${busy(' offset 1d')}) or (${p95('')} * 0 + 1)) and ${on} (${busy('')})`;
+const TTFT_BY = [Label.model, Label.kind];
+const TTFT_WINDOW = '5m';
+
+function ttftP95(offset?: string): string {
+  return quantile(0.95, Histogram.timeToFirstChunk, TTFT_BY, [], TTFT_WINDOW, offset);
 }
 
-function llmErrorRatioExpr(): string {
-  const by = [Label.runId];
-  const kinds = matcher(Label.kind, '=~', LLM_KINDS.join('|'));
-  const all = sumBy(by, rate(Counter.spanCalls, [kinds], '10m'));
-  const errors = sumBy(by, rate(Counter.spanCalls, [kinds, matcher(Label.statusCode, '=', STATUS_ERROR)], '10m'));
-  return `(${errors} or ${all} * 0) / ${all}`;
+function ttftCalls(offset?: string): string {
+  const count = `${Histogram.timeToFirstChunk}_count`;
+  return sumBy(TTFT_BY, `increase(${count}[${TTFT_WINDOW}]${offset ? ` offset ${offset}` : ''})`);
 }
 
-function runStalledExpr(): string {
-  // LLM calls plus tasks finished in 10 min, per run that is still reporting; the harness re-exports its
-  // cumulative counters every interval, so a live but stuck run reads 0 while a finished one drops out
-  const by = [Label.runId];
-  const calls = sumBy(by, `increase(${Histogram.operationDuration}_count[10m])`);
-  const tasks = sumBy(by, `increase(${Counter.tasksCompleted}[10m])`);
-  return `${calls} + on (${Label.runId}) (${tasks} or ${calls} * 0)`;
-}
+const SPAN_BY = [Label.kind];
+const SPAN_WINDOW = '5m';
+const spanRate = (...matchers: string[]) => sumBy(SPAN_BY, rate(Counter.spanCalls, matchers, SPAN_WINDOW));
+
+const RUN_BY = [Label.runId];
+const planned = sumBy(RUN_BY, Gauge.tasksPlanned);
 
 const RULES: RuleSpec[] = [
   {
     uid: 'tau2-ttft-p95-regression',
-    title: 'TTFT p95 regression',
-    expr: ttftRegressionExpr(),
-    lookbackSeconds: 1800,
-    threshold: { type: 'gt', value: TTFT_REGRESSION_RATIO },
-    for: '15m',
-    summary: 'Time to first chunk p95 of {{ $labels.gen_ai_request_model }} is {{ $values.A }}× the same window a day ago',
-    description: `p95 of ${Histogram.timeToFirstChunk} over 30 min against the same 30 min a day earlier, for models with more than ${TTFT_MIN_CALL_RATE} calls/s in both windows (idle periods are ignored; without a baseline the ratio reads 1).`,
+    title: 'TTFT p95 regression vs a day earlier',
+    queries: {
+      // current p95 / p95 a day earlier; 1 (no change measurable) when there is no baseline
+      A: `(${ttftP95()} / ${ttftP95('1d')}) or (${ttftP95()} * 0 + 1)`,
+      B: ttftCalls(),
+      C: `${ttftCalls('1d')} or ${ttftCalls()} * 0`,
+    },
+    lookbackSeconds: 300,
+    condition: `$A > ${TTFT_REGRESSION_RATIO} && $B >= ${TTFT_MIN_CALLS} && $C >= ${TTFT_MIN_CALLS}`,
+    for: '10m',
+    summary:
+      'TTFT p95 of {{ $labels.gen_ai_request_model }} ({{ $labels.tau2_kind }}) is {{ humanize $values.A.Value }}× the same 5 minutes a day ago',
+    description: `p95 of ${Histogram.timeToFirstChunk} over 5 min, ${TTFT_REGRESSION_RATIO}× or more the same 5 min a day earlier, with at least ${TTFT_MIN_CALLS} streamed calls in both windows.`,
     dashboardUid: LLM_LATENCY_UID,
   },
   {
-    uid: 'tau2-llm-error-ratio',
-    title: 'LLM call error ratio',
-    expr: llmErrorRatioExpr(),
-    lookbackSeconds: 600,
-    threshold: { type: 'gt', value: 0.05 },
+    uid: 'tau2-span-error-ratio',
+    title: 'Span error ratio',
+    queries: {
+      A: `(${spanRate(matcher(Label.statusCode, '=', STATUS_ERROR))} or ${spanRate()} * 0) / ${spanRate()}`,
+      B: `${spanRate()} * 300`,
+    },
+    lookbackSeconds: 300,
+    condition: '$A > 0.05 && $B >= 20',
     for: '5m',
-    summary: 'Run {{ $labels.tau2_run_id }}: {{ $values.A }} of LLM calls fail after their retries',
-    description: `Share of LLM call spans (${LLM_KINDS.join(', ')}) ending with status ERROR over 10 min (span metrics). Retried attempts that later succeeded do not count.`,
+    summary: '{{ humanizePercentage $values.A.Value }} of {{ $labels.tau2_kind }} spans failed in 5 minutes',
+    description:
+      'Spans with status ERROR / all spans per tau2.kind over 5 min (span metrics), on at least 20 spans. Kind "attempt" counts retried failures.',
     dashboardUid: RUN_OVERVIEW_UID,
   },
   {
     uid: 'tau2-run-stalled',
     title: 'Run stalled',
-    expr: runStalledExpr(),
+    queries: {
+      // tasks left: planned − done (done is absent until the first task finishes)
+      A: `${planned} - (${sumBy(RUN_BY, Counter.tasksCompleted)} or ${planned} * 0)`,
+      // tasks finished in the last 10 minutes
+      B: `${sumBy(RUN_BY, `increase(${Counter.tasksCompleted}[10m])`)} or ${planned} * 0`,
+    },
     lookbackSeconds: 600,
-    threshold: { type: 'lt', value: 1 },
+    condition: '$A > 0 && $B == 0',
     for: '5m',
-    summary: 'Run {{ $labels.tau2_run_id }} finished no LLM call and no task in 10 minutes',
-    description: `The harness of the run still exports metrics, but neither ${Histogram.operationDuration}_count nor ${Counter.tasksCompleted} moved in 10 min (kind ${Kind.task} and LLM calls).`,
+    summary:
+      'Run {{ $labels.tau2_run_id }} has {{ $values.A.Value }} tasks left and finished none in 10 minutes',
+    description: `The run's harness still reports ${Gauge.tasksPlanned}, tasks are left, and ${Counter.tasksCompleted} did not move in 10 min.`,
     dashboardUid: RUN_OVERVIEW_UID,
   },
 ];
 
+const CONDITION_REF = 'Z';
+
 function rule(spec: RuleSpec): Record<string, unknown> {
+  const queries = Object.entries(spec.queries).map(([refId, expr]) => ({
+    refId,
+    relativeTimeRange: { from: spec.lookbackSeconds, to: 0 },
+    datasourceUid: Datasource.prometheus.uid,
+    model: { refId, datasource: Datasource.prometheus, expr, instant: true, range: false },
+  }));
   return {
     uid: spec.uid,
     title: spec.title,
-    condition: 'C',
+    condition: CONDITION_REF,
     data: [
+      ...queries,
       {
-        refId: 'A',
-        relativeTimeRange: { from: spec.lookbackSeconds, to: 0 },
-        datasourceUid: Datasource.prometheus.uid,
-        model: {
-          refId: 'A',
-          datasource: Datasource.prometheus,
-          expr: spec.expr,
-          instant: true,
-          range: false,
-          intervalMs: 1000,
-          maxDataPoints: 43200,
-        },
-      },
-      {
-        refId: 'C',
+        refId: CONDITION_REF,
         datasourceUid: EXPRESSION_DATASOURCE_UID,
         model: {
-          refId: 'C',
+          refId: CONDITION_REF,
           datasource: { type: '__expr__', uid: EXPRESSION_DATASOURCE_UID },
-          type: 'threshold',
-          expression: 'A',
-          conditions: [{ evaluator: { type: spec.threshold.type, params: [spec.threshold.value] } }],
+          type: 'math',
+          expression: spec.condition,
         },
       },
     ],
     noDataState: 'OK',
     execErrState: 'Error',
     for: spec.for,
-    annotations: { summary: spec.summary, description: spec.description, __dashboardUid__: spec.dashboardUid },
+    annotations: {
+      summary: spec.summary,
+      description: spec.description,
+      __dashboardUid__: spec.dashboardUid,
+    },
     labels: { project: 'tau2-trace' },
     isPaused: false,
   };
@@ -143,6 +151,8 @@ function rule(spec: RuleSpec): Record<string, unknown> {
 export function alertRulesProvisioning(): Record<string, unknown> {
   return {
     apiVersion: 1,
-    groups: [{ orgId: 1, name: 'tau2-trace', folder: ALERT_FOLDER, interval: '1m', rules: RULES.map(rule) }],
+    groups: [
+      { orgId: 1, name: 'tau2-trace', folder: GRAFANA_FOLDER, interval: '1m', rules: RULES.map(rule) },
+    ],
   };
 }

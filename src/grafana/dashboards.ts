@@ -8,8 +8,14 @@ import { LLM_LATENCY_UID, llmLatencyDashboard } from './llm-latency.js';
 import { RUN_OVERVIEW_UID, runOverviewDashboard } from './run-overview.js';
 import { TASK_EXPLORER_UID, taskExplorerDashboard } from './task-explorer.js';
 
-export { LLM_LATENCY_UID, llmLatencyDashboard, RUN_OVERVIEW_UID, runOverviewDashboard };
-export { TASK_EXPLORER_UID, taskExplorerDashboard };
+export {
+  LLM_LATENCY_UID,
+  llmLatencyDashboard,
+  RUN_OVERVIEW_UID,
+  runOverviewDashboard,
+  TASK_EXPLORER_UID,
+  taskExplorerDashboard,
+};
 
 /** Gives panels stable ids 1, 2, … in layout order (Grafana would otherwise number them on load). */
 function numberPanels(d: dashboard.Dashboard): dashboard.Dashboard {

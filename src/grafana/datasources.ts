@@ -19,12 +19,17 @@ export const Datasource = {
 /** Grafana's server-side expressions (math, reduce, threshold) in alert rules. */
 export const EXPRESSION_DATASOURCE_UID = '__expr__';
 
+/** `${NAME}`: Grafana fills it from the environment when it reads a provisioning file. */
+export function fromEnv(name: string): string {
+  return `$\{${name}}`;
+}
+
 /**
  * Grafana expands `$VAR` and `${VAR}` from the environment in provisioning files; `$$` is a literal `$`.
  * Queries written into those files go through this.
  */
 export function escapeProvisioningDollars(text: string): string {
-  return text.replaceAll('$', '$$');
+  return text.replaceAll('$', () => '$$');
 }
 
 // Trace → metrics links: Grafana fills `$__tags` from the span's tags listed in `tags` (span attribute →
@@ -60,7 +65,7 @@ export function datasourcesProvisioning(): Record<string, unknown> {
         type: Datasource.prometheus.type,
         uid: Datasource.prometheus.uid,
         access: 'proxy',
-        url: '${PROMETHEUS_URL}',
+        url: fromEnv('PROMETHEUS_URL'),
         isDefault: true,
         editable: false,
         jsonData: {
@@ -76,7 +81,7 @@ export function datasourcesProvisioning(): Record<string, unknown> {
         type: Datasource.tempo.type,
         uid: Datasource.tempo.uid,
         access: 'proxy',
-        url: '${TEMPO_URL}',
+        url: fromEnv('TEMPO_URL'),
         editable: false,
         jsonData: {
           tracesToMetrics: {

@@ -9,7 +9,7 @@ import { RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { Attr, Kind, SpanName } from '../telemetry/names.js';
 import { Datasource } from './datasources.js';
-import { Gauge, Histogram, LLM_KINDS, Label } from './metrics.js';
+import { Gauge, Histogram, Label, LLM_KINDS, VLLM_JOB } from './metrics.js';
 import { baseDashboard, promTimeseries, runVariable, traceqlMetrics } from './panels.js';
 import {
   matcher,
@@ -27,6 +27,8 @@ import {
 export const LLM_LATENCY_UID = 'tau2-llm-latency';
 
 const BY_MODEL_KIND = [Label.model, Label.kind];
+/** vLLM series as the collector scraped them (Prometheus may hold a second copy under another job). */
+const VLLM = matcher(Label.job, '=', VLLM_JOB);
 const MODEL_KIND_LEGEND = `{{${Label.kind}}} {{${Label.model}}}`;
 
 /** p50 and p95 of a harness histogram per model and kind. */
@@ -40,29 +42,33 @@ function p50p95(histogram: string, matchers: string[] = [RUN_MATCHER]) {
 /** The server's llm_request spans that are direct children of this run's LLM call spans. */
 const RUN_LLM_REQUESTS = `${spanset(`${traceqlAttr('span', Attr.kind)} =~ "${LLM_KINDS.join('|')}"`)} > { ${traceqlEq('name', SpanName.llmRequest)} }`;
 
-/** TraceQL metrics: p95 of one of vLLM's `gen_ai.latency.*` attributes (seconds) on those spans, per model. */
-function serverLatencyP95(attribute: string): string {
-  return `${RUN_LLM_REQUESTS} | quantile_over_time(${traceqlAttr('span', attribute)}, 0.95) by (${traceqlAttr('span', Attr.genAiRequestModel)})`;
+/**
+ * TraceQL metrics: mean of one of vLLM's `gen_ai.latency.*` attributes (seconds) on those spans, per model.
+ * A mean, not a quantile: Tempo 3.0's quantile_over_time returns no series for fractional attribute values
+ * below 1 (it works for `duration` and integer attributes), which is what these are.
+ */
+function serverLatencyMean(attribute: string): string {
+  return `${RUN_LLM_REQUESTS} | avg_over_time(${traceqlAttr('span', attribute)}) by (${traceqlAttr('span', Attr.genAiRequestModel)})`;
 }
 
 /** One TraceQL metrics panel per phase: Tempo series cannot be renamed per query like Prometheus legends. */
 function serverSplitPanel(phase: string, attribute: string): timeseries.PanelBuilder {
   return new timeseries.PanelBuilder()
-    .title(`${phase} p95 of this run’s requests`)
+    .title(`${phase} time of this run’s requests (mean)`)
     .description(
-      `TraceQL metrics: p95 of ${attribute} (seconds) on the llm_request spans nested under this run’s LLM calls, per model.`,
+      `TraceQL metrics: mean ${attribute} (seconds) of the server's llm_request spans nested under this run’s LLM calls, per model.`,
     )
     .datasource(Datasource.tempo)
     .unit('s')
     .min(0)
-    .targets([traceqlMetrics(serverLatencyP95(attribute))])
+    .targets([traceqlMetrics(serverLatencyMean(attribute))])
     .height(8)
     .span(8);
 }
 
 export function llmLatencyDashboard(): dashboard.Dashboard {
   const vllm = (histogram: string, what: string) => ({
-    expr: mean(histogram, [Label.vllmModel], []),
+    expr: mean(histogram, [Label.vllmModel], [VLLM]),
     legend: `${what} {{${Label.vllmModel}}}`,
   });
   return baseDashboard(
@@ -98,12 +104,17 @@ export function llmLatencyDashboard(): dashboard.Dashboard {
       ),
     )
     .withPanel(
-      promTimeseries('Tokens per second', 'gen_ai.client.token.usage summed: input and output tokens per second.', 'short', [
-        {
-          expr: sumBy([Label.tokenType, Label.kind], rate(`${Histogram.tokenUsage}_sum`, [RUN_MATCHER])),
-          legend: `{{${Label.tokenType}}} {{${Label.kind}}}`,
-        },
-      ]),
+      promTimeseries(
+        'Tokens per second',
+        'gen_ai.client.token.usage summed: input and output tokens per second.',
+        'short',
+        [
+          {
+            expr: sumBy([Label.tokenType, Label.kind], rate(`${Histogram.tokenUsage}_sum`, [RUN_MATCHER])),
+            legend: `{{${Label.tokenType}}} {{${Label.kind}}}`,
+          },
+        ],
+      ),
     )
     .withPanel(
       promTimeseries(
@@ -126,10 +137,21 @@ export function llmLatencyDashboard(): dashboard.Dashboard {
     )
     .withRow(new RowBuilder('Server side (vLLM / simulator, all clients)'))
     .withPanel(
-      promTimeseries('Requests in flight', 'vLLM: requests running in the batch and waiting in the queue.', 'short', [
-        { expr: sumBy([Label.vllmModel], sel(Gauge.vllmRequestsRunning)), legend: `running {{${Label.vllmModel}}}` },
-        { expr: sumBy([Label.vllmModel], sel(Gauge.vllmRequestsWaiting)), legend: `waiting {{${Label.vllmModel}}}` },
-      ]),
+      promTimeseries(
+        'Requests in flight',
+        'vLLM: requests running in the batch and waiting in the queue.',
+        'short',
+        [
+          {
+            expr: sumBy([Label.vllmModel], sel(Gauge.vllmRequestsRunning, VLLM)),
+            legend: `running {{${Label.vllmModel}}}`,
+          },
+          {
+            expr: sumBy([Label.vllmModel], sel(Gauge.vllmRequestsWaiting, VLLM)),
+            legend: `waiting {{${Label.vllmModel}}}`,
+          },
+        ],
+      ),
     )
     .withPanel(
       promTimeseries(
@@ -150,7 +172,7 @@ export function llmLatencyDashboard(): dashboard.Dashboard {
         's',
         [
           {
-            expr: quantile(0.95, Histogram.vllmTimeToFirstToken, [Label.vllmModel], []),
+            expr: quantile(0.95, Histogram.vllmTimeToFirstToken, [Label.vllmModel], [VLLM]),
             legend: `server {{${Label.vllmModel}}}`,
           },
           {
@@ -163,7 +185,7 @@ export function llmLatencyDashboard(): dashboard.Dashboard {
     .withPanel(
       promTimeseries('Server end-to-end latency (p95)', 'vLLM e2e_request_latency per model.', 's', [
         {
-          expr: quantile(0.95, Histogram.vllmE2eLatency, [Label.vllmModel], []),
+          expr: quantile(0.95, Histogram.vllmE2eLatency, [Label.vllmModel], [VLLM]),
           legend: `{{${Label.vllmModel}}}`,
         },
       ]),

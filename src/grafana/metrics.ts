@@ -48,8 +48,11 @@ export const Counter = {
   tasksCompleted: 'tau2_tasks_completed_total',
 } as const;
 
-/** Gauges (vLLM / simulator, scraped). */
+/** Gauges. */
 export const Gauge = {
+  /** Harness, `tau2.tasks.planned`: task trials of the run, done or not. */
+  tasksPlanned: 'tau2_tasks_planned',
+  /** vLLM / simulator (scraped). */
   vllmRequestsRunning: 'vllm:num_requests_running',
   vllmRequestsWaiting: 'vllm:num_requests_waiting',
 } as const;
@@ -75,7 +78,14 @@ export const Label = {
   statusCode: 'status_code',
   /** vLLM's label on its own metrics. */
   vllmModel: 'model_name',
+  job: 'job',
 } as const;
+
+/**
+ * The collector's scrape job for vLLM's /metrics (collector/config.yaml). Prometheus may scrape the same
+ * endpoint itself under another job (prometheus/prometheus.yml), so vLLM queries select this one.
+ */
+export const VLLM_JOB = 'vllm';
 
 /** `status_code` of a span that ended with status ERROR. */
 export const STATUS_ERROR = 'STATUS_CODE_ERROR';

@@ -122,6 +122,8 @@ export function traceVariable(): dashboard.TextBoxVariableBuilder {
 
 /** Tag shared by the project's dashboards; each dashboard links to the others through it. */
 export const DASHBOARD_TAG = 'tau2-trace';
+/** The Grafana folder holding the dashboards and the alert rules. */
+export const GRAFANA_FOLDER = 'tau2-trace';
 
 /** The frame every dashboard shares: uid, tag, time range, links to its siblings. */
 export function baseDashboard(uid: string, title: string, description: string): dashboard.DashboardBuilder {

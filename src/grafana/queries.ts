@@ -26,9 +26,14 @@ export function sel(metric: string, ...matchers: string[]): string {
   return matchers.length ? `${metric}{${matchers.join(', ')}}` : metric;
 }
 
-/** `rate(m{...}[window])` */
-export function rate(metric: string, matchers: string[], window = '$__rate_interval'): string {
-  return `rate(${sel(metric, ...matchers)}[${window}])`;
+/** `rate(m{...}[window])`, or `rate(m{...}[window] offset 1d)` with `offset: '1d'`. */
+export function rate(
+  metric: string,
+  matchers: string[],
+  window = '$__rate_interval',
+  offset?: string,
+): string {
+  return `rate(${sel(metric, ...matchers)}[${window}]${offset ? ` offset ${offset}` : ''})`;
 }
 
 /** `sum by (labels) (inner)`; `sum(inner)` without labels. */
@@ -43,8 +48,9 @@ export function quantile(
   by: readonly string[],
   matchers: string[],
   window = '$__rate_interval',
+  offset?: string,
 ): string {
-  return `histogram_quantile(${q}, ${sumBy(['le', ...by], rate(`${histogram}_bucket`, matchers, window))})`;
+  return `histogram_quantile(${q}, ${sumBy(['le', ...by], rate(`${histogram}_bucket`, matchers, window, offset))})`;
 }
 
 /** The mean of a histogram over the window: rate of its sum / rate of its count. */
@@ -57,7 +63,7 @@ export function mean(
   return `${sumBy(by, rate(`${histogram}_sum`, matchers, window))} / ${sumBy(by, rate(`${histogram}_count`, matchers, window))}`;
 }
 
-/** The last value of a counter in the dashboard's range, summed (stays right after the run's series end). */
+/** The latest value of a counter or gauge in the dashboard's range, summed over series (still right after a run's series ended). */
 export function totalInRange(metric: string, by: readonly string[], matchers: string[]): string {
   return sumBy(by, `max_over_time(${sel(metric, ...matchers)}[$__range])`);
 }

@@ -1,13 +1,11 @@
 /**
- * "Run overview": how far a run is, how fast it goes, how well it scores and what fails.
- *
- * The harness exports no planned-task total as a metric (it is in results.json), so the dashboard shows tasks
- * done and throughput, not a percentage.
+ * "Run overview": how far a run is (tasks done of tau2.tasks.planned), how fast it goes, how well it scores and
+ * what fails.
  */
-import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import * as common from '@grafana/grafana-foundation-sdk/common';
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { Kind } from '../telemetry/names.js';
-import { Counter, Histogram, LLM_KINDS, Label, STATUS_ERROR } from './metrics.js';
+import { Counter, Gauge, Histogram, Label, LLM_KINDS, STATUS_ERROR } from './metrics.js';
 import { baseDashboard, promStat, promTimeseries, runVariable } from './panels.js';
 import { matcher, mean, orZero, quantile, RUN_MATCHER, rate, sel, sumBy, totalInRange } from './queries.js';
 
@@ -17,6 +15,10 @@ const TASK = matcher(Label.kind, '=', Kind.task);
 const ERROR = matcher(Label.statusCode, '=', STATUS_ERROR);
 /** Span kinds whose ERROR status means something failed (retried attempts are counted apart). */
 const FAILING_KINDS = matcher(Label.kind, '=~', [Kind.task, ...LLM_KINDS, Kind.toolCall].join('|'));
+
+/** Counters and gauges keep their last value after a run: the latest in the time range, summed over shards. */
+const TASKS_DONE = totalInRange(Counter.tasksCompleted, [], [RUN_MATCHER]);
+const TASKS_PLANNED = totalInRange(Gauge.tasksPlanned, [], [RUN_MATCHER]);
 
 /** Errors / all, by span kind; 0 (not absent) when nothing failed. */
 function errorRatio(by: readonly string[]): string {
@@ -35,14 +37,28 @@ export function runOverviewDashboard(): dashboard.Dashboard {
   )
     .refresh('30s')
     .withVariable(runVariable())
-    .withRow(new RowBuilder('Progress'))
+    .withRow(new dashboard.RowBuilder('Progress'))
+    .withPanel(
+      promStat('Tasks done', 'Task trials finished (tau2.tasks.completed).', 'none', TASKS_DONE).span(4),
+    )
     .withPanel(
       promStat(
-        'Tasks done',
-        'Task trials finished in the time range (tau2.tasks.completed).',
+        'Tasks planned',
+        'Task trials of the run, done or not (tau2.tasks.planned; each shard states its own).',
         'none',
-        totalInRange(Counter.tasksCompleted, [], [RUN_MATCHER]),
-      ),
+        TASKS_PLANNED,
+      ).span(4),
+    )
+    .withPanel(
+      promStat('Progress', 'Tasks done / tasks planned.', 'percentunit', `${TASKS_DONE} / ${TASKS_PLANNED}`)
+        .colorMode(common.BigValueColorMode.Background)
+        .thresholds(
+          new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps([
+            { value: null, color: 'blue' },
+            { value: 1, color: 'green' },
+          ]),
+        )
+        .span(4),
     )
     .withPanel(
       promStat(
@@ -50,7 +66,9 @@ export function runOverviewDashboard(): dashboard.Dashboard {
         'Mean tau2.task.reward of the finished trials (0 … 1).',
         'none',
         `${totalInRange(`${Histogram.taskReward}_sum`, [], [RUN_MATCHER])} / ${totalInRange(`${Histogram.taskReward}_count`, [], [RUN_MATCHER])}`,
-      ).decimals(3),
+      )
+        .decimals(3)
+        .span(4),
     )
     .withPanel(
       promStat(
@@ -58,7 +76,7 @@ export function runOverviewDashboard(): dashboard.Dashboard {
         'Task spans with status ERROR (agent_error, user_error, or the judge could not be reached).',
         'none',
         orZero(totalInRange(Counter.spanCalls, [], [RUN_MATCHER, TASK, ERROR])),
-      ),
+      ).span(4),
     )
     .withPanel(
       promStat(
@@ -66,7 +84,7 @@ export function runOverviewDashboard(): dashboard.Dashboard {
         'Failed attempts that were retried (attempt spans: 429, 5xx, timeouts, cut streams).',
         'none',
         orZero(totalInRange(Counter.spanCalls, [], [RUN_MATCHER, matcher(Label.kind, '=', Kind.attempt)])),
-      ),
+      ).span(4),
     )
     .withPanel(
       promTimeseries('Throughput', 'Task trials finished per minute, by domain.', 'short', [
@@ -77,14 +95,19 @@ export function runOverviewDashboard(): dashboard.Dashboard {
       ]),
     )
     .withPanel(
-      promTimeseries('Tasks done by termination reason', 'Cumulative task trials per termination reason.', 'none', [
-        {
-          expr: sumBy([Label.termination], sel(Counter.tasksCompleted, RUN_MATCHER)),
-          legend: `{{${Label.termination}}}`,
-        },
-      ]),
+      promTimeseries(
+        'Tasks done by termination reason',
+        'Cumulative task trials per termination reason.',
+        'none',
+        [
+          {
+            expr: sumBy([Label.termination], sel(Counter.tasksCompleted, RUN_MATCHER)),
+            legend: `{{${Label.termination}}}`,
+          },
+        ],
+      ),
     )
-    .withRow(new RowBuilder('Quality and errors'))
+    .withRow(new dashboard.RowBuilder('Quality and errors'))
     .withPanel(
       promTimeseries('Mean reward by domain', 'Mean reward of all trials finished so far.', 'none', [
         { expr: rewardMean([Label.domain]), legend: `{{${Label.domain}}}` },
@@ -98,7 +121,7 @@ export function runOverviewDashboard(): dashboard.Dashboard {
         [{ expr: errorRatio([Label.kind]), legend: `{{${Label.kind}}}` }],
       ),
     )
-    .withRow(new RowBuilder('Time'))
+    .withRow(new dashboard.RowBuilder('Time'))
     .withPanel(
       promTimeseries('Task duration', 'Task span duration (span metrics).', 'ms', [
         { expr: quantile(0.5, Histogram.spanDuration, [], [RUN_MATCHER, TASK]), legend: 'p50' },

@@ -33,7 +33,14 @@ export const TASK_SEARCH = searchQuery(
 
 const LLM_CALL_SEARCH = searchQuery(
   [`${KIND} =~ "${LLM_KINDS.join('|')}"`],
-  [Attr.kind, Attr.genAiRequestModel, Attr.ttftMs, Attr.genAiInputTokens, Attr.genAiOutputTokens, Attr.attempts],
+  [
+    Attr.kind,
+    Attr.genAiRequestModel,
+    Attr.ttftMs,
+    Attr.genAiInputTokens,
+    Attr.genAiOutputTokens,
+    Attr.attempts,
+  ],
 );
 
 const TOOL_CALL_SEARCH = searchQuery([traceqlEq(KIND, Kind.toolCall)], [Attr.toolName, Attr.toolError]);
@@ -67,7 +74,8 @@ function spanTable(title: string, description: string, query: string, limit: num
     .build();
   // A field's data link is `{ title, url }`; the SDK types field links with the dashboard-link shape, whose
   // extra keys (type, icon, tags, …) mean nothing here.
-  if (panel.fieldConfig) panel.fieldConfig.defaults.links = [SHOW_TRACE_LINK as unknown as dashboard.DashboardLink];
+  if (panel.fieldConfig)
+    panel.fieldConfig.defaults.links = [SHOW_TRACE_LINK as unknown as dashboard.DashboardLink];
   return panel;
 }
 
@@ -115,7 +123,11 @@ export function taskExplorerDashboard(): dashboard.Dashboard {
         .datasource(Datasource.tempo)
         .unit('s')
         .min(0)
-        .targets([traceqlMetrics(`${spanset(traceqlEq(KIND, Kind.task))} | quantile_over_time(duration, 0.5, 0.9, 0.99)`)])
+        .targets([
+          traceqlMetrics(
+            `${spanset(traceqlEq(KIND, Kind.task))} | quantile_over_time(duration, 0.5, 0.9, 0.99)`,
+          ),
+        ])
         .height(8)
         .span(24),
     )
@@ -130,7 +142,14 @@ export function taskExplorerDashboard(): dashboard.Dashboard {
       ),
     )
     .withPanel(
-      built(spanTable('Slowest tool calls', 'Tool call spans with the tool name and whether it failed.', TOOL_CALL_SEARCH, 200)),
+      built(
+        spanTable(
+          'Slowest tool calls',
+          'Tool call spans with the tool name and whether it failed.',
+          TOOL_CALL_SEARCH,
+          200,
+        ),
+      ),
     )
     .build();
 }
