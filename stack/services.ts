@@ -129,10 +129,11 @@ export interface PromSample {
   value: [number, string];
 }
 
-/** Runs an instant PromQL query. */
-export async function promQuery(base: string, expr: string): Promise<PromSample[]> {
+/** Runs an instant PromQL query, now or at `timeSec`. */
+export async function promQuery(base: string, expr: string, timeSec?: number): Promise<PromSample[]> {
+  const params = new URLSearchParams({ query: expr, ...(timeSec ? { time: String(timeSec) } : {}) });
   const body = await getJson<{ status: string; data: { resultType: string; result: PromSample[] } }>(
-    `${base}/api/v1/query?${new URLSearchParams({ query: expr })}`,
+    `${base}/api/v1/query?${params}`,
   );
   if (body.data.resultType !== 'vector') return [];
   return body.data.result;

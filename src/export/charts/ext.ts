@@ -7,7 +7,7 @@
 import type { Spec } from 'vega';
 import { quantile } from '../ext/stats-ext.js';
 import { pyFixed } from '../legacy/console.js';
-import { axisStyle, BAR_COLOR, chartFrame, FONT_FAMILY } from './index.js';
+import { axisStyle, BAR_COLOR, barsMark, chartFrame, FONT_FAMILY, noDataMark } from './index.js';
 
 /** Log-spaced bins per decade of the value range. */
 const BINS_PER_DECADE = 5;
@@ -91,23 +91,7 @@ function noData(title: string, unit: string): Spec {
   return {
     ...chartFrame(`${title} (no data)`),
     axes: [],
-    marks: [
-      {
-        type: 'text',
-        encode: {
-          enter: {
-            x: { signal: 'width / 2' },
-            y: { signal: 'height / 2' },
-            text: { value: `no data (${unit})` },
-            align: { value: 'center' },
-            baseline: { value: 'middle' },
-            font: { value: FONT_FAMILY },
-            fontSize: { value: 48 },
-            fill: { value: '#666666' },
-          },
-        },
-      },
-    ],
+    marks: [noDataMark(`no data (${unit})`)],
   };
 }
 
@@ -143,23 +127,7 @@ export function logHistogramSpec(input: LogHistogramInput): Spec {
       },
       { ...axisStyle, orient: 'left', scale: 'y', title: '%', tickCount: 8 },
     ],
-    marks: [
-      {
-        type: 'rect',
-        from: { data: 'bins' },
-        encode: {
-          enter: {
-            x: { scale: 'x', field: 'x0' },
-            x2: { scale: 'x', field: 'x1' },
-            y: { scale: 'y', field: 'pct' },
-            y2: { scale: 'y', value: 0 },
-            fill: { value: BAR_COLOR },
-            stroke: { value: 'white' },
-            strokeWidth: { value: 1 },
-          },
-        },
-      },
-    ],
+    marks: [barsMark],
   };
 }
 

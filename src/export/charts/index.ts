@@ -80,6 +80,42 @@ export const axisStyle = {
   gridOpacity: 0.35,
 } as const;
 
+/** One bar per row of the `bins` data (`x0`, `x1`, `pct`), from 0 up. */
+export const barsMark = {
+  type: 'rect',
+  from: { data: 'bins' },
+  encode: {
+    enter: {
+      x: { scale: 'x', field: 'x0' },
+      x2: { scale: 'x', field: 'x1' },
+      y: { scale: 'y', field: 'pct' },
+      y2: { scale: 'y', value: 0 },
+      fill: { value: BAR_COLOR },
+      stroke: { value: 'white' },
+      strokeWidth: { value: 1 },
+    },
+  },
+} as const;
+
+/** The placeholder text in the middle of an empty chart. */
+export function noDataMark(text: string) {
+  return {
+    type: 'text',
+    encode: {
+      enter: {
+        x: { signal: 'width / 2' },
+        y: { signal: 'height / 2' },
+        text: { value: text },
+        align: { value: 'center' },
+        baseline: { value: 'middle' },
+        font: { value: FONT_FAMILY },
+        fontSize: { value: 48 },
+        fill: { value: '#666666' },
+      },
+    },
+  } as const;
+}
+
 /** What every chart shares: size (plot area plus padding is exactly 2000×800), background and title. */
 export function chartFrame(titleText: string) {
   const width = CHART_WIDTH - PADDING.left - PADDING.right;
@@ -127,23 +163,7 @@ export function histogramSpec(input: HistogramChartInput): Spec {
         },
         { ...axisStyle, orient: 'left', scale: 'y', title: '%', labels: false, ticks: false, grid: false },
       ],
-      marks: [
-        {
-          type: 'text',
-          encode: {
-            enter: {
-              x: { signal: 'width / 2' },
-              y: { signal: 'height / 2' },
-              text: { value: 'no data' },
-              align: { value: 'center' },
-              baseline: { value: 'middle' },
-              font: { value: FONT_FAMILY },
-              fontSize: { value: 48 },
-              fill: { value: '#666666' },
-            },
-          },
-        },
-      ],
+      marks: [noDataMark('no data')],
     };
   }
   const rows = binRows(input.summary);
@@ -189,21 +209,7 @@ export function histogramSpec(input: HistogramChartInput): Spec {
       { ...axisStyle, orient: 'left', scale: 'y', title: '%', tickCount: 8 },
     ],
     marks: [
-      {
-        type: 'rect',
-        from: { data: 'bins' },
-        encode: {
-          enter: {
-            x: { scale: 'x', field: 'x0' },
-            x2: { scale: 'x', field: 'x1' },
-            y: { scale: 'y', field: 'pct' },
-            y2: { scale: 'y', value: 0 },
-            fill: { value: BAR_COLOR },
-            stroke: { value: 'white' },
-            strokeWidth: { value: 1 },
-          },
-        },
-      },
+      barsMark,
       {
         type: 'text',
         from: { data: 'labels' },
