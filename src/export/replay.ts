@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeJsonAtomic } from '../harness/rundir.js';
-import { readLines } from './legacy/records.js';
+import { readLines } from './lines.js';
 
 /** What `replay.json` records per endpoint. */
 export interface ReplayProgress {

@@ -3,8 +3,7 @@
  * records, streaming line by line. Lines that do not parse (a torn last line after a crash) are reported,
  * never fatal.
  */
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { readLines } from './lines.js';
 
 /** An OTLP/JSON attribute value. */
 export type AttrValue = string | number | boolean | AttrValue[] | undefined;
@@ -109,10 +108,7 @@ export interface SpoolContents {
 export async function readSpool(path: string): Promise<SpoolContents> {
   const spans: SpoolSpan[] = [];
   const badLines: number[] = [];
-  const lines = createInterface({ input: createReadStream(path), crlfDelay: Number.POSITIVE_INFINITY });
-  let n = 0;
-  for await (const line of lines) {
-    n++;
+  for (const [line, n] of readLines(path)) {
     if (line.trim() === '') continue;
     try {
       for (const span of spansOfRequest(JSON.parse(line) as OtlpRequest)) spans.push(span);

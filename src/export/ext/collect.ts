@@ -4,8 +4,9 @@
  */
 import { Attr, Kind, SpanName } from '../../telemetry/names.js';
 import { domainOfLogFile } from '../legacy/files.js';
-import { numberField, parseRecord, readLines, vllmTimings } from '../legacy/records.js';
+import { numberField, parseRecord, vllmTimings } from '../legacy/records.js';
 import { TrialBuilder } from '../legacy/trials.js';
+import { readLines } from '../lines.js';
 import { durationMs, type SpoolSpan } from '../spool-reader.js';
 import { ExtCollector } from './stats-ext.js';
 

@@ -3,7 +3,6 @@
  * Unlike the stats reader (which keeps the legacy analyzer's substring semantics), this reads a line the way
  * its logger wrote it: one level marker, one timestamp, then space-separated `key=value` fields.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
 
 /** One parsed PROFILE / USER_JUDGE line. */
 export interface LegacyRecord {
@@ -59,42 +58,6 @@ export function parseRecord(raw: string, line: number): LegacyRecord | undefined
 export function numberField(r: LegacyRecord, key: string): number | undefined {
   const v = r.fields.get(key);
   return v !== undefined && /^[0-9]+(?:\.[0-9]+)?$/.test(v) ? Number(v) : undefined;
-}
-
-/**
- * The lines of a file as text with 1-based line numbers, read in 1 MiB chunks. Invalid UTF-8 becomes U+FFFD;
- * a trailing `\r` is dropped; a line of megabytes is one line.
- */
-export function* readLines(path: string): Generator<[string, number]> {
-  const fd = openSync(path, 'r');
-  try {
-    const chunk = Buffer.alloc(1 << 20);
-    let carry: Buffer[] = [];
-    let n = 0;
-    const text = (b: Buffer, from: number, to: number) =>
-      b.toString('utf8', from, to > from && b[to - 1] === 0x0d ? to - 1 : to);
-    for (;;) {
-      const got = readSync(fd, chunk, 0, chunk.length, null);
-      if (got === 0) break;
-      let from = 0;
-      for (let nl = chunk.indexOf(0x0a); nl !== -1 && nl < got; nl = chunk.indexOf(0x0a, from)) {
-        if (carry.length === 0) yield [text(chunk, from, nl), ++n];
-        else {
-          const whole = Buffer.concat([...carry, chunk.subarray(from, nl)]);
-          carry = [];
-          yield [text(whole, 0, whole.length), ++n];
-        }
-        from = nl + 1;
-      }
-      if (from < got) carry.push(Buffer.from(chunk.subarray(from, got)));
-    }
-    if (carry.length > 0) {
-      const whole = Buffer.concat(carry);
-      yield [text(whole, 0, whole.length), ++n];
-    }
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** The vLLM timings (ms) and token counts of a call line, from the seed keys or else the later generation's. */
