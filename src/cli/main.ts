@@ -109,6 +109,10 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option('--out-prefix <prefix>', 'file name prefix', 'timing')
     .option('--bins <n>', 'histogram bins', positiveInt, 10)
     .option('--all-fields', "also read the later key generation's llm_call lines (vllm_infer_ms=, …)", false)
+    .option(
+      '--ext',
+      'also <prefix>_stats_ext.json and log-scale / CDF charts (default: on for --spans/--tempo, off for logs)',
+    )
     .option('--no-ext', 'skip <prefix>_stats_ext.json and the log-scale / CDF charts')
     .action(async (opts: StatsOptions) => exit(await statsCommand(opts)));
 

@@ -32,8 +32,12 @@ export interface StatsOptions {
   outDir?: string;
   outPrefix: string;
   bins: number;
-  /** Also `<prefix>_stats_ext.json` and the log-scale / CDF charts (default on; `--no-ext`). */
-  ext: boolean;
+  /**
+   * Also `<prefix>_stats_ext.json` and the log-scale / CDF charts. Default (undefined): on for spans and Tempo;
+   * off for legacy logs, where reading every line a second time costs several times the legacy analyzer's own
+   * time (12.5 s against 2.1 s for 850,000 lines), and those users asked for the legacy tool.
+   */
+  ext?: boolean | undefined;
   /** Read the later key generation's `llm_call` lines too (not the legacy analyzer's behaviour). */
   allFields: boolean;
 }
@@ -170,7 +174,8 @@ export async function statsCommand(o: StatsOptions): Promise<number> {
     process.stderr.write(
       `wrote ${out} and ${images.length} charts ${join(outDir, `${o.outPrefix}_<metric>.png`)}\n`,
     );
-    if (o.ext) await writeExt(charts, await ext(), source, outDir, o.outPrefix);
+    if (o.ext ?? (o.spans !== undefined || o.tempo !== undefined))
+      await writeExt(charts, await ext(), source, outDir, o.outPrefix);
     return 0;
   } finally {
     await charts.close();

@@ -31,6 +31,27 @@ describe('tau2-trace stats', () => {
     }
   });
 
+  it('from logs, stats_ext only with --ext: both key generations, per domain, task durations from rebuilt trials', async () => {
+    const plain = join(tmp.path, 'plain');
+    assert.equal(
+      (await runCli(['stats', '--log-dir', join(fixtures, 'run_basic'), '--out-dir', plain])).code,
+      0,
+    );
+    assert.deepEqual(
+      readdirSync(plain).filter((f) => f.includes('_ext') || f.endsWith('_cdf.png')),
+      [],
+    );
+    const out = join(tmp.path, 'ext');
+    const r = await runCli(['stats', '--log-dir', join(fixtures, 'run_basic'), '--ext', '--out-dir', out]);
+    assert.equal(r.code, 0, r.stderr);
+    const ext = JSON.parse(readFileSync(join(out, 'timing_stats_ext.json'), 'utf8'));
+    const legacy = JSON.parse(readFileSync(join(out, 'timing_stats.json'), 'utf8'));
+    assert.deepEqual(Object.keys(ext.metrics.tool_call.by_domain).sort(), ['airline', 'retail']);
+    // The later key generation counts here, so the agent's infer values outnumber the legacy analyzer's.
+    assert.ok(ext.metrics.toolorchestra_vllm_infer.all.n > legacy.toolorchestra_vllm_infer.stats.n);
+    assert.ok(ext.kinds.task.all.n > 0 && ext.kinds.step.all.n > 0 && ext.kinds.user_sim.all.n > 0);
+  });
+
   it('--log-path reports unusable lines on stderr and still counts the rest', async () => {
     const out = join(tmp.path, 'bad');
     const r = await runCli([
