@@ -401,4 +401,28 @@ describe('the pipeline on loopback', { timeout: 30 * 60_000 }, () => {
     const spans = await tempoHasRun(r.dir, r.id);
     assert.equal(new Set(spans.filter((s) => s.name === SpanName.task).map((s) => s.traceId)).size, 3);
   });
+
+  it('the collector takes a burst of replayed spans without refusing or failing any', async () => {
+    // 20 copies of the baseline run's spool (same ids: Tempo merges them), sent as fast as replay posts.
+    const lines = readFileSync(join(runs.baseline!.dir, 'spans.otlp.jsonl'), 'utf8').split('\n').filter(Boolean);
+    const burstDir = join(tmp.dir, 'burst');
+    mkdirSync(burstDir);
+    writeFileSync(join(burstDir, 'spans.otlp.jsonl'), `${Array.from({ length: 20 }, () => lines.join('\n')).join('\n')}\n`);
+    const spans = (await spoolSpans(burstDir)).length;
+    const metricsUrl = `http://127.0.0.1:${ports.collectorMetrics}/metrics`;
+    const before = sumExposition(await (await fetch(metricsUrl)).text(), 'otelcol_receiver_accepted_spans').sum;
+    const r = await runCli(['replay', burstDir, '--endpoint', `http://127.0.0.1:${ports.otlpHttp}`], {
+      timeoutMs: 120_000,
+    });
+    assert.match(r.stderr, new RegExp(`sent ${spans} spans`));
+    const text = await (await fetch(metricsUrl)).text();
+    assert.equal(sumExposition(text, 'otelcol_receiver_accepted_spans').sum - before, spans);
+    assert.equal(sumExposition(text, 'otelcol_receiver_refused_spans').sum, 0, 'refused spans');
+    const failed = sumExposition(text, 'otelcol_exporter_send_failed_spans', (l) => !noTempo || !l.includes('tempo'));
+    assert.equal(failed.sum, 0, 'spans the exporters failed to send');
+    process.stderr.write(
+      `burst: ${spans} spans replayed in ${(r.wallMs / 1000).toFixed(2)} s (process start included): ` +
+        `${(spans / (r.wallMs / 1000)).toFixed(0)} spans/s, none refused or failed\n`,
+    );
+  });
 });
