@@ -79,26 +79,6 @@ const SLACK = 64;
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-/**
- * First match of `<key>=([0-9]+(?:\.[0-9]+)?)` in `line` (Python `re.search`), as `float()` parses it, or
- * undefined. A string version of what the byte reader does, for callers holding a line as text.
- */
-export function searchValue(line: string, key: string): number | undefined {
-  const needle = `${key}=`;
-  for (let at = line.indexOf(needle); at !== -1; at = line.indexOf(needle, at + 1)) {
-    const start = at + needle.length;
-    let i = start;
-    while (i < line.length && isDigit(line.charCodeAt(i))) i++;
-    if (i === start) continue;
-    if (line.charCodeAt(i) === 46 && isDigit(line.charCodeAt(i + 1))) {
-      i += 2;
-      while (i < line.length && isDigit(line.charCodeAt(i))) i++;
-    }
-    return Number(line.slice(start, i));
-  }
-  return undefined;
-}
-
 /** Options of {@link parseLegacyLogs}. */
 export interface LegacyParseOptions {
   /** Also read the later logger generation's `llm_call` keys (see {@link parseLegacyLogs}). */
