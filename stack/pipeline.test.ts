@@ -22,7 +22,6 @@ import { readTempoRun, runQuery } from '../src/export/tempo-reader.js';
 import { Attr, Kind, SpanName } from '../src/telemetry/names.js';
 import {
   eventually,
-  freePort,
   getJson,
   promQuery,
   type Service,
@@ -32,6 +31,7 @@ import {
   waitReady,
 } from './services.js';
 import { alertQueries, dashboardQueries, substitute } from '../test/grafana/extract.js';
+import { closedPort } from '../test/helpers.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const env = process.env;
@@ -146,7 +146,7 @@ describe('the pipeline on loopback', { timeout: 30 * 60_000 }, () => {
       'tempoOtlpGrpc',
       'tempoOtlpHttp',
     ]) {
-      ports[p] = await freePort();
+      ports[p] = await closedPort();
     }
     const simEnv = { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${ports.otlpHttp}` };
     // The baseline's and the control's server, scraped as "vLLM"; and one whose prefill is 2x slower.
