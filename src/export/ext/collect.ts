@@ -5,7 +5,7 @@
 import { Attr, Kind, SpanName } from '../../telemetry/names.js';
 import { domainOfLogFile } from '../legacy/files.js';
 import { numberField, parseRecord, vllmTimings } from '../legacy/records.js';
-import { TrialBuilder } from '../legacy/trials.js';
+import { TrialBuilder, trialExtent } from '../legacy/trials.js';
 import { readLines } from '../lines.js';
 import { durationMs, type SpoolSpan } from '../spool-reader.js';
 import { ExtCollector } from './stats-ext.js';
@@ -78,13 +78,8 @@ export async function extFromLogs(files: string[]): Promise<ExtCollector> {
   for (const file of files) {
     const domain = domainOfLogFile(file);
     const builder = new TrialBuilder(domain, (trial) => {
-      let first = trial.events[0]!.startNs;
-      let last = trial.events[0]!.endNs;
-      for (const e of trial.events) {
-        if (e.startNs < first) first = e.startNs;
-        if (e.endNs > last) last = e.endNs;
-      }
-      c.add('kinds', Kind.task, 'ms', Number(last - first) / 1e6, undefined, domain);
+      const { startNs, endNs } = trialExtent(trial);
+      c.add('kinds', Kind.task, 'ms', Number(endNs - startNs) / 1e6, undefined, domain);
     });
     for (const [text, n] of readLines(file)) {
       const r = parseRecord(text, n);

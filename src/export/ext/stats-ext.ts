@@ -27,6 +27,17 @@ export interface ExtSummary {
   max: number;
 }
 
+/** Appends `value` to the buffer of `key` (none when the key is unknown), creating it on first use. */
+function pushTo(m: Map<string, Float64Buffer>, key: string | undefined, value: number): void {
+  if (key === undefined) return;
+  let b = m.get(key);
+  if (!b) {
+    b = new Float64Buffer();
+    m.set(key, b);
+  }
+  b.push(value);
+}
+
 /** The values collected from spans or logs, by section (`metrics`, `kinds`) and name. */
 export class ExtCollector {
   readonly sections = { metrics: new Map<string, Group>(), kinds: new Map<string, Group>() };
@@ -48,17 +59,8 @@ export class ExtCollector {
       groups.set(name, g);
     }
     g.all.push(value);
-    const into = (m: Map<string, Float64Buffer>, key: string | undefined) => {
-      if (key === undefined) return;
-      let b = m.get(key);
-      if (!b) {
-        b = new Float64Buffer();
-        m.set(key, b);
-      }
-      b.push(value);
-    };
-    into(g.byModel, model);
-    into(g.byDomain, domain);
+    pushTo(g.byModel, model, value);
+    pushTo(g.byDomain, domain, value);
   }
 
   /** The values of one group, or an empty array. */

@@ -27,7 +27,7 @@ import {
 import type { IdGenerator } from '@opentelemetry/sdk-trace';
 import { Attr, Kind, ProviderName, SpanName } from '../../telemetry/names.js';
 import { numberField, vllmTimings } from './records.js';
-import type { Trial, TrialEvent } from './trials.js';
+import { type Trial, type TrialEvent, trialExtent } from './trials.js';
 
 /** Hands the SDK the ids {@link emitTrial} picked for the span about to start. */
 export class PresetIds implements IdGenerator {
@@ -137,12 +137,7 @@ export function emitTrial(tracer: Tracer, ids: PresetIds, runId: string, trial: 
   };
 
   const events = trial.events;
-  let firstNs = events[0]!.startNs;
-  let lastNs = events[0]!.endNs;
-  for (const e of events) {
-    if (e.startNs < firstNs) firstNs = e.startNs;
-    if (e.endNs > lastNs) lastNs = e.endNs;
-  }
+  const { startNs: firstNs, endNs: lastNs } = trialExtent(trial);
   const steps = stepsOf(trial);
   const thread = Number(trial.thread);
   const task = start(

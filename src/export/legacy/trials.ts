@@ -32,6 +32,17 @@ export interface Trial {
   events: TrialEvent[];
 }
 
+/** The time a trial spans: its earliest start and latest end, epoch nanoseconds. */
+export function trialExtent(trial: Trial): { startNs: bigint; endNs: bigint } {
+  let startNs = trial.events[0]!.startNs;
+  let endNs = trial.events[0]!.endNs;
+  for (const e of trial.events) {
+    if (e.startNs < startNs) startNs = e.startNs;
+    if (e.endNs > endNs) endNs = e.endNs;
+  }
+  return { startNs, endNs };
+}
+
 /** Why a line was not used (for the report on stderr). */
 export type Rejection =
   | 'unreadable timestamp or level'
@@ -85,9 +96,8 @@ export class TrialBuilder {
       trial = undefined;
     }
     if (!trial) {
-      const key = task;
-      const index = this.seen.get(key) ?? 0;
-      this.seen.set(key, index + 1);
+      const index = this.seen.get(task) ?? 0;
+      this.seen.set(task, index + 1);
       trial = {
         domain: this.domain,
         taskId: task,
