@@ -8,11 +8,18 @@ import { UsageError } from '../util/errors.js';
 import { versions } from './about.js';
 import { type ImportOptions, importCommand } from './import.js';
 import { type LogsOptions, logsCommand } from './logs.js';
-import { list, nonNegativeInt, nonNegativeNumber, port, positiveInt } from './parse.js';
+import { list, nonNegativeInt, nonNegativeNumber, port, positiveInt, positiveNumber } from './parse.js';
 import { type ReplayOptions, replayCommand } from './replay.js';
 import { type RunOptions, runCommand } from './run.js';
 import { addSimFlags, type SimCommandOptions, simCommand } from './sim.js';
 import { type StatsOptions, statsCommand } from './stats.js';
+
+/** The options of `cmd` given on the command line (attribute names), as opposed to defaulted ones. */
+export function explicitOptions(cmd: Command): string[] {
+  return cmd.options
+    .map((opt) => opt.attributeName())
+    .filter((name, i, all) => all.indexOf(name) === i && cmd.getOptionValueSource(name) === 'cli');
+}
 
 /** Builds the program; `run` receives each command's exit code. */
 export function buildProgram(exit: (code: number) => void): Command {
@@ -57,12 +64,29 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option('--resume <run-dir>', 'finish an interrupted run, with its stored parameters')
     .option('--capture-content', 'record prompts, completions and tool arguments on spans', false)
     .addOption(new Option('--no-tracing', 'no spans or metrics (overhead baseline)'))
-    .option('--llm-timeout <s>', 'timeout of one LLM attempt, seconds', nonNegativeNumber, 600)
+    .option('--llm-timeout <s>', 'timeout of one LLM attempt, seconds', positiveNumber, 600)
     .option(
       '--max-retries <n>',
-      'retries of a failed LLM call (429, 5xx, connection, broken stream)',
+      'retries of a failed LLM call (429, 5xx, connection, broken stream, timeout)',
       nonNegativeInt,
-      4,
+      30,
+    )
+    .option(
+      '--retry-budget <s>',
+      'a failing LLM call is retried for this long after its first failure, seconds',
+      nonNegativeNumber,
+      90,
+    )
+    .option(
+      '--task-timeout <s>',
+      'wall-clock limit of one task trial, seconds (0: none)',
+      nonNegativeNumber,
+      0,
+    )
+    .option(
+      '--allow-errors',
+      'exit 0 even when trials failed or the OTLP export did (they are still reported)',
+      false,
     )
     .option(
       '--retry-base-ms <ms>',
@@ -72,7 +96,9 @@ export function buildProgram(exit: (code: number) => void): Command {
     )
     .option('--baseline', "pin this run as the TTFT regression alert's baseline (tau2.run.baseline=true)")
     .option('--quiet', 'no progress bar or summary', false);
-  addSimFlags(run, 'embedded simulator').action(async (opts: RunOptions) => exit(await runCommand(opts)));
+  addSimFlags(run, 'embedded simulator').action(async (opts: RunOptions, cmd: Command) =>
+    exit(await runCommand(opts, process.env, explicitOptions(cmd))),
+  );
 
   const sim = program
     .command('sim')

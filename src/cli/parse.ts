@@ -25,6 +25,14 @@ export function nonNegativeNumber(value: string): number {
   return n;
 }
 
+export function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) {
+    throw new InvalidArgumentError(`expected a number > 0, got "${value}"`);
+  }
+  return n;
+}
+
 export function rate(value: string): number {
   const n = nonNegativeNumber(value);
   if (n > 1) throw new InvalidArgumentError(`expected a rate between 0 and 1, got "${value}"`);

@@ -73,7 +73,7 @@ export function runOverviewDashboard(): dashboard.Dashboard {
     .withPanel(
       promStat(
         'Failed tasks',
-        'Task spans with status ERROR (agent_error, user_error, or the judge could not be reached).',
+        'Task spans with status ERROR: failed trials (agent, user, expert, judge or harness errors, timeouts) and cancelled ones.',
         'none',
         orZero(totalInRange(Counter.spanCalls, [], [RUN_MATCHER, TASK, ERROR])),
       ).span(4),

@@ -25,6 +25,14 @@ export interface Evaluation {
   parts: EvaluationPart[];
 }
 
+/**
+ * A judge answer that cannot be read as one verdict per assertion. Scoring it 0 would record a verdict nobody
+ * gave, so the trial ends as `evaluator_error` instead.
+ */
+export class JudgeFormatError extends Error {
+  override readonly name = 'JudgeFormatError';
+}
+
 /** A tool call the agent made. */
 export interface MadeCall {
   name: string;
@@ -100,11 +108,11 @@ async function nlCheck(input: EvaluationInput): Promise<EvaluationPart> {
   );
   const verdicts = parseVerdicts(result.content);
   if (!verdicts || verdicts.length !== assertions.length) {
-    return {
-      name: 'nl_assertion',
-      score: 0,
-      explanation: 'the judge did not answer one verdict per assertion',
-    };
+    const answer = result.content.length > 200 ? `${result.content.slice(0, 200)}…` : result.content;
+    throw new JudgeFormatError(
+      `the judge ${input.judgeModel} did not answer one verdict per assertion (${assertions.length} asked` +
+        `${verdicts ? `, ${verdicts.length} given` : ', no {"results": [...]} object'}): ${JSON.stringify(answer)}`,
+    );
   }
   const failed = verdicts.filter((v) => v.metExpectation !== true);
   return {

@@ -13,15 +13,19 @@ import {
 } from '@opentelemetry/api';
 import type OpenAI from 'openai';
 import { AGENT_GREETING, CALL_EXPERT, callExpertTool, STOP, TRANSFER } from '../domains/protocol.js';
-import type { Domain, Task } from '../domains/types.js';
+import type { Domain, DomainEnvironment, Task } from '../domains/types.js';
 import type { ChatRequest, ChatResult } from '../llm/client.js';
 import { LlmError } from '../llm/errors.js';
 import { epochMs } from '../telemetry/clock.js';
 import { Attr, Kind, type LlmKind, SpanName } from '../telemetry/names.js';
-import { evaluate, type MadeCall, recordEvaluation } from './evaluator.js';
+import { type Evaluation, evaluate, JudgeFormatError, type MadeCall, recordEvaluation } from './evaluator.js';
 import { agentSystemPrompt, expertSystemPrompt, userSystemPrompt } from './prompts.js';
 
-/** Why a conversation ended (tau2's reasons, plus the transfer and cancellation). */
+/**
+ * Why a trial ended: tau2's reasons (`user_stop`, `agent_stop`, `max_steps`, `too_many_errors`, `agent_error`,
+ * `user_error`), the transfer, and the endings of ours: an expert, the judge or the harness itself failed, the
+ * trial ran past `--task-timeout`, or the run was cancelled under it.
+ */
 export type TerminationReason =
   | 'user_stop'
   | 'user_transfer'
@@ -30,7 +34,29 @@ export type TerminationReason =
   | 'too_many_errors'
   | 'agent_error'
   | 'user_error'
+  | 'expert_error'
+  | 'evaluator_error'
+  | 'timeout'
+  | 'harness_error'
   | 'cancelled';
+
+/**
+ * Endings in which a component failed, not the agent: the trial was not played or scored to its end, so its
+ * reward says nothing about the agent. They are recorded (with their trace) and `--resume` runs them again.
+ */
+const FAILED: ReadonlySet<TerminationReason> = new Set([
+  'agent_error',
+  'user_error',
+  'expert_error',
+  'evaluator_error',
+  'timeout',
+  'harness_error',
+]);
+
+/** True when the trial ended because a component failed (see {@link TerminationReason}). */
+export function trialFailed(r: { termination_reason: TerminationReason }): boolean {
+  return FAILED.has(r.termination_reason);
+}
 
 /** Parameters shared by every trial of a run. */
 export interface TrialSettings {
@@ -42,6 +68,8 @@ export interface TrialSettings {
   maxSteps: number;
   maxErrors: number;
   captureContent: boolean;
+  /** Wall-clock limit of one trial in milliseconds (0: none). */
+  taskTimeoutMs: number;
 }
 
 /** What a trial needs to run. */
@@ -73,15 +101,30 @@ export interface TrialResult {
   tool_calls: number;
   tool_errors: number;
   evaluation: { name: string; score: number; explanation: string }[];
+  /** What failed, for the endings of {@link trialFailed} (and a judge that answered nonsense). */
   error?: string;
+  /** `error.type` of the failed LLM call (`503`, `timeout`, …), when an LLM call ended the trial. */
+  error_type?: string;
 }
 
 type Role = 'user' | 'agent' | 'env' | 'evaluator';
 
+/** Who made a call that failed, and so which ending its failure gives. */
+type Caller = 'agent' | 'user' | 'expert' | 'evaluator';
+
+const CALLER_ENDING: Record<Caller, TerminationReason> = {
+  agent: 'agent_error',
+  user: 'user_error',
+  expert: 'expert_error',
+  evaluator: 'evaluator_error',
+};
+
+/** The end of a trial, thrown from wherever it is decided and caught once, in {@link runTrial}. */
 class Ended extends Error {
   constructor(
     readonly reason: TerminationReason,
     message?: string,
+    readonly errorType?: string,
   ) {
     super(message ?? reason);
   }
@@ -98,7 +141,10 @@ function parseArgs(text: string): Record<string, unknown> | undefined {
   }
 }
 
-/** Runs one task trial to its end and evaluates it. Never throws: failures are results. */
+/**
+ * Runs one task trial to its end and evaluates it. Never throws: every failure of every component (an LLM
+ * call of any role, the judge, a tool, the harness itself) becomes the trial's ending, decided in one place.
+ */
 export async function runTrial(input: TrialInput): Promise<TrialResult> {
   const { domain, task, settings, tracer } = input;
   const startedAt = new Date();
@@ -118,42 +164,59 @@ export async function runTrial(input: TrialInput): Promise<TrialResult> {
     ROOT_CONTEXT,
   );
   const rootCtx = trace.setSpan(ROOT_CONTEXT, root);
-  const env = domain.createEnvironment(task);
-  const tools: OpenAI.Chat.ChatCompletionTool[] = [
-    ...domain.tools,
-    ...(settings.useModelTool ? [callExpertTool] : []),
-  ].map((t) => ({
-    type: 'function',
-    function: { name: t.name, description: t.description, parameters: { ...t.parameters } },
-  }));
 
-  const agentMsgs: OpenAI.Chat.ChatCompletionMessageParam[] = [
-    { role: 'system', content: agentSystemPrompt(domain, settings.useModelTool) },
-    { role: 'assistant', content: AGENT_GREETING },
-  ];
-  // The user simulator sees the conversation from its side: the agent speaks as `user`.
-  const userMsgs: OpenAI.Chat.ChatCompletionMessageParam[] = [
-    { role: 'system', content: userSystemPrompt(task) },
-    { role: 'user', content: AGENT_GREETING },
-  ];
-  const transcript: string[] = [`assistant: ${AGENT_GREETING}`];
+  // One signal for every call of this trial: the run's cancel or this trial's own deadline.
+  const controller = new AbortController();
+  let timedOut = false;
+  const onRunAbort = () => controller.abort();
+  if (input.signal?.aborted) controller.abort();
+  input.signal?.addEventListener('abort', onRunAbort, { once: true });
+  const deadline =
+    settings.taskTimeoutMs > 0
+      ? setTimeout(() => {
+          timedOut = true;
+          controller.abort();
+        }, settings.taskTimeoutMs)
+      : undefined;
+  const signal = controller.signal;
+  /** The ending of a trial whose signal fired. */
+  const interrupted = () =>
+    timedOut
+      ? new Ended('timeout', `the trial ran longer than --task-timeout (${settings.taskTimeoutMs / 1000} s)`)
+      : new Ended('cancelled');
+
+  /** The one decision of how an error ends the trial. */
+  function endingOf(err: unknown, caller: Caller): Ended {
+    if (err instanceof Ended) return err;
+    if (signal.aborted) return interrupted();
+    if (err instanceof LlmError) return new Ended(CALLER_ENDING[caller], err.message, err.errorType);
+    if (err instanceof JudgeFormatError) return new Ended('evaluator_error', err.message, 'judge_format');
+    const e = err instanceof Error ? err : new Error(String(err));
+    return new Ended('harness_error', `${e.name}: ${e.message}`, e.name);
+  }
+
   const made: MadeCall[] = [];
+  const transcript: string[] = [`assistant: ${AGENT_GREETING}`];
   let steps = 0;
   let llmCalls = 0;
   let toolCalls = 0;
   let toolErrors = 0;
   let consecutiveErrors = 0;
 
-  const chat = async (request: ChatRequest, parent: Context) => {
+  const chat = async (request: ChatRequest, parent: Context, caller: Caller) => {
     llmCalls++;
-    const result = await input.chat(request, parent, input.signal);
-    input.onLlmCall?.(request.kind, result);
-    return result;
+    try {
+      const result = await input.chat(request, parent, signal);
+      input.onLlmCall?.(request.kind, result);
+      return result;
+    } catch (err) {
+      throw endingOf(err, caller);
+    }
   };
 
   async function step<T>(from: Role, body: (ctx: Context, span: Span) => Promise<T>): Promise<T> {
+    if (signal.aborted) throw interrupted();
     if (steps >= settings.maxSteps) throw new Ended('max_steps');
-    if (input.signal?.aborted) throw new Ended('cancelled');
     steps++;
     const span = tracer.startSpan(
       SpanName.step,
@@ -173,15 +236,32 @@ export async function runTrial(input: TrialInput): Promise<TrialResult> {
     }
   }
 
+  // Assigned first thing in the guarded block below: a domain that cannot set up is a harness_error too.
+  let env!: DomainEnvironment;
+  const tools: OpenAI.Chat.ChatCompletionTool[] = [
+    ...domain.tools,
+    ...(settings.useModelTool ? [callExpertTool] : []),
+  ].map((t) => ({
+    type: 'function',
+    function: { name: t.name, description: t.description, parameters: { ...t.parameters } },
+  }));
+  const agentMsgs: OpenAI.Chat.ChatCompletionMessageParam[] = [
+    { role: 'system', content: agentSystemPrompt(domain, settings.useModelTool) },
+    { role: 'assistant', content: AGENT_GREETING },
+  ];
+  // The user simulator sees the conversation from its side: the agent speaks as `user`.
+  const userMsgs: OpenAI.Chat.ChatCompletionMessageParam[] = [
+    { role: 'system', content: userSystemPrompt(task) },
+    { role: 'user', content: AGENT_GREETING },
+  ];
+
   async function userTurn(): Promise<void> {
     const text = await step('user', async (ctx, span) => {
       span.setAttribute(Attr.stepTo, 'agent');
-      const r = await chat({ kind: Kind.userSim, model: settings.userModel, messages: userMsgs }, ctx).catch(
-        (err: unknown) => {
-          throw err instanceof LlmError
-            ? new Ended(err.type === 'cancelled' ? 'cancelled' : 'user_error', err.message)
-            : err;
-        },
+      const r = await chat(
+        { kind: Kind.userSim, model: settings.userModel, messages: userMsgs },
+        ctx,
+        'user',
       );
       return r.content;
     });
@@ -192,26 +272,29 @@ export async function runTrial(input: TrialInput): Promise<TrialResult> {
     if (text.includes(TRANSFER)) throw new Ended('user_transfer');
   }
 
+  async function callExpert(ctx: Context, args: Record<string, unknown> | undefined): Promise<string> {
+    const expert = String(args?.expert ?? '');
+    const model = settings.expertMapping[expert];
+    if (!model) return `Error: unknown expert "${expert}"`;
+    const r = await chat(
+      {
+        kind: Kind.expertCall,
+        model,
+        expertName: expert,
+        messages: [
+          { role: 'system', content: expertSystemPrompt(domain) },
+          { role: 'user', content: String(args?.question ?? '') },
+        ],
+      },
+      ctx,
+      'expert',
+    );
+    return r.content;
+  }
+
   async function runTool(ctx: Context, call: ChatResult['toolCalls'][number]): Promise<string> {
     const args = parseArgs(call.arguments);
-    if (call.name === CALL_EXPERT) {
-      const expert = String(args?.expert ?? '');
-      const model = settings.expertMapping[expert];
-      if (!model) return `Error: unknown expert "${expert}"`;
-      const r = await chat(
-        {
-          kind: Kind.expertCall,
-          model,
-          expertName: expert,
-          messages: [
-            { role: 'system', content: expertSystemPrompt(domain) },
-            { role: 'user', content: String(args?.question ?? '') },
-          ],
-        },
-        ctx,
-      );
-      return r.content;
-    }
+    if (call.name === CALL_EXPERT) return callExpert(ctx, args);
     toolCalls++;
     const span = tracer.startSpan(
       SpanName.executeToolPrefix + call.name,
@@ -227,19 +310,25 @@ export async function runTrial(input: TrialInput): Promise<TrialResult> {
       },
       ctx,
     );
-    const result = args
-      ? env.execute(call.name, args)
-      : { ok: false, content: `Error: arguments of ${call.name} are not valid JSON` };
-    if (args) made.push({ name: call.name, arguments: args });
-    if (!result.ok) {
-      toolErrors++;
-      span.setStatus({ code: SpanStatusCode.ERROR, message: result.content });
+    try {
+      const result = args
+        ? env.execute(call.name, args)
+        : { ok: false, content: `Error: arguments of ${call.name} are not valid JSON` };
+      if (args) made.push({ name: call.name, arguments: args });
+      if (!result.ok) {
+        toolErrors++;
+        span.setStatus({ code: SpanStatusCode.ERROR, message: result.content });
+      }
+      span.setAttribute(Attr.toolError, !result.ok);
+      if (settings.captureContent) span.setAttribute(Attr.toolCallResult, result.content);
+      consecutiveErrors = result.ok ? 0 : consecutiveErrors + 1;
+      return result.content;
+    } catch (err) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+      throw err;
+    } finally {
+      span.end(epochMs());
     }
-    span.setAttribute(Attr.toolError, !result.ok);
-    if (settings.captureContent) span.setAttribute(Attr.toolCallResult, result.content);
-    span.end(epochMs());
-    consecutiveErrors = result.ok ? 0 : consecutiveErrors + 1;
-    return result.content;
   }
 
   /** Agent turns until the agent speaks to the user. */
@@ -249,11 +338,8 @@ export async function runTrial(input: TrialInput): Promise<TrialResult> {
         const res = await chat(
           { kind: Kind.llmCall, model: settings.agentModel, messages: agentMsgs, tools },
           ctx,
-        ).catch((err: unknown) => {
-          throw err instanceof LlmError
-            ? new Ended(err.type === 'cancelled' ? 'cancelled' : 'agent_error', err.message)
-            : err;
-        });
+          'agent',
+        );
         span.setAttribute(Attr.stepTo, res.toolCalls.length > 0 ? 'env' : 'user');
         return res;
       });
@@ -279,59 +365,59 @@ export async function runTrial(input: TrialInput): Promise<TrialResult> {
     }
   }
 
-  let reason: TerminationReason;
-  let error: string | undefined;
-  try {
-    for (;;) {
-      await userTurn();
-      await agentTurns();
-    }
-  } catch (err) {
-    if (!(err instanceof Ended)) throw err;
-    reason = err.reason;
-    if (err.message !== err.reason) error = err.message;
+  async function evaluateTrial(): Promise<Evaluation> {
+    return step('env', async (ctx, span) => {
+      span.setAttribute(Attr.stepTo, 'evaluator');
+      return evaluate({
+        task,
+        env,
+        freshEnv: domain.createEnvironment(task),
+        calls: made,
+        transcript: transcript.join('\n'),
+        judgeModel: settings.judgeModel,
+        chat: (request, parent) => chat(request, parent, 'evaluator'),
+        parent: ctx,
+      });
+    });
   }
 
-  let reward = 0;
-  let evaluation: TrialResult['evaluation'] = [];
-  const conversationEnded = reason === 'user_stop' || reason === 'user_transfer' || reason === 'agent_stop';
-  if (conversationEnded) {
+  let ending: Ended;
+  let evaluation: Evaluation | undefined;
+  try {
+    env = domain.createEnvironment(task);
     try {
-      const result = await step('env', async (ctx, span) => {
-        span.setAttribute(Attr.stepTo, 'evaluator');
-        return evaluate({
-          task,
-          env,
-          freshEnv: domain.createEnvironment(task),
-          calls: made,
-          transcript: transcript.join('\n'),
-          judgeModel: settings.judgeModel,
-          chat,
-          parent: ctx,
-        });
-      });
-      recordEvaluation(root, result);
-      reward = result.reward;
-      evaluation = result.parts;
+      for (;;) {
+        await userTurn();
+        await agentTurns();
+      }
     } catch (err) {
-      // A judge that cannot be reached leaves the trial unscored, not the run broken.
-      const e = err as Error;
-      if (e instanceof Ended) reason = e.reason;
-      else if (e instanceof LlmError && e.type === 'cancelled') reason = 'cancelled';
-      error = e.message;
+      ending = endingOf(err, 'agent');
     }
+    const conversationEnded = ['user_stop', 'user_transfer', 'agent_stop'].includes(ending.reason);
+    if (conversationEnded) evaluation = await evaluateTrial();
+  } catch (err) {
+    ending = endingOf(err, 'evaluator');
+    evaluation = undefined;
+  } finally {
+    clearTimeout(deadline);
+    input.signal?.removeEventListener('abort', onRunAbort);
   }
-  const failed =
-    reason === 'agent_error' || reason === 'user_error' || reason === 'cancelled' || error !== undefined;
+
+  const reason = ending.reason;
+  const error = ending.message !== reason ? ending.message : undefined;
+  const reward = evaluation?.reward ?? 0;
+  if (evaluation) recordEvaluation(root, evaluation);
   root.setAttributes({
     [Attr.taskReward]: reward,
     [Attr.taskTermination]: reason,
     [Attr.taskSteps]: steps,
+    ...(ending.errorType !== undefined ? { [Attr.errorType]: ending.errorType } : {}),
   });
-  if (failed) root.setStatus({ code: SpanStatusCode.ERROR, message: error ?? reason });
+  if (FAILED.has(reason) || reason === 'cancelled') {
+    root.setStatus({ code: SpanStatusCode.ERROR, message: error ?? reason });
+  }
   const endedAt = new Date();
   const t1 = performance.now();
-  const durationMs = t1 - t0;
   root.end(epochMs(t1));
   return {
     task_id: task.id,
@@ -340,14 +426,15 @@ export async function runTrial(input: TrialInput): Promise<TrialResult> {
     reward,
     steps,
     termination_reason: reason,
-    duration_ms: Math.round(durationMs * 100) / 100,
+    duration_ms: Math.round((t1 - t0) * 100) / 100,
     started_at: startedAt.toISOString(),
     ended_at: endedAt.toISOString(),
     trace_id: root.spanContext().traceId,
     llm_calls: llmCalls,
     tool_calls: toolCalls,
     tool_errors: toolErrors,
-    evaluation,
+    evaluation: evaluation?.parts ?? [],
     ...(error !== undefined ? { error } : {}),
+    ...(ending.errorType !== undefined ? { error_type: ending.errorType } : {}),
   };
 }

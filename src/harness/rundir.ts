@@ -18,6 +18,8 @@ export interface ResultsFile {
   updated_at: string;
   total_trials: number;
   finished_trials: number;
+  /** Trials that ended because a component failed (`--resume` runs them again). */
+  failed_trials: number;
   mean_reward: number | null;
   results: TrialResult[];
 }
@@ -27,16 +29,32 @@ function stamp(d: Date): string {
   return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}_${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
 }
 
-/** Creates a new run directory (never reuses one: a second run in the same second gets a suffix). */
-export function createRunDir(outputDir: string, name: string, now = new Date()): string {
-  if (!/^[\w.-]+$/.test(name)) throw new UsageError(`--name "${name}": use letters, digits, '.', '_' or '-'`);
-  mkdirSync(outputDir, { recursive: true });
+/**
+ * Creates a new run directory (never reuses one: a second run in the same second gets a suffix). `private`
+ * makes it readable by its owner only (0700), for runs that record prompts and completions.
+ */
+export function createRunDir(outputDir: string, name: string, now = new Date(), isPrivate = false): string {
+  if (!/^[\w.-]+$/.test(name) || name === '.' || name === '..') {
+    throw new UsageError(`--name "${name}": use letters, digits, '.', '_' or '-'`);
+  }
   const base = join(outputDir, `${name}_${stamp(now)}`);
-  for (let i = 1; ; i++) {
-    const dir = i === 1 ? base : `${base}_${i}`;
-    if (existsSync(dir)) continue;
-    mkdirSync(dir);
-    return dir;
+  try {
+    mkdirSync(outputDir, { recursive: true });
+    for (let i = 1; ; i++) {
+      const dir = i === 1 ? base : `${base}_${i}`;
+      if (existsSync(dir)) continue;
+      mkdirSync(dir, { mode: isPrivate ? 0o700 : 0o777 });
+      return dir;
+    }
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why =
+      e.code === 'ENOTDIR' || e.code === 'EEXIST'
+        ? 'is not a directory'
+        : e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS'
+          ? 'is not writable'
+          : `cannot be used (${e.code ?? e.message})`;
+    throw new UsageError(`--output-dir ${outputDir}: ${why}; no run directory could be created there`);
   }
 }
 
@@ -68,20 +86,14 @@ function readJson(path: string, what: string): unknown {
 /** The config.json of an existing run directory (for `--resume`). */
 export function readRunConfig(dir: string): Record<string, unknown> {
   if (!existsSync(dir)) throw new UsageError(`--resume ${dir}: no such directory`);
-  const config = readJson(join(dir, CONFIG_FILE), 'run config');
-  if (!config || typeof config !== 'object' || !('parameters' in config)) {
-    throw new UsageError(`${join(dir, CONFIG_FILE)}: not a tau2-trace run config (no "parameters")`);
+  const config = readJson(join(dir, CONFIG_FILE), 'run config') as { parameters?: unknown } | null;
+  const params = config && typeof config === 'object' ? config.parameters : undefined;
+  if (!params || typeof params !== 'object' || Array.isArray(params)) {
+    throw new UsageError(
+      `${join(dir, CONFIG_FILE)}: not a tau2-trace run config ("parameters" is missing or not an object)`,
+    );
   }
   return config as Record<string, unknown>;
-}
-
-/** Finished trials recorded in a run directory (none when results.json does not exist yet). */
-export function readResults(dir: string): TrialResult[] {
-  const path = join(dir, RESULTS_FILE);
-  if (!existsSync(path)) return [];
-  const data = readJson(path, 'results file') as Partial<ResultsFile>;
-  if (!Array.isArray(data.results)) throw new UsageError(`${path}: no "results" list`);
-  return data.results;
 }
 
 /** Identity of a trial across resumes. */

@@ -1,16 +1,21 @@
 /**
- * Runs the planned task trials with bounded concurrency, skipping those already finished (resume), and
- * records each finished trial in results.json as soon as it ends. Cancelled trials are not recorded: a
- * resume runs them again.
+ * Runs the planned task trials with bounded concurrency, skipping those already recorded (resume), and
+ * records each trial with its trace as soon as it ends. Cancelled trials are not recorded: a resume runs them
+ * again, as it runs again trials that failed (see {@link trialFailed}).
+ *
+ * The workers own nothing they close: the caller closes the LLM client and telemetry only after
+ * {@link runTrials} has settled, and runTrials settles only once every worker has stopped. A worker that hits
+ * an error (results cannot be written, spans cannot be flushed) aborts the others before the error is thrown.
  */
-import { join } from 'node:path';
 import type { Context, Tracer } from '@opentelemetry/api';
 import type { Domain, Task } from '../domains/types.js';
 import type { ChatRequest, ChatResult } from '../llm/client.js';
 import type { GenAiInstruments } from '../telemetry/metrics.js';
 import { Attr } from '../telemetry/names.js';
-import { runTrial, type TrialResult, type TrialSettings } from './orchestrator.js';
-import { RESULTS_FILE, type ResultsFile, trialKey, writeJsonAtomic } from './rundir.js';
+import { UsageError } from '../util/errors.js';
+import { runTrial, type TrialResult, type TrialSettings, trialFailed } from './orchestrator.js';
+import type { ResultsStore } from './results.js';
+import { trialKey } from './rundir.js';
 import type { RunStats } from './stats.js';
 
 /** One planned trial. */
@@ -20,6 +25,9 @@ export interface PlannedTrial {
   trial: number;
 }
 
+/** The most trials one run may plan: its plan and results are held in memory. */
+export const MAX_PLANNED_TRIALS = 1_000_000;
+
 /** Trials in legacy order: for each trial number, the first `numTasks` tasks of each domain. */
 export function planTrials(
   domains: Domain[],
@@ -27,13 +35,27 @@ export function planTrials(
   numTasks?: number,
   taskIds?: string[],
 ): PlannedTrial[] {
+  const selected = domains.map((domain) => {
+    const seen = new Set<string>();
+    const dup = new Set<string>();
+    for (const t of domain.tasks) (seen.has(t.id) ? dup : seen).add(t.id);
+    // Trials are identified by domain, task id and trial number: a repeated id would make two tasks one.
+    if (dup.size > 0) {
+      throw new UsageError(`domain ${domain.name}: task ids repeat (${[...dup].slice(0, 5).join(', ')})`);
+    }
+    let tasks = taskIds ? domain.tasks.filter((t) => taskIds.includes(t.id)) : domain.tasks;
+    if (numTasks !== undefined) tasks = tasks.slice(0, numTasks);
+    return { domain, tasks };
+  });
+  const count = selected.reduce((n, s) => n + s.tasks.length, 0) * numTrials;
+  if (count > MAX_PLANNED_TRIALS) {
+    throw new UsageError(
+      `--num-trials ${numTrials}: plans ${count} trials, more than ${MAX_PLANNED_TRIALS} in one run`,
+    );
+  }
   const out: PlannedTrial[] = [];
   for (let trial = 1; trial <= numTrials; trial++) {
-    for (const domain of domains) {
-      let tasks = taskIds ? domain.tasks.filter((t) => taskIds.includes(t.id)) : domain.tasks;
-      if (numTasks !== undefined) tasks = tasks.slice(0, numTasks);
-      for (const task of tasks) out.push({ domain, task, trial });
-    }
+    for (const { domain, tasks } of selected) for (const task of tasks) out.push({ domain, task, trial });
   }
   return out;
 }
@@ -41,9 +63,8 @@ export function planTrials(
 /** Options of {@link runTrials}. */
 export interface RunnerOptions {
   planned: PlannedTrial[];
-  finished: TrialResult[];
+  results: ResultsStore;
   concurrency: number;
-  runDir: string;
   runId: string;
   settings: TrialSettings;
   tracer: Tracer;
@@ -53,35 +74,43 @@ export interface RunnerOptions {
   /** Aborting stops new trials and cancels running ones. */
   signal: AbortSignal;
   onTrialDone?(result: TrialResult): void;
-  /** Called after a trial's spans must be on disk and before its result is recorded. */
+  /** Puts a finished trial's spans on disk; throws when it cannot (the result is then not recorded). */
   flushSpans(): void;
+  /** Says why the run must stop after this result (an endpoint that refuses the run as a whole), if it must. */
+  stopAfter?(result: TrialResult): string | undefined;
 }
 
-export function writeResults(runDir: string, runId: string, total: number, results: TrialResult[]): void {
-  const rewards = results.map((r) => r.reward);
-  const file: ResultsFile = {
-    run_id: runId,
-    updated_at: new Date().toISOString(),
-    total_trials: total,
-    finished_trials: results.length,
-    mean_reward: rewards.length ? rewards.reduce((a, b) => a + b, 0) / rewards.length : null,
-    results,
-  };
-  writeJsonAtomic(join(runDir, RESULTS_FILE), file);
+/** How {@link runTrials} ended. */
+export interface RunnerOutcome {
+  /** The latest row of every recorded trial (old and new). */
+  results: TrialResult[];
+  /** Why the run stopped before its plan was done, when {@link RunnerOptions.stopAfter} said so. */
+  stopped?: string;
 }
 
-/** Runs what is left of the plan; resolves with every finished result (old and new). */
-export async function runTrials(o: RunnerOptions): Promise<TrialResult[]> {
-  const results = [...o.finished];
-  const done = new Set(results.map(trialKey));
-  const todo = o.planned.filter(
+/** The trials of `planned` that still have to run: never recorded, or recorded as failed. */
+export function remainingTrials(planned: PlannedTrial[], recorded: TrialResult[]): PlannedTrial[] {
+  const done = new Set(recorded.filter((r) => !trialFailed(r)).map(trialKey));
+  return planned.filter(
     (p) => !done.has(trialKey({ domain: p.domain.name, task_id: p.task.id, trial: p.trial })),
   );
+}
+
+/** Runs what is left of the plan. Throws only after every worker has stopped. */
+export async function runTrials(o: RunnerOptions): Promise<RunnerOutcome> {
+  const todo = remainingTrials(o.planned, o.results.rows());
   // The run's size, so a dashboard can show done/total; a resumed run states it again (a gauge, not a sum).
   o.instruments.tasksPlanned(o.planned.length, { [Attr.runId]: o.runId });
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  if (o.signal.aborted) stop.abort();
+  o.signal.addEventListener('abort', onAbort, { once: true });
+  let failure: { error: unknown } | undefined;
+  let stopped: string | undefined;
   let next = 0;
+
   async function worker(): Promise<void> {
-    while (!o.signal.aborted && next < todo.length) {
+    while (!stop.signal.aborted && next < todo.length) {
       const p = todo[next++]!;
       const result = await runTrial({
         domain: p.domain,
@@ -90,13 +119,13 @@ export async function runTrials(o: RunnerOptions): Promise<TrialResult[]> {
         settings: o.settings,
         tracer: o.tracer,
         chat: o.chat,
-        signal: o.signal,
+        signal: stop.signal,
         onLlmCall: (kind, r) => o.stats.onLlmCall(kind, r),
       });
       if (result.termination_reason === 'cancelled') continue;
+      // Spans first: a recorded result always has its trace on disk.
       o.flushSpans();
-      results.push(result);
-      writeResults(o.runDir, o.runId, o.planned.length, results);
+      o.results.record(result);
       o.instruments.taskCompleted(
         {
           [Attr.domain]: result.domain,
@@ -107,8 +136,27 @@ export async function runTrials(o: RunnerOptions): Promise<TrialResult[]> {
       );
       o.stats.onTrial(result);
       o.onTrialDone?.(result);
+      const why = o.stopAfter?.(result);
+      if (why !== undefined && stopped === undefined) {
+        stopped = why;
+        stop.abort();
+      }
     }
   }
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(o.concurrency, todo.length)) }, worker));
-  return results;
+
+  const guarded = async () => {
+    try {
+      await worker();
+    } catch (error) {
+      failure ??= { error };
+      stop.abort();
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(o.concurrency, todo.length)) }, guarded));
+  } finally {
+    o.signal.removeEventListener('abort', onAbort);
+  }
+  if (failure) throw failure.error;
+  return { results: o.results.rows(), ...(stopped !== undefined ? { stopped } : {}) };
 }

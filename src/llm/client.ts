@@ -42,11 +42,17 @@ export interface ChatRequest {
   expertName?: string;
 }
 
-/** Retry policy: exponential backoff with full jitter, honouring `retry-after`. */
+/**
+ * Retry policy: exponential backoff with full jitter, honouring `retry-after`. A call is retried while it has
+ * attempts left and the next attempt would start within `budgetMs` of its first one, so an endpoint that
+ * restarts (connections refused, then 503 while the model loads) is waited out rather than failing the trial.
+ */
 export interface RetryPolicy {
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  /** How long after its first failure a call is retried, in milliseconds. */
+  budgetMs: number;
 }
 
 /** Options of {@link createLlmClient}. */
@@ -82,7 +88,14 @@ interface Endpoint {
   inflight: number;
 }
 
-const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 8000 };
+// With these, a call rides out an endpoint that is down for a minute: attempts go on for 90 s after the first
+// failure, at most 10 s apart.
+const DEFAULT_RETRY: RetryPolicy = {
+  maxAttempts: 31,
+  baseDelayMs: 500,
+  maxDelayMs: 10_000,
+  budgetMs: 90_000,
+};
 const propagator = new W3CTraceContextPropagator();
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -97,6 +110,27 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * The openai client takes an error's message from `{"error": {"message": …}}` and shows any other JSON body as
+ * "(no body)". vLLM (and the simulator) answer `{"object": "error", "message": …}`: such bodies are nested
+ * under `error` here, so what the server said reaches the error, the span and results.json.
+ */
+function withErrorBodies(fetch: typeof globalThis.fetch): typeof globalThis.fetch {
+  return async (input, init) => {
+    const res = await fetch(input, init);
+    if (res.ok) return res;
+    const text = await res.text();
+    let body = text;
+    try {
+      const json = JSON.parse(text) as Record<string, unknown> | null;
+      if (json && typeof json === 'object' && !('error' in json) && typeof json.message === 'string') {
+        body = JSON.stringify({ error: json });
+      }
+    } catch {}
+    return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+  };
+}
+
 /** Creates the client over `options.config`; models it does not name go to the OpenAI API. */
 export function createLlmClient(options: LlmClientOptions): LlmClient {
   const env = options.env ?? process.env;
@@ -107,6 +141,18 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
   const io = startIoThread();
   const pools = new Map<string, Endpoint[]>();
   const { tracer, instruments } = options;
+  // An endpoint may echo the request's key in an error body; no message leaves this client with a key in it.
+  const secrets = [
+    ...new Set(
+      [...Object.values(options.config.models).flat(), openAiEndpoint(env)]
+        .map((spec) => (spec.apiKeyEnv ? env[spec.apiKeyEnv] : undefined))
+        .filter((k): k is string => typeof k === 'string' && k.length >= 4),
+    ),
+  ];
+  function redactError(error: LlmError): LlmError {
+    for (const key of secrets) error.message = error.message.split(key).join('[REDACTED]');
+    return error;
+  }
 
   function endpointOf(spec: EndpointSpec): Endpoint {
     const url = new URL(spec.baseURL);
@@ -116,7 +162,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
       maxRetries: 0,
       timeout: timeoutMs,
       logLevel: 'off',
-      fetch: io.fetch,
+      fetch: withErrorBodies(io.fetch),
     });
     const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
     return { spec, client, address: url.hostname.replace(/^\[|\]$/g, ''), port, inflight: 0 };
@@ -246,6 +292,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
     const metricAttrs: Attributes = { ...callAttrs, [Attr.runId]: options.runId };
 
     ep.inflight++;
+    let firstFailure: number | undefined;
     try {
       for (let n = 1; ; n++) {
         const attemptStart = performance.now();
@@ -254,8 +301,15 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
           recordSuccess(span, ctx, result, n, metricAttrs, start);
           return result;
         } catch (err) {
-          const error = err as LlmError;
-          const last = !error.retryable || n >= retry.maxAttempts || signal?.aborted === true;
+          const error = redactError(err as LlmError);
+          firstFailure ??= performance.now();
+          const backoff = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (n - 1)) * rng();
+          const delay = Math.max(backoff, error.retryAfterMs ?? 0);
+          const last =
+            !error.retryable ||
+            n >= retry.maxAttempts ||
+            signal?.aborted === true ||
+            performance.now() + delay - firstFailure > retry.budgetMs;
           if (last) {
             span.setAttributes({ [Attr.errorType]: error.errorType, [Attr.attempts]: n });
             span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
@@ -264,6 +318,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
               ...metricAttrs,
               [Attr.errorType]: error.errorType,
             });
+            if (n > 1) error.message += ` (after ${n} attempts)`;
             throw error;
           }
           const failed = tracer.startSpan(
@@ -282,8 +337,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
           );
           failed.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
           failed.end(epochMs());
-          const backoff = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (n - 1)) * rng();
-          await sleep(Math.max(backoff, error.retryAfterMs ?? 0), signal);
+          await sleep(delay, signal);
         }
       }
     } finally {

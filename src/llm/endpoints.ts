@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { EXPERT_NAMES } from '../domains/protocol.js';
 import { UsageError } from '../util/errors.js';
+import { safeUrl } from '../util/url.js';
 
 /** One OpenAI-compatible endpoint serving a model. */
 export interface EndpointSpec {
@@ -35,6 +36,25 @@ function fail(source: string, message: string): never {
   throw new UsageError(`${source}: ${message}`);
 }
 
+/**
+ * Checks a base URL given by the user: it must parse, and must not carry credentials (fetch refuses such URLs,
+ * and they would end up in logs and files; keys come from the environment). Messages never echo the password.
+ */
+export function checkBaseUrl(url: string, culprit: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError(`${culprit} ${safeUrl(url)}: not a URL`);
+  }
+  if (parsed.username || parsed.password) {
+    throw new UsageError(
+      `${culprit} ${safeUrl(url)}: credentials in a URL are not accepted; put the key in the environment`,
+    );
+  }
+  return url.replace(/\/+$/, '');
+}
+
 function parseEntry(source: string, key: string, i: number, entry: unknown): EndpointSpec {
   const where = `"${key}"[${i}]`;
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
@@ -42,14 +62,9 @@ function parseEntry(source: string, key: string, i: number, entry: unknown): End
   const e = entry as Record<string, unknown>;
   const apiKeyEnv = typeof e.api_key_env === 'string' ? { apiKeyEnv: e.api_key_env } : {};
   if (typeof e.base_url === 'string') {
-    let url: URL;
-    try {
-      url = new URL(e.base_url);
-    } catch {
-      fail(source, `${where}.base_url is not a URL: ${e.base_url}`);
-    }
-    const provider = url.hostname === 'api.openai.com' ? 'openai' : 'vllm';
-    return { baseURL: e.base_url.replace(/\/+$/, ''), provider, ...apiKeyEnv };
+    const baseURL = checkBaseUrl(e.base_url, `${source}: ${where}.base_url`);
+    const provider = new URL(baseURL).hostname === 'api.openai.com' ? 'openai' : 'vllm';
+    return { baseURL, provider, ...apiKeyEnv };
   }
   if (e.ip_addr === undefined) fail(source, `${where} lacks "ip_addr" (or "base_url")`);
   if (e.port === undefined) fail(source, `${where} lacks "port"`);
@@ -110,6 +125,6 @@ export function loadModelConfig(path: string): ModelConfig {
 
 /** An endpoint for a model that no config names: the OpenAI API (or `OPENAI_BASE_URL`). */
 export function openAiEndpoint(env: NodeJS.ProcessEnv = process.env): EndpointSpec {
-  const baseURL = env.OPENAI_BASE_URL ?? OPENAI_BASE;
+  const baseURL = env.OPENAI_BASE_URL ? checkBaseUrl(env.OPENAI_BASE_URL, 'OPENAI_BASE_URL') : OPENAI_BASE;
   return { baseURL, apiKeyEnv: 'OPENAI_API_KEY', provider: baseURL === OPENAI_BASE ? 'openai' : 'vllm' };
 }

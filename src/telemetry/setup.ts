@@ -1,4 +1,5 @@
 import { type Attributes, type Meter, metrics, type Tracer, trace } from '@opentelemetry/api';
+import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import {
@@ -9,7 +10,13 @@ import {
   resourceFromAttributes,
 } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import { BatchSpanProcessor, type SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import {
+  BatchSpanProcessor,
+  type ReadableSpan,
+  type SpanProcessor,
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
+import { safeUrl } from '../util/url.js';
 import { createGenAiInstruments, type GenAiInstruments } from './metrics.js';
 import { Attr } from './names.js';
 import { createSpoolProcessor, type SpoolWriter } from './spool.js';
@@ -30,6 +37,18 @@ export interface TelemetryOptions {
   ownsSpool?: boolean;
 }
 
+/** What the OTLP export delivered, so a run can say when its collector did not take its spans. */
+export interface ExportReport {
+  /** Where spans went (the traces URL, without credentials). */
+  endpoint: string;
+  exportedSpans: number;
+  /** Spans the exporter gave up on, or the queue dropped. */
+  failedSpans: number;
+  /** Metric exports that failed. */
+  failedMetricExports: number;
+  lastError?: string;
+}
+
 /** A running telemetry pipeline: use its tracer/meter, then `shutdown()` once (idempotent). */
 export interface Telemetry {
   tracer: Tracer;
@@ -37,7 +56,32 @@ export interface Telemetry {
   instruments: GenAiInstruments;
   otlp: boolean;
   forceFlush(): Promise<void>;
+  /** The OTLP export's account so far (undefined without OTLP export); call after `forceFlush()`. */
+  exportReport(): ExportReport | undefined;
   shutdown(): Promise<void>;
+}
+
+/** The traces URL the OTLP/HTTP exporter uses under `env`, for messages. */
+function tracesEndpoint(env: NodeJS.ProcessEnv): string {
+  const url =
+    env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ||
+    `${(env.OTEL_EXPORTER_OTLP_ENDPOINT || 'http://localhost:4318').replace(/\/+$/, '')}/v1/traces`;
+  return safeUrl(url);
+}
+
+/** Counts what an exporter delivered and what it failed to, without changing what it does. */
+function counted<T, E extends { export(items: T, done: (r: ExportResult) => void): void }>(
+  exporter: E,
+  size: (items: T) => number,
+  onResult: (n: number, r: ExportResult) => void,
+): E {
+  const inner = exporter.export.bind(exporter);
+  exporter.export = (items: T, done: (r: ExportResult) => void) =>
+    inner(items, (r) => {
+      onResult(size(items), r);
+      done(r);
+    });
+  return exporter;
 }
 
 /** True when the standard environment asks for OTLP export. */
@@ -59,6 +103,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
       instruments: createGenAiInstruments(meter),
       otlp: false,
       forceFlush: async () => {},
+      exportReport: () => undefined,
       shutdown: async () => {},
     };
   }
@@ -75,10 +120,38 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     // OTEL_RESOURCE_ATTRIBUTES / OTEL_SERVICE_NAME win, as the specification asks.
     .merge(detectResources({ detectors: [envDetector] }));
 
+  const report: ExportReport = {
+    endpoint: tracesEndpoint(process.env),
+    exportedSpans: 0,
+    failedSpans: 0,
+    failedMetricExports: 0,
+  };
+  let queued = 0;
+  const onExport = (n: number, r: ExportResult) => {
+    if (r.code === ExportResultCode.SUCCESS) report.exportedSpans += n;
+    else {
+      report.failedSpans += n;
+      report.lastError = r.error?.message ?? 'export failed';
+    }
+  };
   const spanProcessors: SpanProcessor[] = [];
   if (options.spool) spanProcessors.push(createSpoolProcessor(options.spool, options.ownsSpool ?? true));
-  if (otlp)
-    spanProcessors.push(new BatchSpanProcessor({ exporter: new OTLPTraceExporter(), maxQueueSize: 65536 }));
+  if (otlp) {
+    const batch = new BatchSpanProcessor({
+      exporter: counted(new OTLPTraceExporter(), (spans: ReadableSpan[]) => spans.length, onExport),
+      maxQueueSize: 65536,
+    });
+    // Counts what enters the queue, so spans the queue drops (a collector too slow) count as failed.
+    spanProcessors.push({
+      onStart: (span, ctx) => batch.onStart(span, ctx),
+      onEnd: (span) => {
+        queued++;
+        batch.onEnd(span);
+      },
+      forceFlush: () => batch.forceFlush(),
+      shutdown: () => batch.shutdown(),
+    });
+  }
   const tracerProvider = new TracerProvider({ resource, spanProcessors });
 
   // The specification's 60 s default is long for an evaluation that may last minutes: export every 10 s
@@ -87,7 +160,16 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   const readers = otlp
     ? [
         new PeriodicExportingMetricReader({
-          exporter: new OTLPMetricExporter(),
+          exporter: counted(
+            new OTLPMetricExporter(),
+            () => 1,
+            (_n, r) => {
+              if (r.code !== ExportResultCode.SUCCESS) {
+                report.failedMetricExports++;
+                report.lastError = r.error?.message ?? 'metric export failed';
+              }
+            },
+          ),
           exportIntervalMillis: interval,
           exportTimeoutMillis: Math.min(interval, 30_000),
         }),
@@ -104,6 +186,11 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     otlp,
     async forceFlush() {
       await Promise.allSettled([tracerProvider.forceFlush(), meterProvider.forceFlush()]);
+    },
+    exportReport() {
+      if (!otlp) return undefined;
+      const dropped = queued - report.exportedSpans - report.failedSpans;
+      return { ...report, failedSpans: report.failedSpans + Math.max(0, dropped) };
     },
     shutdown() {
       shut ??= Promise.allSettled([tracerProvider.shutdown(), meterProvider.shutdown()]).then(() => {});

@@ -1,5 +1,4 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
-import { diag } from '@opentelemetry/api';
+import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace';
 
@@ -19,7 +18,10 @@ export interface SpoolOptions {
 export interface SpoolWriter {
   readonly path: string;
   add(span: ReadableSpan): void;
-  /** Writes everything buffered as one line, synchronously. */
+  /**
+   * Writes everything buffered as one line, synchronously. Throws when the spool cannot be written (now or
+   * at an earlier timed flush): a trial must not be recorded without its trace.
+   */
   flush(): void;
   /** Spans written so far. */
   readonly written: number;
@@ -31,13 +33,29 @@ export function createSpoolWriter(path: string, options: SpoolOptions = {}): Spo
   const maxBuffered = options.maxBufferedSpans ?? 1024;
   const intervalMs = options.flushIntervalMs ?? 1000;
   let fd: number | undefined = openSync(path, 'a');
+  // A spool cut by a crash mid-line: start the next line on a line of its own, so it parses.
+  const size = fstatSync(fd).size;
+  if (size > 0) {
+    const last = Buffer.alloc(1);
+    const probe = openSync(path, 'r');
+    readSync(probe, last, 0, 1, size - 1);
+    closeSync(probe);
+    if (last[0] !== 0x0a) writeSync(fd, '\n');
+  }
   let buffer: ReadableSpan[] = [];
   let written = 0;
-  let failed = false;
-  const timer = setInterval(() => flush(), intervalMs);
+  let failure: Error | undefined;
+  // Flushes made for the writer's own reasons (timer, full buffer) keep their error for the next flush().
+  const quietly = () => {
+    try {
+      write();
+    } catch {}
+  };
+  const timer = setInterval(quietly, intervalMs);
   timer.unref();
 
-  function flush(): void {
+  function write(): void {
+    if (failure) throw failure;
     if (buffer.length === 0 || fd === undefined) return;
     const spans = buffer;
     buffer = [];
@@ -50,18 +68,18 @@ export function createSpoolWriter(path: string, options: SpoolOptions = {}): Spo
       writeSync(fd, line);
       written += spans.length;
     } catch (err) {
-      // Telemetry must never take the run down: report once, keep going.
-      if (!failed) diag.error(`spool ${path}: cannot write spans`, err);
-      failed = true;
+      failure = new Error(`spool ${path}: cannot write spans (${(err as Error).message})`, { cause: err });
+      throw failure;
     }
   }
+  const flush = write;
 
   return {
     path,
     add(span) {
       if (fd === undefined) return;
       buffer.push(span);
-      if (buffer.length >= maxBuffered) flush();
+      if (buffer.length >= maxBuffered) quietly();
     },
     flush,
     get written() {
@@ -69,10 +87,13 @@ export function createSpoolWriter(path: string, options: SpoolOptions = {}): Spo
     },
     close() {
       if (fd === undefined) return;
-      flush();
       clearInterval(timer);
-      closeSync(fd);
-      fd = undefined;
+      try {
+        flush();
+      } finally {
+        closeSync(fd);
+        fd = undefined;
+      }
     },
   };
 }
@@ -87,14 +108,24 @@ export function createSpoolProcessor(writer: SpoolWriter, ownsWriter = true): Sp
     onStart() {},
     onEnd(span) {
       writer.add(span);
-      if (span.parentSpanContext === undefined) writer.flush();
+      // Ending a span never throws; a failed write is thrown by the harness's own flush before recording.
+      if (span.parentSpanContext === undefined) {
+        try {
+          writer.flush();
+        } catch {}
+      }
     },
+    // The SDK's own flushes must not throw into it; the harness calls writer.flush() where a failure counts.
     async forceFlush() {
-      writer.flush();
+      try {
+        writer.flush();
+      } catch {}
     },
     async shutdown() {
-      if (ownsWriter) writer.close();
-      else writer.flush();
+      try {
+        if (ownsWriter) writer.close();
+        else writer.flush();
+      } catch {}
     },
   };
 }
