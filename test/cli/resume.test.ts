@@ -77,7 +77,7 @@ describe('interrupted runs', () => {
       assert.equal(root.attributes[Attr.taskId], r.task_id);
     }
 
-    const resumed = await runCli(['run', '--quiet', '--time-scale', '0.1', '--resume', killed.runDir]);
+    const resumed = await runCli(['run', '--quiet', '--resume', killed.runDir]);
     assert.equal(resumed.code, 0, resumed.stderr);
     const afterRows = readResults(killed.runDir);
     assert.equal(afterRows.length, 28);
