@@ -21,7 +21,7 @@ import { demoDomain } from '../../src/domains/demo/index.js';
 import { readSpool } from '../../src/export/spool-reader.js';
 import { type SimServer, startSimServer } from '../../src/sim/index.js';
 import { Attr, SpanName } from '../../src/telemetry/names.js';
-import { cliPath, closedPort, FAST, runCli, runDirOf, tempDir } from '../helpers.js';
+import { cliPath, closedPort, FAST, runCli, runDirOf, tau2DataDir, tempDir } from '../helpers.js';
 
 const tmp = tempDir();
 after(() => tmp.cleanup());
@@ -416,6 +416,24 @@ describe('break 8: smaller ones', () => {
     const r = await runCli(['run', '--num-trials', '10000000', '--output-dir', join(tmp.path, 'b8n')]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--num-trials 10000000: plans 140000000 trials/);
+  });
+
+  it('skipped tasks are named, each with its own reason', async () => {
+    const r = await runCli([
+      'run',
+      ...FAST,
+      '--data-dir',
+      tau2DataDir,
+      '--domains',
+      'mock',
+      '--output-dir',
+      join(tmp.path, 'b8k'),
+    ]);
+    const m = /domain mock: (\d+) tasks skipped:\n((?: {2}.+\n)+)/.exec(r.stderr);
+    assert.ok(m, r.stderr);
+    const lines = m[2]!.trimEnd().split('\n');
+    assert.ok(lines.length >= 1 && lines.length <= 6);
+    for (const line of lines.filter((l) => !l.includes('more'))) assert.match(line, /^ {2}\S+: \S/);
   });
 
   it('repeated task ids are refused, naming them', async () => {
