@@ -9,7 +9,7 @@ import { versions } from './about.js';
 import { type ImportOptions, importCommand } from './import.js';
 import { type LogsOptions, logsCommand } from './logs.js';
 import { list, nonNegativeInt, nonNegativeNumber, port, positiveInt, positiveNumber } from './parse.js';
-import { type ReplayOptions, replayCommand } from './replay.js';
+import { REPLAY_FLAG_DEFAULTS, type ReplayOptions, replayCommand } from './replay.js';
 import { type RunOptions, runCommand } from './run.js';
 import { addSimFlags, type SimCommandOptions, simCommand } from './sim.js';
 import { type StatsOptions, statsCommand } from './stats.js';
@@ -165,13 +165,22 @@ export function buildProgram(exit: (code: number) => void): Command {
 
   program
     .command('replay')
-    .description("send a run's spans.otlp.jsonl to a collector over OTLP/HTTP (once per run and endpoint)")
+    .description(
+      "send a run's spans.otlp.jsonl to a collector over OTLP/HTTP, from the first line not yet delivered there",
+    )
     .argument('<run>', 'a run directory or its spans.otlp.jsonl')
     .option(
       '--endpoint <url>',
       'OTLP/HTTP base URL (default: $OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, $OTEL_EXPORTER_OTLP_ENDPOINT or http://localhost:4318)',
     )
     .option('--force', 'send again what was already delivered to this endpoint', false)
+    .option('--timeout <seconds>', 'limit of one request', nonNegativeNumber, REPLAY_FLAG_DEFAULTS.timeout)
+    .option(
+      '--retry-for <seconds>',
+      'how long a line is retried (429, 5xx, no connection, timeout) before the replay gives up',
+      nonNegativeNumber,
+      REPLAY_FLAG_DEFAULTS.retryFor,
+    )
     .action(async (run: string, opts: ReplayOptions) => exit(await replayCommand(run, opts)));
   return program;
 }

@@ -1,7 +1,13 @@
 /** `tau2-trace replay`: send a run's spool to a collector (runs made while it was down, or before it existed). */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ReplayError, replaySpool } from '../export/replay.js';
+import {
+  progressFileOf,
+  REPLAY_DEFAULTS,
+  ReplayError,
+  type ReplayResult,
+  replaySpool,
+} from '../export/replay.js';
 import { SPOOL_FILE } from '../harness/rundir.js';
 import { UsageError } from '../util/errors.js';
 
@@ -9,35 +15,97 @@ import { UsageError } from '../util/errors.js';
 export interface ReplayOptions {
   endpoint?: string;
   force: boolean;
+  /** Seconds one request may take. */
+  timeout: number;
+  /** Seconds one line is retried before the replay gives up. */
+  retryFor: number;
 }
+
+/** Defaults of the `replay` flags, in seconds. */
+export const REPLAY_FLAG_DEFAULTS = {
+  timeout: REPLAY_DEFAULTS.timeoutMs / 1000,
+  retryFor: REPLAY_DEFAULTS.retryForMs / 1000,
+};
 
 /** The collector's OTLP/HTTP endpoint: the flag, else the standard environment, else localhost:4318. */
 export function defaultOtlpEndpoint(env: NodeJS.ProcessEnv = process.env): string {
   return env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT || 'http://localhost:4318';
 }
 
-/** Replays; resolves with the exit code. */
+/**
+ * Replays, saying on stderr what happened; resolves with the exit code: 0 when every line was delivered,
+ * 130/143 when interrupted. A collector that refuses or stays unreachable is an error (exit 2).
+ */
 export async function replayCommand(input: string, o: ReplayOptions): Promise<number> {
   if (!existsSync(input)) throw new UsageError(`replay ${input}: no such run directory or spool file`);
   const spool = statSync(input).isDirectory() ? join(input, SPOOL_FILE) : input;
   if (!existsSync(spool)) throw new UsageError(`replay ${input}: no ${SPOOL_FILE} in this directory`);
+  if (!(o.timeout > 0)) throw new UsageError(`replay --timeout ${o.timeout}: expected more than 0 seconds`);
+  const say = (text: string) => process.stderr.write(`${text}\n`);
+
+  const controller = new AbortController();
+  let signalled: NodeJS.Signals | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (signalled) process.exit(sig === 'SIGINT' ? 130 : 143);
+    signalled = sig;
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let r: ReplayResult;
+  let lastReason = '';
   try {
-    const r = await replaySpool(spool, o.endpoint ?? defaultOtlpEndpoint(), o.force);
-    if (r.badLines.length > 0) {
-      process.stderr.write(
-        `${spool}: ${r.badLines.length} lines are not OTLP/JSON, skipped (first: ${r.badLines.slice(0, 5).join(', ')})\n`,
-      );
-    }
-    process.stderr.write(
-      r.alreadyDone
-        ? `already replayed to ${r.url}: ${r.total} spans (--force sends them again)\n`
-        : `sent ${r.sent} spans to ${r.url} (${r.total} in all for this run)\n`,
-    );
-    return 0;
+    r = await replaySpool(spool, o.endpoint ?? defaultOtlpEndpoint(), {
+      force: o.force,
+      timeoutMs: o.timeout * 1000,
+      retryForMs: o.retryFor * 1000,
+      signal: controller.signal,
+      onRetry: (t) => {
+        // Once per line and reason: a collector down for a minute is one message, not thirty.
+        if (t.attempt > 1 && t.reason === lastReason) return;
+        lastReason = t.reason;
+        say(`replay: line ${t.line}: ${t.reason}; retrying for up to ${(t.leftMs / 1000).toFixed(1)} s`);
+      },
+    });
   } catch (err) {
-    if (err instanceof ReplayError) {
-      throw new UsageError(`replay: ${err.message}; progress is saved, run replay again to resume`);
-    }
+    if (err instanceof ReplayError) throw new UsageError(`replay: ${err.message}`);
     throw err;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
+
+  if (r.badLines.length > 0) {
+    say(
+      `${spool}: ${r.badLines.length} lines are not OTLP/JSON, skipped (first: ${r.badLines.slice(0, 5).join(', ')})`,
+    );
+  }
+  const resumed = r.resumedAfter > 0 ? ` (resumed after line ${r.resumedAfter})` : '';
+  if (r.sentLines === 0 && r.resumedAfter > 0 && r.outcome === 'delivered') {
+    say(`already replayed to ${r.url}: ${r.totalSpans} spans, nothing new since (--force sends them again)`);
+  } else {
+    say(`sent ${r.sentSpans} spans to ${r.url}${resumed} (${r.totalSpans} in all for this run)`);
+  }
+  if (r.unfinishedLine !== undefined) {
+    say(
+      `${spool}: line ${r.unfinishedLine} has no end yet (a run still writing it?); the next replay sends it`,
+    );
+  }
+  const saved = `progress is saved in ${progressFileOf(spool)}: the next replay starts at line ${r.lines + 1}`;
+  if (r.outcome === 'cancelled') {
+    say(`${signalled ?? 'cancelled'}: stopped at line ${r.stoppedAt?.line}; ${saved}`);
+    return signalled === 'SIGTERM' ? 143 : 130;
+  }
+  if (r.outcome === 'failed') {
+    throw new UsageError(
+      `replay stopped at line ${r.stoppedAt?.line} of ${spool}: ${r.stoppedAt?.reason}; ${saved}`,
+    );
+  }
+  if (r.rejectedSpans > 0) {
+    throw new UsageError(
+      `${r.url} rejected ${r.rejectedSpans} of the spans it was sent (OTLP partial success: ` +
+        `${r.rejectedMessage ?? 'no reason given'}); replaying again will not resend them`,
+    );
+  }
+  return 0;
 }

@@ -18,6 +18,7 @@ import OpenAI from 'openai';
 import { epochMs } from '../telemetry/clock.js';
 import type { GenAiInstruments } from '../telemetry/metrics.js';
 import { Attr, Kind, type LlmKind, SpanName } from '../telemetry/names.js';
+import { backoffDelay } from '../util/backoff.js';
 import { createRng, type Rng } from '../util/random.js';
 import type { EndpointSpec, ModelConfig } from './endpoints.js';
 import { openAiEndpoint } from './endpoints.js';
@@ -303,7 +304,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
         } catch (err) {
           const error = redactError(err as LlmError);
           firstFailure ??= performance.now();
-          const backoff = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (n - 1)) * rng();
+          const backoff = backoffDelay(n, { baseMs: retry.baseDelayMs, maxMs: retry.maxDelayMs }, rng);
           const delay = Math.max(backoff, error.retryAfterMs ?? 0);
           const last =
             !error.retryable ||

@@ -1,4 +1,5 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import { parseRetryAfter } from '../util/backoff.js';
 
 /** Why an LLM attempt failed, as recorded in `error.type`. */
 export type LlmErrorType =
@@ -38,13 +39,6 @@ export class LlmError extends Error {
   }
 }
 
-function retryAfter(headers: Headers | undefined): number | undefined {
-  const ms = Number(headers?.get('retry-after-ms'));
-  if (Number.isFinite(ms) && ms > 0) return ms;
-  const s = Number(headers?.get('retry-after'));
-  return Number.isFinite(s) && s > 0 ? s * 1000 : undefined;
-}
-
 function hasCode(err: unknown, code: string): boolean {
   for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     if ((e as { code?: unknown }).code === code) return true;
@@ -74,9 +68,16 @@ export function classifyError(
     const status = err.status;
     const type = status === 429 ? 'rate_limited' : status >= 500 ? 'server_error' : 'client_error';
     const headers = err.headers instanceof Headers ? err.headers : undefined;
-    return new LlmError(type, `${url} answered ${status}: ${err.message}`, url, status, retryAfter(headers), {
-      cause: err,
-    });
+    return new LlmError(
+      type,
+      `${url} answered ${status}: ${err.message}`,
+      url,
+      status,
+      parseRetryAfter(headers, Date.now()),
+      {
+        cause: err,
+      },
+    );
   }
   if (hasCode(err, 'ECONNREFUSED')) {
     return new LlmError('connection_refused', `${url} refused the connection`, url, undefined, undefined, {
