@@ -4,7 +4,13 @@
  */
 import type { Command } from 'commander';
 import { resolveDomains } from '../domains/registry.js';
-import { type EngineConfig, type FaultConfig, type Role, startSimServer } from '../sim/index.js';
+import {
+  type EngineConfig,
+  type FaultConfig,
+  faultConfigProblem,
+  type Role,
+  startSimServer,
+} from '../sim/index.js';
 import { ServiceName } from '../telemetry/names.js';
 import { startTelemetry } from '../telemetry/setup.js';
 import { createSpoolWriter } from '../telemetry/spool.js';
@@ -44,9 +50,19 @@ export function addSimFlags(cmd: Command, what: string): Command {
     .option('--time-scale <x>', `${what}: multiply every duration (0.1 = 10x faster)`, nonNegativeNumber, 1)
     .option('--fault-429 <rate>', `${what}: fraction of requests answered 429`, rate, 0)
     .option('--fault-5xx <rate>', `${what}: fraction of requests answered 503`, rate, 0)
-    .option('--fault-cut <rate>', `${what}: fraction of streams cut mid-way`, rate, 0)
-    .option('--fault-garbage <rate>', `${what}: fraction of streams with a frame that is not JSON`, rate, 0)
-    .option('--fault-stall <rate>', `${what}: fraction of streams that stall mid-way`, rate, 0)
+    .option('--fault-cut <rate>', `${what}: fraction of requests whose connection is cut mid-way`, rate, 0)
+    .option(
+      '--fault-garbage <rate>',
+      `${what}: fraction of requests with a frame (or body) that is not JSON`,
+      rate,
+      0,
+    )
+    .option(
+      '--fault-stall <rate>',
+      `${what}: fraction of requests that pause mid-way for --stall-ms`,
+      rate,
+      0,
+    )
     .option('--stall-ms <ms>', `${what}: length of a stall`, nonNegativeNumber, 2000);
 }
 
@@ -70,9 +86,8 @@ export function faultsFromFlags(f: SimFlags): FaultConfig {
     rateStall: f.faultStall,
     stallMs: f.stallMs,
   };
-  if (faults.rate429 + faults.rate5xx + faults.rateCut + faults.rateGarbage + faults.rateStall > 1) {
-    throw new UsageError('--fault-* rates add up to more than 1');
-  }
+  const problem = faultConfigProblem(faults);
+  if (problem) throw new UsageError(`--fault-*: ${problem}`);
   return faults;
 }
 
@@ -90,8 +105,17 @@ export interface SimCommandOptions extends SimFlags {
   spansFile?: string;
 }
 
-/** Runs the server until SIGINT/SIGTERM; resolves with the exit code. */
+/**
+ * Runs the server until SIGINT/SIGTERM, then stops it: in-flight requests are cut off (and recorded as
+ * `shutdown`), the spans file is flushed, and the exit code is 0. Prints one line once it listens:
+ * `tau2-trace sim listening on http://HOST:PORT/v1 (models: …)`.
+ */
 export async function simCommand(o: SimCommandOptions): Promise<number> {
+  // Listening for signals before the server starts, so a stop asked for during start-up is a clean one too.
+  const signal = new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
   let domains: ReturnType<typeof resolveDomains>;
   try {
     domains = resolveDomains(o.domains, { dataDir: o.dataDir });
@@ -136,12 +160,9 @@ export async function simCommand(o: SimCommandOptions): Promise<number> {
   process.stdout.write(
     `tau2-trace sim listening on ${server.url}/v1 (models: ${Object.keys(models).join(', ')})\n`,
   );
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-  });
+  const stopped = await signal;
   await server.close();
   await telemetry.shutdown();
-  process.stderr.write(`tau2-trace sim: stopped (${signal})\n`);
+  process.stderr.write(`tau2-trace sim: stopped (${stopped})\n`);
   return 0;
 }

@@ -16,8 +16,12 @@ export type FromHttp =
     }
   /** Epoch ms when a write marked `stamp` was handed to the kernel. */
   | { type: 'sent'; id: number; at: number }
+  /**
+   * Every byte of the response reached the kernel (epoch ms): the response finished, or the client closed
+   * the connection after the last byte but before the chunked terminator.
+   */
   | { type: 'finish'; id: number; at: number }
-  /** The client went away before the response finished. */
+  /** The connection ended before every byte of the response reached the kernel. */
   | { type: 'closed'; id: number }
   | { type: 'stopped' };
 

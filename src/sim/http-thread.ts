@@ -17,7 +17,10 @@ export interface ThreadRequest {
   receivedAt: number;
 }
 
-/** Emits 'finish' (with the time) and 'close' (client gone before the end), like a ServerResponse. */
+/**
+ * Emits 'finish' (with the time every byte was handed to the kernel) or 'close' (the connection ended before
+ * that), exactly one of them, like a ServerResponse.
+ */
 export class ThreadResponse extends EventEmitter {
   headersSent = false;
   private readonly onSent = new Map<number, (at: number) => void>();
@@ -126,6 +129,9 @@ export function startHttpThread(
           open.delete(m.id);
           break;
         case 'stopped':
+          // The HTTP thread reported every connection it closed; anything still open here never will be.
+          for (const res of open.values()) res.emit('close');
+          open.clear();
           stopped();
           break;
       }

@@ -13,8 +13,44 @@ const MAX_BODY = 32 * 1024 * 1024;
 const port = parentPort!;
 const { host, listenPort } = workerData as { host: string; listenPort: number };
 const post = (m: FromHttp) => port.postMessage(m);
-const responses = new Map<number, ServerResponse>();
+
+/** A response in progress and what became of the bytes the engine side asked us to write. */
+interface Open {
+  res: ServerResponse;
+  /** Writes whose callback has not run yet. */
+  unsettled: number;
+  /** A write failed: some bytes never reached the kernel. */
+  lost: boolean;
+  /** Epoch ms when the last write was handed to the kernel. */
+  lastWrittenAt: number | undefined;
+  /** The engine side sent its last bytes (`end`). */
+  ended: boolean;
+  /** `finish` or `closed` was posted. */
+  reported: boolean;
+}
+const responses = new Map<number, Open>();
 let nextId = 1;
+
+function report(id: number, open: Open, m: FromHttp): void {
+  if (open.reported) return;
+  open.reported = true;
+  responses.delete(id);
+  post(m);
+}
+
+function write(id: number, open: Open, data: string, stamp: boolean): void {
+  open.unsettled++;
+  // The callback runs once the bytes are handed to the kernel (Node corks writes until the tick ends).
+  open.res.write(data, (err) => {
+    open.unsettled--;
+    if (err) {
+      open.lost = true;
+      return;
+    }
+    open.lastWrittenAt = epochMs();
+    if (stamp) post({ type: 'sent', id, at: open.lastWrittenAt });
+  });
+}
 
 const server = createServer({ noDelay: true, keepAliveTimeout: 30_000 }, (req, res) => {
   const receivedAt = epochMs();
@@ -30,11 +66,30 @@ const server = createServer({ noDelay: true, keepAliveTimeout: 30_000 }, (req, r
       res.writeHead(413, { 'content-type': 'application/json' }).end('{"message":"request body too large"}');
       return;
     }
-    responses.set(id, res);
-    res.on('finish', () => post({ type: 'finish', id, at: epochMs() }));
+    const open: Open = {
+      res,
+      unsettled: 0,
+      lost: false,
+      lastWrittenAt: undefined,
+      ended: false,
+      reported: false,
+    };
+    responses.set(id, open);
+    res.on('finish', () => report(id, open, { type: 'finish', id, at: epochMs() }));
     res.on('close', () => {
-      responses.delete(id);
-      if (!res.writableFinished) post({ type: 'closed', id });
+      if (open.reported) return;
+      // A client that hangs up as soon as it has read the last event (the Python openai client does, at
+      // `[DONE]`) can close the socket before the chunked terminator is written, so `finish` never comes.
+      // The response is complete all the same once every byte it carries reached the kernel. Writes the
+      // close cut short settle with an error by the next turn of the loop.
+      setImmediate(() => {
+        const complete = open.ended && open.unsettled === 0 && !open.lost;
+        report(
+          id,
+          open,
+          complete ? { type: 'finish', id, at: open.lastWrittenAt ?? epochMs() } : { type: 'closed', id },
+        );
+      });
     });
     const body = Buffer.concat(parts).toString('utf8');
     post({
@@ -51,23 +106,28 @@ const server = createServer({ noDelay: true, keepAliveTimeout: 30_000 }, (req, r
 
 port.on('message', (m: ToHttp) => {
   if (m.type === 'stop') {
-    server.close(() => post({ type: 'stopped' }));
+    // After the reports that closing the connections deferred (see 'close' above), which were queued first.
+    server.close(() => setImmediate(() => post({ type: 'stopped' })));
     server.closeAllConnections();
     return;
   }
-  const res = responses.get(m.id);
-  if (!res) return;
+  const open = responses.get(m.id);
+  if (!open) return;
+  const { res } = open;
+  // Writing after the end would make the response emit 'error', which nothing here listens to.
+  if ((m.type === 'write' || m.type === 'end') && res.writableEnded) return;
   switch (m.type) {
     case 'head':
       res.writeHead(m.status, m.headers);
       if (m.flush) res.flushHeaders();
       break;
     case 'write':
-      // The callback runs once the bytes are handed to the kernel (Node corks writes until the tick ends).
-      res.write(m.data, m.stamp ? () => post({ type: 'sent', id: m.id, at: epochMs() }) : undefined);
+      write(m.id, open, m.data, m.stamp);
       break;
     case 'end':
-      res.end(m.data);
+      open.ended = true;
+      if (m.data !== undefined) write(m.id, open, m.data, false);
+      res.end();
       break;
     case 'destroy':
       res.destroy();

@@ -1,5 +1,13 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { SimOutcome } from '../telemetry/names.js';
 import type { EngineGauges } from './engine.js';
+
+/**
+ * The simulator's own counter of chat requests by `model_name` and `outcome` (a {@link SimOutcome}), counted
+ * once per request when its outcome is final. vLLM has no counter that tells faults apart; its own names
+ * below stay as vLLM spells them.
+ */
+export const REQUESTS_TOTAL = 'tau2_sim_requests_total';
 
 // vLLM's own bucket boundaries for its latency histograms (seconds).
 const LATENCY_BUCKETS = [
@@ -26,12 +34,31 @@ export interface RequestTimings {
 export interface SimMetrics {
   registry: Registry;
   observe(t: RequestTimings): void;
+  /** Counts one chat request whose outcome is final; `model` is '' when it names no served model. */
+  count(model: string, outcome: SimOutcome): void;
   /** Refreshes the running/waiting gauges from the engine before a scrape. */
   collectGauges(model: string, gauges: EngineGauges): void;
 }
 
-export function createSimMetrics(): SimMetrics {
+/** Creates the metrics of a server that serves `models` (whose request counters start at zero). */
+export function createSimMetrics(models: string[] = []): SimMetrics {
   const registry = new Registry();
+  const requests = new Counter({
+    name: REQUESTS_TOTAL,
+    help: 'Chat requests by how they ended',
+    labelNames: ['model_name', 'outcome'],
+    registers: [registry],
+  });
+  // Every series exists from the start at 0, so a scrape before the first fault already shows it and
+  // increase() over a soak counts from zero. Requests for no served model are counted under model_name="",
+  // so a client cannot add series at will.
+  for (const model of models) {
+    for (const outcome of Object.values(SimOutcome)) {
+      if (outcome !== SimOutcome.notFound) requests.inc({ model_name: model, outcome }, 0);
+    }
+  }
+  for (const outcome of [SimOutcome.notFound, SimOutcome.badRequest])
+    requests.inc({ model_name: '', outcome }, 0);
   const labelNames = ['model_name', 'engine'] as const;
   const histogram = (name: string, help: string, buckets: number[]) =>
     new Histogram({ name, help, labelNames, buckets, registers: [registry] });
@@ -76,6 +103,9 @@ export function createSimMetrics(): SimMetrics {
       promptTokens.inc(labels, t.promptTokens);
       generationTokens.inc(labels, t.outputTokens);
       success.inc({ ...labels, finished_reason: t.finishedReason });
+    },
+    count(model, outcome) {
+      requests.inc({ model_name: model, outcome });
     },
     collectGauges(model, g) {
       const labels = { model_name: model, engine: '0' };

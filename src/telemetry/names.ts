@@ -127,7 +127,33 @@ export const Attr = {
   /** Epoch milliseconds (fractional) at which the simulated server wrote the first content chunk. */
   simFirstChunkSentMs: 'tau2.sim.first_chunk_sent_ms',
   simRequestReceivedMs: 'tau2.sim.request_received_ms',
+  /** How the simulated server's request ended: one of {@link SimOutcome}. */
+  simOutcome: 'tau2.sim.outcome',
+  /** The fault the simulated server injected into this request (`429`, `5xx`, `cut`, `garbage`, `stall`). */
+  simFault: 'tau2.sim.fault',
 } as const;
+
+/**
+ * Values of `tau2.sim.outcome` and of the `outcome` label of the simulator's `tau2_sim_requests_total`: how a
+ * chat request ended, decided once. An injected fault names the outcome even when the client then hung up.
+ */
+export const SimOutcome = {
+  ok: 'ok',
+  rateLimited: '429',
+  serverError: '5xx',
+  cut: 'cut',
+  garbage: 'garbage',
+  stall: 'stall',
+  /** The client went away before the response was complete. */
+  clientClosed: 'client_closed',
+  /** The server was stopped while the request was in flight. */
+  shutdown: 'shutdown',
+  badRequest: 'bad_request',
+  notFound: 'not_found',
+  /** A bug in the simulator answered 500. */
+  internalError: 'internal_error',
+} as const;
+export type SimOutcome = (typeof SimOutcome)[keyof typeof SimOutcome];
 
 /** Event names. */
 export const EventName = {

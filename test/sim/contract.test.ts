@@ -105,11 +105,35 @@ describe('simulated server against the real openai client', () => {
     assert.equal(res.usage!.completion_tokens, 3);
   });
 
-  it('rejects an unknown model with 404', async () => {
-    await assert.rejects(
-      client.chat.completions.create({ model: 'nope', messages: [{ role: 'user', content: 'hi' }] }),
-      NotFoundError,
-    );
+  it("rejects an unknown model with 404 and vLLM's error body", async () => {
+    const err = await client.chat.completions
+      .create({ model: 'nope', messages: [{ role: 'user', content: 'hi' }] })
+      .catch((e: unknown) => e);
+    assert.ok(err instanceof NotFoundError);
+    assert.equal(err.message, '404 The model `nope` does not exist.');
+    const res = await fetch(`${sim.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'x', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    assert.equal(res.status, 404);
+    assert.equal(res.headers.get('content-type'), 'application/json');
+    assert.deepEqual(await res.json(), {
+      error: { message: 'The model `x` does not exist.', type: 'NotFoundError', code: 404 },
+    });
+  });
+
+  it("lists the served models in OpenAI's shape on /v1/models", async () => {
+    const res = await fetch(`${sim.url}/v1/models`);
+    assert.equal(res.status, 200);
+    const body = (await res.json()) as { object: string; data: Record<string, unknown>[] };
+    assert.equal(body.object, 'list');
+    assert.deepEqual(body.data.map((m) => m.id).sort(), ['agent', 'expert', 'judge', 'user']);
+    for (const m of body.data) {
+      assert.equal(m.object, 'model');
+      assert.equal(typeof m.created, 'number');
+      assert.equal(typeof m.owned_by, 'string');
+    }
   });
 
   it('serves /v1/models, /health and vLLM metrics', async () => {
