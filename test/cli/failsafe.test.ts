@@ -17,6 +17,7 @@ import {
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { simModelFlags, writeModelConfig } from '../../bench/lib.js';
 import { demoDomain } from '../../src/domains/demo/index.js';
 import { readSpool } from '../../src/export/spool-reader.js';
 import { type SimServer, startSimServer } from '../../src/sim/index.js';
@@ -65,29 +66,9 @@ const roles = {
 
 /** Flags pointing every role (experts included) at an external simulator, through a model config. */
 function external(sim: SimServer): string[] {
-  const cfg = join(tmp.path, `models-${sim.port}.json`);
-  const at = [{ base_url: `${sim.url}/v1` }];
-  writeFileSync(
-    cfg,
-    JSON.stringify({
-      ...Object.fromEntries(Object.keys(roles).map((m) => [m, at])),
-      oss_expert_mapping: {
-        'expert-1': 'sim-expert-1',
-        'expert-2': 'sim-expert-2',
-        'expert-3': 'sim-expert-3',
-      },
-    }),
-  );
-  return [
-    '--model-config',
-    cfg,
-    '--agent-model',
-    'sim-orchestrator-8b',
-    '--user-llm',
-    'sim-user',
-    '--judge-llm',
-    'sim-judge',
-  ];
+  const dir = join(tmp.path, `models-${sim.port}`);
+  mkdirSync(dir, { recursive: true });
+  return simModelFlags(writeModelConfig(dir, `${sim.url}/v1`));
 }
 
 describe('break 1: a failed expert call ends its trial, never the run', () => {
