@@ -13,10 +13,10 @@ import { legacyValuesFromSpans } from '../export/legacy/from-spans.js';
 import { legacyStatsJson } from '../export/legacy/json.js';
 import { LEGACY_METRICS, type LegacyParseResult, parseLegacyLogs } from '../export/legacy/parse.js';
 import { summarizeAll } from '../export/legacy/stats.js';
+import { leftOutText, pickRunTraces } from '../export/run-traces.js';
 import { readSpool, type SpoolSpan } from '../export/spool-reader.js';
 import { readTempoRun, TempoError } from '../export/tempo-reader.js';
 import { SPOOL_FILE } from '../harness/rundir.js';
-import { SpanName } from '../telemetry/names.js';
 import { UsageError } from '../util/errors.js';
 import { versions } from './about.js';
 
@@ -42,15 +42,10 @@ export interface StatsOptions {
   allFields: boolean;
 }
 
-/** Spans of traces that have their task root: an interrupted trial's partial trace is left out. */
-export function completeTraces(spans: SpoolSpan[]): SpoolSpan[] {
-  const complete = new Set(
-    spans.filter((s) => s.name === SpanName.task && !s.parentSpanId).map((s) => s.traceId),
-  );
-  return spans.filter((s) => complete.has(s.traceId));
-}
-
-/** The complete task traces of a spool file or run directory; `flag` names the input in errors. */
+/**
+ * The counted task traces (see src/export/run-traces.ts) of a spool file or run directory; `flag` names the
+ * input in errors. A spool without one counted trace is refused.
+ */
 export async function readRunSpans(
   path: string,
   flag: string,
@@ -64,7 +59,15 @@ export async function readRunSpans(
       `${file}: ${badLines.length} lines do not parse (first: ${badLines.slice(0, 5).join(', ')})\n`,
     );
   }
-  return { spans: completeTraces(spans), file, besides: dirname(file) };
+  const picked = pickRunTraces(spans);
+  const left = leftOutText(picked.left);
+  if (picked.roots.size === 0) {
+    throw new UsageError(
+      `${flag} ${file}: no finished task trace in ${spans.length} spans${left ? ` (${left})` : ''}`,
+    );
+  }
+  if (left) process.stderr.write(`${file}: ${left}\n`);
+  return { spans: picked.spans, file, besides: dirname(file) };
 }
 
 interface Input {
@@ -86,14 +89,21 @@ async function fromSpans(path: string): Promise<Input> {
 
 async function fromTempo(url: string, runId: string | undefined): Promise<Input> {
   if (!runId) throw new UsageError('--tempo needs --run-id (the run directory name, tau2.run.id)');
-  let spans: SpoolSpan[];
+  let found: SpoolSpan[];
   try {
-    spans = completeTraces(await readTempoRun(url, runId));
+    found = await readTempoRun(url, runId);
   } catch (err) {
     if (err instanceof TempoError) throw new UsageError(`--tempo ${err.message}`);
     throw err;
   }
-  if (spans.length === 0) throw new UsageError(`--tempo ${url}: no task traces with tau2.run.id=${runId}`);
+  if (found.length === 0) throw new UsageError(`--tempo ${url}: no task traces with tau2.run.id=${runId}`);
+  const picked = pickRunTraces(found);
+  const left = leftOutText(picked.left);
+  if (picked.roots.size === 0) {
+    throw new UsageError(`--tempo ${url}: no finished task trace with tau2.run.id=${runId} (${left})`);
+  }
+  if (left) process.stderr.write(`--tempo ${url}: ${left}\n`);
+  const spans = picked.spans;
   const source = `${url} (tau2.run.id=${runId})`;
   return {
     parsed: legacyValuesFromSpans(spans, source),
