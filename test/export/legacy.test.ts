@@ -3,12 +3,13 @@
  * plus hand-checked cases for pairwise summation, rounding ties, float repr and input robustness.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { legacyConsoleText, pyFixed } from '../../src/export/legacy/console.js';
+import { listLegacyLogs } from '../../src/export/legacy/files.js';
 import { legacyStatsJson, pyFloatRepr } from '../../src/export/legacy/json.js';
 import {
   Float64Buffer,
@@ -107,6 +108,29 @@ describe('legacy parse', () => {
     assert.throws(() => parseLegacyLogs('/nonexistent/run_x'), /\/nonexistent\/run_x/);
   });
 
+  it('names the files in which no line is recognisable; a directory lists only regular files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'legacy-unrecognised-'));
+    try {
+      writeFileSync(join(dir, 'tau2_json.log'), '{\n  "results": []\n}\n');
+      writeFileSync(join(dir, 'tau2_empty.log'), '');
+      writeFileSync(join(dir, 'tau2_steps.log'), '[PROFILE] x type=step_complete total_duration_ms=1.00\n');
+      writeFileSync(join(dir, 'tau2_bare.log'), 'type=tool_call duration_ms=1.00\n');
+      mkdirSync(join(dir, 'tau2_dir.log'));
+      const r = parseLegacyLogs(dir);
+      const names = (fs: string[]) => fs.map((f) => f.slice(dir.length + 1));
+      assert.deepEqual(names(r.files), [
+        'tau2_bare.log',
+        'tau2_empty.log',
+        'tau2_json.log',
+        'tau2_steps.log',
+      ]);
+      assert.deepEqual(names(r.unrecognisedFiles), ['tau2_empty.log', 'tau2_json.log']);
+      assert.deepEqual(names(listLegacyLogs(dir).skipped.map((s) => s.path)), ['tau2_dir.log']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('survives a 2 MB line, CRLF across chunk boundaries and a file without final newline', () => {
     const dir = mkdtempSync(join(tmpdir(), 'legacy-big-'));
     try {
@@ -145,9 +169,11 @@ function regexReference(files: { name: string; bytes: Buffer }[], allFields: boo
     unusable: 0,
     unusableSamples: [],
     ignoredLlmCalls: 0,
+    unrecognisedFiles: [],
   };
   for (const f of files) {
     r.files.push(f.name);
+    let recognised = false;
     const lines = f.bytes.toString('latin1').split('\n');
     if (lines.at(-1) === '') lines.pop();
     lines.forEach((raw, i) => {
@@ -170,11 +196,13 @@ function regexReference(files: { name: string; bytes: Buffer }[], allFields: boo
         }
       }
       const marked = line.includes('[PROFILE]') || line.includes('[USER_JUDGE]');
+      if (got || marked) recognised = true;
       if (marked && !got && (tool || expert || seed || late || !line.includes('type='))) {
         r.unusable++;
         if (r.unusableSamples.length < 10) r.unusableSamples.push({ file: f.name, line: i + 1 });
       }
     });
+    if (!recognised) r.unrecognisedFiles.push(f.name);
   }
   return r;
 }
@@ -238,6 +266,7 @@ function assertSameParse(actual: LegacyParseResult, expected: LegacyParseResult,
     unusable: r.unusable,
     samples: r.unusableSamples,
     ignored: r.ignoredLlmCalls,
+    unrecognised: r.unrecognisedFiles,
   });
   assert.deepStrictEqual(counts(actual), counts(expected), label);
 }

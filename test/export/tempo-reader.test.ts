@@ -184,5 +184,9 @@ describe('stats --tempo: which trials count', () => {
     assert.equal(JSON.parse(json('a', 'timing_stats.json')).tool_call.stats.n, 3);
     assert.equal(json('a', 'timing_stats.json'), json('b', 'timing_stats.json'));
     assert.equal(JSON.parse(json('a', 'timing_stats_ext.json')).kinds.task.all.n, 2);
+
+    const bad = await runCli(['stats', '--tempo', url, '--run-id', 'x\ny']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--run-id "x\\ny": has a control character/);
   });
 });

@@ -69,6 +69,11 @@ export interface LegacyParseResult {
    * did; with `allFields`, only those that have no whole-key `vllm_infer_ms=` either.
    */
   ignoredLlmCalls: number;
+  /**
+   * Files in which no line is recognisable: none has a `[PROFILE]` or `[USER_JUDGE]` marker or yields a
+   * value. Whatever they are (a results.json, a binary), they are not legacy logs.
+   */
+  unrecognisedFiles: string[];
 }
 
 const MAX_SAMPLES = 10;
@@ -230,6 +235,8 @@ class Scanner {
   private readonly pos = new Int32Array(11);
   private lineNo = 0;
   private file = '';
+  /** Whether the current file has had a recognisable line yet (see `unrecognisedFiles`). */
+  private recognised = false;
   private readonly out: Float64Buffer[];
 
   constructor(
@@ -260,6 +267,7 @@ class Scanner {
     try {
       this.file = path;
       this.lineNo = 0;
+      this.recognised = false;
       let have = 0;
       let start = 0;
       for (;;) {
@@ -284,6 +292,7 @@ class Scanner {
         this.buf[have] = 0x0a;
         this.scan(start, have + 1);
       }
+      if (!this.recognised) this.r.unrecognisedFiles.push(path);
     } finally {
       closeSync(fd);
     }
@@ -394,11 +403,15 @@ class Scanner {
         got = true;
       }
     }
-    if (
-      !got &&
-      (tool || expert || seed || later || (f & F_TYPE) === 0) &&
-      (contains(this.buf, ls, at, M_PROFILE) || contains(this.buf, ls, at, M_USER_JUDGE))
-    ) {
+    const qualifies = tool || expert || seed || later || (f & F_TYPE) === 0;
+    if (got) this.recognised = true;
+    // Markers are searched for only where they matter: in a qualifying line without a value, and until the
+    // file has shown one recognisable line (usually its first).
+    const marked =
+      (!this.recognised || (!got && qualifies)) &&
+      (contains(this.buf, ls, at, M_PROFILE) || contains(this.buf, ls, at, M_USER_JUDGE));
+    if (marked) this.recognised = true;
+    if (!got && marked && qualifies) {
       r.unusable++;
       if (r.unusableSamples.length < MAX_SAMPLES)
         r.unusableSamples.push({ file: this.file, line: this.lineNo });
@@ -434,14 +447,22 @@ export function parseLegacyLogs(
   glob = 'tau2_*.log',
   options: LegacyParseOptions = {},
 ): LegacyParseResult {
-  const files = legacyLogFiles(path, glob);
+  return parseLegacyFiles(legacyLogFiles(path, glob), options);
+}
+
+/**
+ * Reads the given files in the given order, as {@link parseLegacyLogs} reads the files of a path (for a
+ * caller that has listed and checked them itself).
+ */
+export function parseLegacyFiles(files: string[], options: LegacyParseOptions = {}): LegacyParseResult {
   const r: LegacyParseResult = {
     values: new Map(LEGACY_METRICS.map((x) => [x.name, new Float64Buffer()])),
-    files,
+    files: [...files],
     lines: 0,
     unusable: 0,
     unusableSamples: [],
     ignoredLlmCalls: 0,
+    unrecognisedFiles: [],
   };
   const scanner = new Scanner(r, options.allFields === true, options.chunkSize ?? CHUNK);
   for (const f of files) scanner.readFile(f);
