@@ -8,6 +8,7 @@ import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readSpool } from '../../src/export/spool-reader.js';
+import { Attr, Kind } from '../../src/telemetry/names.js';
 import { closedPort, runCli, tempDir } from '../helpers.js';
 
 const head = (ms: string, thread = 7) => `[PROFILE] 2025-12-24 04:00:${ms} task=t thread=${thread}`;
@@ -84,6 +85,47 @@ describe('import: wrong input leaves nothing behind', () => {
     ]);
     assert.equal(missingDir.code, 2);
     assert.match(missingDir.stderr, /--out .*x\.jsonl: .*no\/such is not a directory/);
+  });
+
+  it('import: a line with only unusable numbers is refused as a whole input, naming the line', async () => {
+    const only = join(tmp.path, 'only-bad');
+    mkdirSync(only);
+    writeFileSync(join(only, 'tau2_retail.log'), `${TOOL('01.000', '9'.repeat(310))}\n`);
+    const r = await runCli(['import', '--log-dir', only]);
+    assert.equal(r.code, 2);
+    assert.match(
+      r.stderr,
+      /no line could be used; 1 lines could not be used \(first: .*tau2_retail\.log:1 \(number out of range\)\)/,
+    );
+    assert.deepEqual(readdirSync(only), ['tau2_retail.log']);
+  });
+
+  it('import: a 310-digit number is an unusable value, counted and named like other unusable lines, no crash', async () => {
+    const huge = join(tmp.path, 'huge');
+    mkdirSync(huge);
+    const nines = '9'.repeat(310);
+    writeFileSync(
+      join(huge, 'tau2_retail.log'),
+      [
+        TOOL('01.000', nines),
+        TOOL('01.100', '5.00'),
+        `${head('01.200')} type=llm_call step=${nines} model=m call_type=vllm duration_ms=9.00 toolorchestra_vllm_infer_ms=8.00`,
+        `${head('01.300')} type=llm_call step=1 model=m call_type=vllm duration_ms=9.00 toolorchestra_vllm_prefill_ms=${nines}`,
+        // Finite, but 1e300 ms before a 2025 timestamp is before 1970.
+        TOOL('01.400', `1${'0'.repeat(300)}`),
+        '',
+      ].join('\n'),
+    );
+    const r = await runCli(['import', '--log-dir', huge]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stderr,
+      /4 lines could not be used \(first: .*:1 \(number out of range\), .*:3 \(number out of range\), .*:4 \(number out of range\), .*:5 \(number out of range\)\)/,
+    );
+    const spans = (await readSpool(join(huge, 'spans.otlp.jsonl'))).spans;
+    const tools = spans.filter((s) => s.attributes[Attr.kind] === Kind.toolCall);
+    assert.equal(tools.length, 1);
+    assert.equal(Number(tools[0]!.endNs - tools[0]!.startNs), 5e6);
   });
 
   it('import: a directory, a dangling symlink or a FIFO named tau2_*.log is skipped and named, never opened', async () => {

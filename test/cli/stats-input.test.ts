@@ -116,6 +116,24 @@ describe('stats: wrong input is refused and nothing is overwritten', () => {
     assert.equal(statsOf(dir).tool_call?.stats, null);
   });
 
+  it('stats: a 310-digit value is left out and named with the unusable lines, and the JSON stays JSON', async () => {
+    const dir = join(tmp.path, 'huge');
+    mkdirSync(dir);
+    const llm = `[PROFILE] 2025-12-24 04:00:03.000 task=t thread=7 type=llm_call step=1 model=m call_type=vllm duration_ms=9.00 toolorchestra_vllm_infer_ms=8.00 toolorchestra_vllm_prefill_ms=${'9'.repeat(310)} toolorchestra_vllm_decode_ms=6.00`;
+    writeFileSync(join(dir, 'tau2_retail.log'), `${LINE('9'.repeat(310))}\n${LINE('5.00')}\n${llm}\n`);
+    const r = await runCli(['stats', '--log-dir', dir, '--ext']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /2 lines could not be used \(first: .*tau2_retail\.log:1, .*tau2_retail\.log:3\)/);
+    const text = readFileSync(join(dir, 'timing_stats.json'), 'utf8');
+    assert.doesNotMatch(text, /Infinity|NaN/);
+    const stats = JSON.parse(text);
+    assert.equal(stats.tool_call.stats.n, 1);
+    assert.equal(stats.toolorchestra_vllm_prefill.stats, null);
+    assert.equal(stats.toolorchestra_vllm_decode.stats.n, 1, 'the line’s other values still count');
+    const ext = JSON.parse(readFileSync(join(dir, 'timing_stats_ext.json'), 'utf8'));
+    assert.equal(ext.metrics.tool_call.all.n, 1);
+  });
+
   it('stats: a directory, a dangling symlink or a FIFO named tau2_*.log is skipped and named, never opened', async () => {
     const dir = join(tmp.path, 'odd');
     mkdirSync(dir);

@@ -59,7 +59,8 @@ export interface LegacyParseResult {
   lines: number;
   /**
    * Lines containing `[PROFILE]` or `[USER_JUDGE]` that qualify for a metric (or have no `type=`) but yield
-   * no value.
+   * no value, plus every line with a value too large for a double (which is left out, see
+   * {@link parseLegacyLogs}).
    */
   unusable: number;
   /** The first few unusable lines, 1-based line numbers within their file. */
@@ -389,29 +390,39 @@ class Scanner {
     const later = llm && !seed && (f & F_LATER_INFER) !== 0;
     if (llm && !seed && !later) r.ignoredLlmCalls++;
     let got = false;
+    // Python's float() reads more than ~309 digits as inf, and numpy's histogram then fails on the run: such a
+    // value is left out and its line reported, so one corrupt line cannot void everyone's statistics.
+    let tooLarge = false;
     if ((tool || expert) && (slots & (1 << S_DURATION)) !== 0) {
       const v = parseNumber(this.buf, this.pos[S_DURATION]!);
-      if (tool) this.out[0]!.push(v);
-      if (expert) this.out[1]!.push(v);
-      got = true;
+      if (v === Infinity) tooLarge = true;
+      else {
+        if (tool) this.out[0]!.push(v);
+        if (expert) this.out[1]!.push(v);
+        got = true;
+      }
     }
     if (seed || later) {
       const base = seed ? S_TO_INFER : S_LATER_INFER;
       for (let k = 0; k < 5; k++) {
         if ((slots & (1 << (base + k))) === 0) continue;
-        this.out[2 + k]!.push(parseNumber(this.buf, this.pos[base + k]!));
-        got = true;
+        const v = parseNumber(this.buf, this.pos[base + k]!);
+        if (v === Infinity) tooLarge = true;
+        else {
+          this.out[2 + k]!.push(v);
+          got = true;
+        }
       }
     }
     const qualifies = tool || expert || seed || later || (f & F_TYPE) === 0;
-    if (got) this.recognised = true;
+    if (got || tooLarge) this.recognised = true;
     // Markers are searched for only where they matter: in a qualifying line without a value, and until the
     // file has shown one recognisable line (usually its first).
     const marked =
       (!this.recognised || (!got && qualifies)) &&
       (contains(this.buf, ls, at, M_PROFILE) || contains(this.buf, ls, at, M_USER_JUDGE));
     if (marked) this.recognised = true;
-    if (!got && marked && qualifies) {
+    if (tooLarge || (!got && marked && qualifies)) {
       r.unusable++;
       if (r.unusableSamples.length < MAX_SAMPLES)
         r.unusableSamples.push({ file: this.file, line: this.lineNo });
@@ -429,7 +440,9 @@ class Scanner {
  * as the legacy `re.search` found it). A line with `type=llm_call` and `toolorchestra_vllm_infer_ms=`
  * anywhere feeds the five vLLM metrics from the keys `toolorchestra_vllm_{infer_ms,prefill_ms,decode_ms,
  * prefill_len,decode_len}`, each independently (a missing or non-numeric one is skipped alone). Values are the
- * text `[0-9]+(\.[0-9]+)?` after the key, converted as Python's `float()` does, bit for bit.
+ * text `[0-9]+(\.[0-9]+)?` after the key, converted as Python's `float()` does, bit for bit. A value too large
+ * for a double (`float()` gives `inf`; the legacy analyzer then failed) is skipped too, and its line counted
+ * as unusable.
  *
  * `options.allFields` also reads the later logger generation: an `llm_call` line WITHOUT
  * `toolorchestra_vllm_infer_ms=` but WITH the whole key `vllm_infer_ms=` (at the line start or after a space)

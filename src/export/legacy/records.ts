@@ -51,13 +51,43 @@ export function parseRecord(raw: string, line: number): LegacyRecord | undefined
   return { level, timeNs, fields, line };
 }
 
+const DIGITS = /^[0-9]+(?:\.[0-9]+)?$/;
+
 /**
  * A non-negative finite number as the logger printed it (`12`, `12.50`); undefined for `nan`, `inf`, negative
- * or malformed values.
+ * or malformed values, and for digits beyond the range of a double (which `Number` reads as Infinity).
  */
 export function numberField(r: LegacyRecord, key: string): number | undefined {
   const v = r.fields.get(key);
-  return v !== undefined && /^[0-9]+(?:\.[0-9]+)?$/.test(v) ? Number(v) : undefined;
+  if (v === undefined || !DIGITS.test(v)) return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** The numeric keys a trial is rebuilt from: durations, the step index and both generations' vLLM keys. */
+export const NUMERIC_KEYS = [
+  'duration_ms',
+  'total_duration_ms',
+  'step',
+  'toolorchestra_vllm_infer_ms',
+  'toolorchestra_vllm_prefill_ms',
+  'toolorchestra_vllm_decode_ms',
+  'toolorchestra_vllm_prefill_len',
+  'toolorchestra_vllm_decode_len',
+  'vllm_infer_ms',
+  'prefill_ms',
+  'decode_ms',
+  'input_tokens',
+  'output_tokens',
+] as const;
+
+/** The first of {@link NUMERIC_KEYS} whose value is digits too many for a double (a corrupt line), if any. */
+export function tooLargeField(r: LegacyRecord): string | undefined {
+  for (const key of NUMERIC_KEYS) {
+    const v = r.fields.get(key);
+    if (v !== undefined && DIGITS.test(v) && !Number.isFinite(Number(v))) return key;
+  }
+  return undefined;
 }
 
 /** The vLLM timings (ms) and token counts of a call line, from the seed keys or else the later generation's. */
