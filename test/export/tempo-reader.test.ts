@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { idToHex, searchTraceId } from '../../src/export/tempo-reader.js';
+import { idToHex, readTempoRun, searchTraceId } from '../../src/export/tempo-reader.js';
 import { closedPort, FAST, runCli, runDirOf, tempDir } from '../helpers.js';
 import { spoolText } from './spool-fixture.js';
 
@@ -118,6 +118,25 @@ describe('stats --tempo', () => {
     const down = await runCli(['stats', '--tempo', `http://127.0.0.1:${port}`, '--run-id', 'x']);
     assert.equal(down.code, 2);
     assert.match(down.stderr, new RegExp(`--tempo http://127\\.0\\.0\\.1:${port}/api/search`));
+  });
+
+  it('a search result whose trace id is not one (a path like ../x) is refused before any request is built from it', async () => {
+    const paths: string[] = [];
+    const server = createServer((req, res) => {
+      paths.push(req.url!);
+      res.end(JSON.stringify({ traces: [{ traceID: 'ab12' }, { traceID: '../../admin?x=' }] }));
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      await assert.rejects(readTempoRun(base, 'r'), /"\.\.\/\.\.\/admin\?x=" is not a trace id/);
+      assert.deepEqual(
+        paths.map((p) => p.split('?')[0]),
+        ['/api/search'],
+      );
+    } finally {
+      server.close();
+    }
   });
 
   it('ids: base64 as Tempo writes them, or hex', () => {
