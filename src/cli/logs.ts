@@ -1,7 +1,9 @@
 /** `tau2-trace logs`: a run's spans as legacy `tau2_<domain>.log` files, for grep-based scripts. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { fileKind } from '../export/legacy/files.js';
 import { legacyLogLines, SAFE_DOMAIN } from '../export/legacy/to-logs.js';
+import { Attr } from '../telemetry/names.js';
 import { UsageError } from '../util/errors.js';
 import { readRunSpans } from './stats.js';
 
@@ -33,10 +35,30 @@ export async function logsCommand(input: string, o: LogsOptions): Promise<number
     throw new UsageError(`${file}: none of its ${skipped.length} task traces can be written as a legacy log`);
   }
   const outDir = o.outDir ?? besides;
+  const outs = [...byDomain.keys()].map((domain) => logFile(outDir, domain));
+  // Spans imported from legacy logs sit beside those logs by default: regenerated files (lossy: no
+  // tracebacks, no unusable lines, two decimals) must not replace the originals they came from.
+  if (spans.some((s) => s.resource[Attr.runSource] === 'legacy-log')) {
+    const there = outs.find((f) => fileKind(f) !== 'missing');
+    if (there !== undefined) {
+      throw new UsageError(
+        `${there} exists and these spans were imported from legacy logs: it may be the original; ` +
+          'give another --out-dir',
+      );
+    }
+  }
   mkdirSync(outDir, { recursive: true });
-  for (const [domain, lines] of byDomain) {
-    const out = logFile(outDir, domain);
-    writeFileSync(out, lines.length ? `${lines.join('\n')}\n` : '');
+  for (const [i, lines] of [...byDomain.values()].entries()) {
+    const out = outs[i]!;
+    // A temporary name and a rename: a reader of the file sees the old one or the new one, whole.
+    const tmp = `${out}.tmp-${process.pid}`;
+    try {
+      writeFileSync(tmp, lines.length ? `${lines.join('\n')}\n` : '');
+      renameSync(tmp, out);
+    } catch (err) {
+      rmSync(tmp, { force: true });
+      throw err;
+    }
     process.stderr.write(`wrote ${out} (${lines.length} lines)\n`);
   }
   return 0;

@@ -100,6 +100,28 @@ describe('logs: paths and lines built from span data', () => {
     assert.deepEqual(back.sort(), [...ids].sort());
   });
 
+  it('logs: spans imported from legacy logs never replace the logs they came from', async () => {
+    const dir = join(tmp.path, 'old_run');
+    mkdirSync(dir);
+    const original = [
+      '[PROFILE] 2025-12-24 04:00:01.000 task=t thread=7 type=tool_call step=1 function=f call_type=local_function duration_ms=5.005',
+      'Traceback (most recent call last): kept only in the original',
+      '',
+    ].join('\n');
+    writeFileSync(join(dir, 'tau2_retail.log'), original);
+    assert.equal((await runCli(['import', '--log-dir', dir])).code, 0);
+    const r = await runCli(['logs', dir]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /tau2_retail\.log exists and these spans were imported from legacy logs/);
+    assert.equal(readFileSync(join(dir, 'tau2_retail.log'), 'utf8'), original);
+    const elsewhere = await runCli(['logs', dir, '--out-dir', join(tmp.path, 'regenerated')]);
+    assert.equal(elsewhere.code, 0, elsewhere.stderr);
+    assert.match(
+      readFileSync(join(tmp.path, 'regenerated', 'tau2_retail.log'), 'utf8'),
+      /type=tool_call .* duration_ms=5\.00$/m,
+    );
+  });
+
   it('logs: ids and names of real runs are written as they are; only what would break a line is escaped', () => {
     for (const id of [
       '0',
