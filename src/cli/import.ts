@@ -108,10 +108,16 @@ class SpoolDraft {
     return this.writer?.written ?? 0;
   }
 
-  /** Removes the temporary file, if this import created it. */
+  /** Removes the temporary file, if this import created it (even when closing it fails). */
   discard(): void {
-    this.writer?.close();
-    if (this.writer) rmSync(this.tmp, { force: true });
+    if (!this.writer) return;
+    try {
+      this.writer.close();
+    } catch {
+      // A writer that failed to write is what brought us here; the file goes either way.
+    } finally {
+      rmSync(this.tmp, { force: true });
+    }
   }
 
   /**
