@@ -56,7 +56,7 @@ describe('stats after an interrupted and resumed run', () => {
     );
     assert.ok(cancelled.length > 0, 'Ctrl-C cancelled running trials, which left task spans in the spool');
 
-    const resumed = await runCli(['run', '--quiet', '--time-scale', '0.1', '--resume', runDir]);
+    const resumed = await runCli(['run', '--quiet', '--resume', runDir]);
     assert.equal(resumed.code, 0, resumed.stderr);
     const finished = new Set(results(runDir).map((r) => r.trace_id));
     assert.equal(finished.size, 28);
