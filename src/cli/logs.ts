@@ -1,7 +1,10 @@
 /** `tau2-trace logs`: a run's spans as legacy `tau2_<domain>.log` files, for grep-based scripts. */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { legacyLogLines } from '../export/legacy/to-logs.js';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { fileKind } from '../export/legacy/files.js';
+import { legacyLogLines, SAFE_DOMAIN } from '../export/legacy/to-logs.js';
+import { Attr } from '../telemetry/names.js';
+import { UsageError } from '../util/errors.js';
 import { readRunSpans } from './stats.js';
 
 /** Options of `tau2-trace logs`. */
@@ -9,15 +12,54 @@ export interface LogsOptions {
   outDir?: string;
 }
 
+/** `tau2_<domain>.log` in `outDir`, or an error when the name would lead anywhere else. */
+function logFile(outDir: string, domain: string): string {
+  const file = resolve(outDir, `tau2_${domain}.log`);
+  const rel = relative(resolve(outDir), file);
+  // legacyLogLines only hands out safe domains; this is the last guard before a write, should that change.
+  if (!SAFE_DOMAIN.test(domain) || rel !== `tau2_${domain}.log`) {
+    throw new Error(`refusing to write ${file}: outside ${outDir}`);
+  }
+  return join(outDir, rel);
+}
+
 /** Writes one log file per domain; resolves with the exit code. */
 export async function logsCommand(input: string, o: LogsOptions): Promise<number> {
-  const { spans, besides } = await readRunSpans(input, 'tau2-trace logs');
+  const { spans, besides, file } = await readRunSpans(input, 'tau2-trace logs');
+  const { byDomain, skipped } = legacyLogLines(spans);
+  for (const s of skipped.slice(0, 10)) {
+    process.stderr.write(`trace ${s.traceId} (task ${JSON.stringify(s.taskId)}) left out: ${s.why}\n`);
+  }
+  if (skipped.length > 10) process.stderr.write(`… and ${skipped.length - 10} more traces left out\n`);
+  if (byDomain.size === 0 && skipped.length > 0) {
+    throw new UsageError(`${file}: none of its ${skipped.length} task traces can be written as a legacy log`);
+  }
   const outDir = o.outDir ?? besides;
+  const outs = [...byDomain.keys()].map((domain) => logFile(outDir, domain));
+  // Spans imported from legacy logs sit beside those logs by default: regenerated files (lossy: no
+  // tracebacks, no unusable lines, two decimals) must not replace the originals they came from.
+  if (spans.some((s) => s.resource[Attr.runSource] === 'legacy-log')) {
+    const there = outs.find((f) => fileKind(f) !== 'missing');
+    if (there !== undefined) {
+      throw new UsageError(
+        `${there} exists and these spans were imported from legacy logs: it may be the original; ` +
+          'give another --out-dir',
+      );
+    }
+  }
   mkdirSync(outDir, { recursive: true });
-  for (const [domain, lines] of legacyLogLines(spans)) {
-    const file = join(outDir, `tau2_${domain}.log`);
-    writeFileSync(file, lines.length ? `${lines.join('\n')}\n` : '');
-    process.stderr.write(`wrote ${file} (${lines.length} lines)\n`);
+  for (const [i, lines] of [...byDomain.values()].entries()) {
+    const out = outs[i]!;
+    // A temporary name and a rename: a reader of the file sees the old one or the new one, whole.
+    const tmp = `${out}.tmp-${process.pid}`;
+    try {
+      writeFileSync(tmp, lines.length ? `${lines.join('\n')}\n` : '');
+      renameSync(tmp, out);
+    } catch (err) {
+      rmSync(tmp, { force: true });
+      throw err;
+    }
+    process.stderr.write(`wrote ${out} (${lines.length} lines)\n`);
   }
   return 0;
 }

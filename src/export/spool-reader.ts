@@ -100,23 +100,36 @@ export function spansOfRequest(request: OtlpRequest): SpoolSpan[] {
 /** Everything read from a spool file. */
 export interface SpoolContents {
   spans: SpoolSpan[];
-  /** 1-based numbers of lines that did not parse. */
+  /** 1-based numbers of lines that are not OTLP/JSON export requests (JSON that does not parse, or other JSON). */
   badLines: number[];
+  /** Lines that are OTLP/JSON export requests (objects with a `resourceSpans` array), with spans or not. */
+  requests: number;
+}
+
+/** Whether parsed JSON has the shape of an ExportTraceServiceRequest. */
+function isRequest(v: unknown): v is OtlpRequest {
+  return typeof v === 'object' && v !== null && Array.isArray((v as OtlpRequest).resourceSpans);
 }
 
 /** Reads a whole spool file. */
 export async function readSpool(path: string): Promise<SpoolContents> {
   const spans: SpoolSpan[] = [];
   const badLines: number[] = [];
+  let requests = 0;
   for (const [line, n] of readLines(path)) {
     if (line.trim() === '') continue;
     try {
-      for (const span of spansOfRequest(JSON.parse(line) as OtlpRequest)) spans.push(span);
+      const request: unknown = JSON.parse(line);
+      // Other JSON (a results.json line, `{}`) would otherwise pass as a request without spans.
+      if (!isRequest(request)) throw new Error('not an export request');
+      const got = spansOfRequest(request);
+      requests++;
+      for (const span of got) spans.push(span);
     } catch {
       badLines.push(n);
     }
   }
-  return { spans, badLines };
+  return { spans, badLines, requests };
 }
 
 /** Milliseconds between two epoch-nanosecond instants. */

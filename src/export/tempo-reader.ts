@@ -112,7 +112,11 @@ export async function readTempoRun(
     spss: '1',
   });
   const found = await getJson(`${base}/api/search?${q}`);
-  const ids = [...new Set(((found.traces ?? []) as Json[]).map((t) => searchTraceId(String(t.traceID))))];
+  const foundIds = ((found.traces ?? []) as Json[]).map((t) => String(t.traceID));
+  // Each id becomes part of a URL path: one that is not a trace id (`../x`, `?q=`) must not choose the request.
+  const odd = foundIds.find((id) => !/^[0-9a-fA-F]{1,32}$/.test(id));
+  if (odd !== undefined) throw new TempoError(`${base}/api/search: ${JSON.stringify(odd)} is not a trace id`);
+  const ids = [...new Set(foundIds.map(searchTraceId))];
   if (ids.length >= limit) throw new TempoError(`${base}: more than ${limit} traces; narrow the window`);
   const spans: SpoolSpan[] = [];
   let next = 0;

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { completeTraces } from '../../src/cli/stats.js';
 import { LEGACY_METRICS } from '../../src/export/legacy/parse.js';
+import { pickRunTraces } from '../../src/export/run-traces.js';
 import { readSpool, type SpoolSpan } from '../../src/export/spool-reader.js';
 import { Attr, Kind, SpanName } from '../../src/telemetry/names.js';
 import { FAST, repoRoot, runCli, runDirOf, tau2DataDir, tempDir } from '../helpers.js';
@@ -114,22 +114,6 @@ describe('tau2-trace stats', () => {
     );
   });
 
-  it('leaves out traces without their task span (interrupted trials)', () => {
-    const span = (traceId: string, name: string, parentSpanId?: string) =>
-      ({ traceId, spanId: `${traceId}${name}`, parentSpanId, name }) as Parameters<
-        typeof completeTraces
-      >[0][number];
-    const kept = completeTraces([
-      span('a', SpanName.task),
-      span('a', 'chat m', 'x'),
-      span('b', 'chat m', 'y'),
-    ]);
-    assert.deepEqual(
-      kept.map((s) => s.traceId),
-      ['a', 'a'],
-    );
-  });
-
   it('bad input: a missing path, or two inputs, exit 2 naming the culprit', async () => {
     const missing = await runCli(['stats', '--log-dir', join(tmp.path, 'nope')]);
     assert.equal(missing.code, 2);
@@ -197,7 +181,7 @@ describe('legacy round trip', () => {
     const fromImport = await runCli(['stats', '--spans', imported, '--out-dir', join(tmp.path, 'c')]);
     assert.equal(fromImport.code, 0, fromImport.stderr);
     assert.equal(readFileSync(join(tmp.path, 'c', 'timing_stats.json'), 'utf8'), a);
-    const original = completeTraces((await readSpool(join(runDir, 'spans.otlp.jsonl'))).spans);
+    const original = pickRunTraces((await readSpool(join(runDir, 'spans.otlp.jsonl'))).spans).spans;
     const rebuilt = (await readSpool(imported)).spans;
     assert.deepEqual(hierarchy(rebuilt), hierarchy(original));
     assert.ok(rebuilt.every((s) => s.resource[Attr.runId] === 'logs'));

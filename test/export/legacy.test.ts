@@ -3,12 +3,13 @@
  * plus hand-checked cases for pairwise summation, rounding ties, float repr and input robustness.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { legacyConsoleText, pyFixed } from '../../src/export/legacy/console.js';
+import { listLegacyLogs } from '../../src/export/legacy/files.js';
 import { legacyStatsJson, pyFloatRepr } from '../../src/export/legacy/json.js';
 import {
   Float64Buffer,
@@ -107,6 +108,54 @@ describe('legacy parse', () => {
     assert.throws(() => parseLegacyLogs('/nonexistent/run_x'), /\/nonexistent\/run_x/);
   });
 
+  it('a value beyond a double (310 digits, which Python reads as inf) is left out and its line counted unusable', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'legacy-huge-'));
+    try {
+      const nines = '9'.repeat(310);
+      const lines = [
+        `[PROFILE] x type=tool_call duration_ms=${nines}`,
+        'type=tool_call duration_ms=2.50',
+        `type=llm_call toolorchestra_vllm_infer_ms=4.00 toolorchestra_vllm_prefill_ms=${nines}`,
+        `type=tool_call duration_ms=1${'0'.repeat(300)}`,
+      ];
+      writeFileSync(join(dir, 'tau2_a.log'), `${lines.join('\n')}\n`);
+      const r = parseLegacyLogs(join(dir, 'tau2_a.log'));
+      assert.deepEqual([...r.values.get('tool_call')!.values()], [2.5, 1e300], 'a finite 1e300 is a value');
+      assert.deepEqual([...r.values.get('toolorchestra_vllm_infer')!.values()], [4]);
+      assert.deepEqual([...r.values.get('toolorchestra_vllm_prefill')!.values()], []);
+      assert.equal(r.unusable, 2);
+      assert.deepEqual(
+        r.unusableSamples.map((s) => s.line),
+        [1, 3],
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names the files in which no line is recognisable; a directory lists only regular files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'legacy-unrecognised-'));
+    try {
+      writeFileSync(join(dir, 'tau2_json.log'), '{\n  "results": []\n}\n');
+      writeFileSync(join(dir, 'tau2_empty.log'), '');
+      writeFileSync(join(dir, 'tau2_steps.log'), '[PROFILE] x type=step_complete total_duration_ms=1.00\n');
+      writeFileSync(join(dir, 'tau2_bare.log'), 'type=tool_call duration_ms=1.00\n');
+      mkdirSync(join(dir, 'tau2_dir.log'));
+      const r = parseLegacyLogs(dir);
+      const names = (fs: string[]) => fs.map((f) => f.slice(dir.length + 1));
+      assert.deepEqual(names(r.files), [
+        'tau2_bare.log',
+        'tau2_empty.log',
+        'tau2_json.log',
+        'tau2_steps.log',
+      ]);
+      assert.deepEqual(names(r.unrecognisedFiles), ['tau2_empty.log', 'tau2_json.log']);
+      assert.deepEqual(names(listLegacyLogs(dir).skipped.map((s) => s.path)), ['tau2_dir.log']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('survives a 2 MB line, CRLF across chunk boundaries and a file without final newline', () => {
     const dir = mkdtempSync(join(tmpdir(), 'legacy-big-'));
     try {
@@ -145,9 +194,11 @@ function regexReference(files: { name: string; bytes: Buffer }[], allFields: boo
     unusable: 0,
     unusableSamples: [],
     ignoredLlmCalls: 0,
+    unrecognisedFiles: [],
   };
   for (const f of files) {
     r.files.push(f.name);
+    let recognised = false;
     const lines = f.bytes.toString('latin1').split('\n');
     if (lines.at(-1) === '') lines.pop();
     lines.forEach((raw, i) => {
@@ -160,21 +211,27 @@ function regexReference(files: { name: string; bytes: Buffer }[], allFields: boo
       const late = allFields && llm && !seed && /(?:^| )vllm_infer_ms=/.test(line);
       if (llm && !seed && !late) r.ignoredLlmCalls++;
       let got = false;
+      let tooLarge = false;
       for (const m of LEGACY_METRICS) {
         const on = m.source === 'tool_call' ? tool : m.source === 'expert_call' ? expert : seed || late;
         if (!on) continue;
         const hit = (m.source === 'llm_call' && late ? later[m.name]! : value(m.key)).exec(line);
-        if (hit) {
+        if (!hit) continue;
+        // Beyond a double: left out, and the line reported.
+        if (Number(hit[1]) === Infinity) tooLarge = true;
+        else {
           r.values.get(m.name)!.push(Number(hit[1]));
           got = true;
         }
       }
       const marked = line.includes('[PROFILE]') || line.includes('[USER_JUDGE]');
-      if (marked && !got && (tool || expert || seed || late || !line.includes('type='))) {
+      if (got || marked || tooLarge) recognised = true;
+      if (tooLarge || (marked && !got && (tool || expert || seed || late || !line.includes('type=')))) {
         r.unusable++;
         if (r.unusableSamples.length < 10) r.unusableSamples.push({ file: f.name, line: i + 1 });
       }
     });
+    if (!recognised) r.unrecognisedFiles.push(f.name);
   }
   return r;
 }
@@ -215,6 +272,7 @@ function randomLog(rng: () => number, pieces: number): Buffer {
     () => '123456789012345.6',
     () => `0.${'0'.repeat(20)}1`,
     () => `1.${'0'.repeat(23)}`,
+    () => digits(310),
   ];
   let s = '';
   for (let i = 0; i < pieces; i++) {
@@ -238,6 +296,7 @@ function assertSameParse(actual: LegacyParseResult, expected: LegacyParseResult,
     unusable: r.unusable,
     samples: r.unusableSamples,
     ignored: r.ignoredLlmCalls,
+    unrecognised: r.unrecognisedFiles,
   });
   assert.deepStrictEqual(counts(actual), counts(expected), label);
 }

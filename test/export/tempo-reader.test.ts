@@ -3,12 +3,13 @@
  * names), built from a real run's spool. The pipeline test checks the same against a real Tempo.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { idToHex, searchTraceId } from '../../src/export/tempo-reader.js';
+import { idToHex, readTempoRun, searchTraceId } from '../../src/export/tempo-reader.js';
 import { closedPort, FAST, runCli, runDirOf, tempDir } from '../helpers.js';
+import { spoolText } from './spool-fixture.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: free-form OTLP JSON, read field by field in a test
 type Json = Record<string, any>;
@@ -40,14 +41,12 @@ function tempoTraces(spool: string): Map<string, Json[]> {
   return traces;
 }
 
-describe('stats --tempo', () => {
-  const tmp = tempDir();
-  let runDir = '';
-  let url = '';
+/** A stand-in for Tempo's HTTP API serving the spool `spool()` names at the time of each request. */
+function tempoStandIn(spool: () => string) {
   const queries: string[] = [];
   const server = createServer((req, res) => {
     const u = new URL(req.url!, 'http://x');
-    const traces = tempoTraces(join(runDir, 'spans.otlp.jsonl'));
+    const traces = tempoTraces(spool());
     if (u.pathname === '/api/search') {
       queries.push(u.searchParams.get('q')!);
       const runId = /resource\.tau2\.run\.id = "([^"]+)"/.exec(u.searchParams.get('q')!)?.[1];
@@ -62,15 +61,31 @@ describe('stats --tempo', () => {
       res.end(JSON.stringify({ trace: { resourceSpans: traces.get(u.pathname.split('/').pop()!) } }));
     } else res.writeHead(404).end();
   });
+  return {
+    queries,
+    /** Listens on a free loopback port; resolves with the base URL. */
+    async start(): Promise<string> {
+      await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+      return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    },
+    close: () => server.close(),
+  };
+}
+
+describe('stats --tempo', () => {
+  const tmp = tempDir();
+  let runDir = '';
+  let url = '';
+  const tempo = tempoStandIn(() => join(runDir, 'spans.otlp.jsonl'));
+  const queries = tempo.queries;
   before(async () => {
     const run = await runCli(['run', ...FAST, '--num-tasks', '4', '--output-dir', join(tmp.path, 'runs')]);
     assert.equal(run.code, 0, run.stderr);
     runDir = runDirOf(run.stdout);
-    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-    url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    url = await tempo.start();
   });
   after(() => {
-    server.close();
+    tempo.close();
     tmp.cleanup();
   });
 
@@ -105,9 +120,92 @@ describe('stats --tempo', () => {
     assert.match(down.stderr, new RegExp(`--tempo http://127\\.0\\.0\\.1:${port}/api/search`));
   });
 
+  it('a search result whose trace id is not one (a path like ../x) is refused before any request is built from it', async () => {
+    const paths: string[] = [];
+    const server = createServer((req, res) => {
+      paths.push(req.url!);
+      res.end(JSON.stringify({ traces: [{ traceID: 'ab12' }, { traceID: '../../admin?x=' }] }));
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      await assert.rejects(readTempoRun(base, 'r'), /"\.\.\/\.\.\/admin\?x=" is not a trace id/);
+      assert.deepEqual(
+        paths.map((p) => p.split('?')[0]),
+        ['/api/search'],
+      );
+    } finally {
+      server.close();
+    }
+  });
+
   it('ids: base64 as Tempo writes them, or hex', () => {
     assert.equal(idToHex(b64('0af7651916cd43dd8448eb211c80319c'), 16), '0af7651916cd43dd8448eb211c80319c');
     assert.equal(idToHex('0AF7651916CD43DD', 8), '0af7651916cd43dd');
     assert.equal(searchTraceId('af7651916cd43dd8448eb211c80319c'), '0af7651916cd43dd8448eb211c80319c');
+  });
+});
+
+describe('stats --tempo: which trials count', () => {
+  const tmp = tempDir();
+  const spool = join(tmp.path, 'spans.otlp.jsonl');
+  const tempo = tempoStandIn(() => spool);
+  const T0 = Date.UTC(2026, 0, 1, 12);
+  after(() => {
+    tempo.close();
+    tmp.cleanup();
+  });
+
+  it('stats --tempo: cancelled and superseded trials are left out as with --spans', async () => {
+    writeFileSync(
+      spool,
+      spoolText(
+        [
+          {
+            label: 'a-cancelled',
+            domain: 'retail',
+            taskId: 'a',
+            trial: 0,
+            endMs: T0,
+            termination: 'cancelled',
+            tools: [3, 4, 5],
+          },
+          {
+            label: 'b-failed',
+            domain: 'retail',
+            taskId: 'b',
+            trial: 0,
+            endMs: T0 + 1,
+            termination: 'agent_error',
+            tools: [1, 1],
+          },
+          { label: 'a-rerun', domain: 'retail', taskId: 'a', trial: 0, endMs: T0 + 60_000, tools: [2, 6] },
+          { label: 'b-rerun', domain: 'retail', taskId: 'b', trial: 0, endMs: T0 + 61_000, tools: [8] },
+        ],
+        'resumed_run',
+      ),
+    );
+    const url = await tempo.start();
+    const a = await runCli([
+      'stats',
+      '--tempo',
+      url,
+      '--run-id',
+      'resumed_run',
+      '--out-dir',
+      join(tmp.path, 'a'),
+    ]);
+    assert.equal(a.code, 0, a.stderr);
+    assert.match(a.stderr, /left out 2 traces: 1 cancelled, 1 superseded by a later run of the same trial/);
+    const b = await runCli(['stats', '--spans', spool, '--out-dir', join(tmp.path, 'b')]);
+    assert.equal(b.code, 0, b.stderr);
+    const json = (d: string, f: string) => readFileSync(join(tmp.path, d, f), 'utf8');
+    assert.equal(JSON.parse(json('a', 'timing_stats.json')).tool_call.stats.n, 3);
+    assert.equal(json('a', 'timing_stats.json'), json('b', 'timing_stats.json'));
+    assert.equal(JSON.parse(json('a', 'timing_stats_ext.json')).kinds.task.all.n, 2);
+
+    const bad = await runCli(['stats', '--tempo', url, '--run-id', 'x\ny']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--run-id "x\\ny": has a control character/);
   });
 });

@@ -51,5 +51,6 @@ export function legacyValuesFromSpans(spans: SpoolSpan[], source: string): Legac
     unusable: 0,
     unusableSamples: [],
     ignoredLlmCalls: 0,
+    unrecognisedFiles: [],
   };
 }

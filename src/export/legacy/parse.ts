@@ -59,7 +59,8 @@ export interface LegacyParseResult {
   lines: number;
   /**
    * Lines containing `[PROFILE]` or `[USER_JUDGE]` that qualify for a metric (or have no `type=`) but yield
-   * no value.
+   * no value, plus every line with a value too large for a double (which is left out, see
+   * {@link parseLegacyLogs}).
    */
   unusable: number;
   /** The first few unusable lines, 1-based line numbers within their file. */
@@ -69,6 +70,11 @@ export interface LegacyParseResult {
    * did; with `allFields`, only those that have no whole-key `vllm_infer_ms=` either.
    */
   ignoredLlmCalls: number;
+  /**
+   * Files in which no line is recognisable: none has a `[PROFILE]` or `[USER_JUDGE]` marker or yields a
+   * value. Whatever they are (a results.json, a binary), they are not legacy logs.
+   */
+  unrecognisedFiles: string[];
 }
 
 const MAX_SAMPLES = 10;
@@ -230,6 +236,8 @@ class Scanner {
   private readonly pos = new Int32Array(11);
   private lineNo = 0;
   private file = '';
+  /** Whether the current file has had a recognisable line yet (see `unrecognisedFiles`). */
+  private recognised = false;
   private readonly out: Float64Buffer[];
 
   constructor(
@@ -260,6 +268,7 @@ class Scanner {
     try {
       this.file = path;
       this.lineNo = 0;
+      this.recognised = false;
       let have = 0;
       let start = 0;
       for (;;) {
@@ -284,6 +293,7 @@ class Scanner {
         this.buf[have] = 0x0a;
         this.scan(start, have + 1);
       }
+      if (!this.recognised) this.r.unrecognisedFiles.push(path);
     } finally {
       closeSync(fd);
     }
@@ -380,25 +390,39 @@ class Scanner {
     const later = llm && !seed && (f & F_LATER_INFER) !== 0;
     if (llm && !seed && !later) r.ignoredLlmCalls++;
     let got = false;
+    // Python's float() reads more than ~309 digits as inf, and numpy's histogram then fails on the run: such a
+    // value is left out and its line reported, so one corrupt line cannot void everyone's statistics.
+    let tooLarge = false;
     if ((tool || expert) && (slots & (1 << S_DURATION)) !== 0) {
       const v = parseNumber(this.buf, this.pos[S_DURATION]!);
-      if (tool) this.out[0]!.push(v);
-      if (expert) this.out[1]!.push(v);
-      got = true;
+      if (v === Infinity) tooLarge = true;
+      else {
+        if (tool) this.out[0]!.push(v);
+        if (expert) this.out[1]!.push(v);
+        got = true;
+      }
     }
     if (seed || later) {
       const base = seed ? S_TO_INFER : S_LATER_INFER;
       for (let k = 0; k < 5; k++) {
         if ((slots & (1 << (base + k))) === 0) continue;
-        this.out[2 + k]!.push(parseNumber(this.buf, this.pos[base + k]!));
-        got = true;
+        const v = parseNumber(this.buf, this.pos[base + k]!);
+        if (v === Infinity) tooLarge = true;
+        else {
+          this.out[2 + k]!.push(v);
+          got = true;
+        }
       }
     }
-    if (
-      !got &&
-      (tool || expert || seed || later || (f & F_TYPE) === 0) &&
-      (contains(this.buf, ls, at, M_PROFILE) || contains(this.buf, ls, at, M_USER_JUDGE))
-    ) {
+    const qualifies = tool || expert || seed || later || (f & F_TYPE) === 0;
+    if (got || tooLarge) this.recognised = true;
+    // Markers are searched for only where they matter: in a qualifying line without a value, and until the
+    // file has shown one recognisable line (usually its first).
+    const marked =
+      (!this.recognised || (!got && qualifies)) &&
+      (contains(this.buf, ls, at, M_PROFILE) || contains(this.buf, ls, at, M_USER_JUDGE));
+    if (marked) this.recognised = true;
+    if (tooLarge || (!got && marked && qualifies)) {
       r.unusable++;
       if (r.unusableSamples.length < MAX_SAMPLES)
         r.unusableSamples.push({ file: this.file, line: this.lineNo });
@@ -416,7 +440,9 @@ class Scanner {
  * as the legacy `re.search` found it). A line with `type=llm_call` and `toolorchestra_vllm_infer_ms=`
  * anywhere feeds the five vLLM metrics from the keys `toolorchestra_vllm_{infer_ms,prefill_ms,decode_ms,
  * prefill_len,decode_len}`, each independently (a missing or non-numeric one is skipped alone). Values are the
- * text `[0-9]+(\.[0-9]+)?` after the key, converted as Python's `float()` does, bit for bit.
+ * text `[0-9]+(\.[0-9]+)?` after the key, converted as Python's `float()` does, bit for bit. A value too large
+ * for a double (`float()` gives `inf`; the legacy analyzer then failed) is skipped too, and its line counted
+ * as unusable.
  *
  * `options.allFields` also reads the later logger generation: an `llm_call` line WITHOUT
  * `toolorchestra_vllm_infer_ms=` but WITH the whole key `vllm_infer_ms=` (at the line start or after a space)
@@ -434,14 +460,22 @@ export function parseLegacyLogs(
   glob = 'tau2_*.log',
   options: LegacyParseOptions = {},
 ): LegacyParseResult {
-  const files = legacyLogFiles(path, glob);
+  return parseLegacyFiles(legacyLogFiles(path, glob), options);
+}
+
+/**
+ * Reads the given files in the given order, as {@link parseLegacyLogs} reads the files of a path (for a
+ * caller that has listed and checked them itself).
+ */
+export function parseLegacyFiles(files: string[], options: LegacyParseOptions = {}): LegacyParseResult {
   const r: LegacyParseResult = {
     values: new Map(LEGACY_METRICS.map((x) => [x.name, new Float64Buffer()])),
-    files,
+    files: [...files],
     lines: 0,
     unusable: 0,
     unusableSamples: [],
     ignoredLlmCalls: 0,
+    unrecognisedFiles: [],
   };
   const scanner = new Scanner(r, options.allFields === true, options.chunkSize ?? CHUNK);
   for (const f of files) scanner.readFile(f);

@@ -22,16 +22,27 @@ const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
 // Sticky: matched exactly where the level marker ends, no scanning.
 const STAMP = /\s+(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?\s+/y;
 
+/**
+ * Undoes the `%XX` escapes `tau2-trace logs` writes for the bytes a field cannot hold (see
+ * `escapeLogValue` in to-logs.ts); a value without `%` is returned as it is.
+ */
+export function unescapeLogValue(v: string): string {
+  if (!v.includes('%')) return v;
+  return v.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) =>
+    Buffer.from(run.replace(/%/g, ''), 'hex').toString('utf8'),
+  );
+}
+
 /** Parses one line (no newline); undefined when it is not a usable PROFILE/USER_JUDGE line. */
 export function parseRecord(raw: string, line: number): LegacyRecord | undefined {
   const text = raw.includes('\x1b') ? raw.replace(ANSI, '') : raw;
-  let level: LegacyRecord['level'] = 'PROFILE';
-  let at = text.indexOf('[PROFILE]');
-  if (at === -1) {
-    level = 'USER_JUDGE';
-    at = text.indexOf('[USER_JUDGE]');
-    if (at === -1) return undefined;
-  }
+  // The first marker of the line is its level: one inside a value further on (a task id that contains
+  // `[PROFILE]`) must not hide the real one.
+  const p = text.indexOf('[PROFILE]');
+  const u = text.indexOf('[USER_JUDGE]');
+  if (p === -1 && u === -1) return undefined;
+  const level: LegacyRecord['level'] = u !== -1 && (p === -1 || u < p) ? 'USER_JUDGE' : 'PROFILE';
+  const at = level === 'PROFILE' ? p : u;
   STAMP.lastIndex = at + level.length + 2;
   const m = STAMP.exec(text);
   if (!m) return undefined;
@@ -45,19 +56,49 @@ export function parseRecord(raw: string, line: number): LegacyRecord | undefined
     if (eq <= 0) continue;
     const key = token.slice(0, eq);
     // The first occurrence wins, as the legacy analyzer's re.search would have it.
-    if (!fields.has(key)) fields.set(key, token.slice(eq + 1));
+    if (!fields.has(key)) fields.set(key, unescapeLogValue(token.slice(eq + 1)));
   }
   const timeNs = BigInt(ms) * 1_000_000n + BigInt(frac.padEnd(9, '0'));
   return { level, timeNs, fields, line };
 }
 
+const DIGITS = /^[0-9]+(?:\.[0-9]+)?$/;
+
 /**
  * A non-negative finite number as the logger printed it (`12`, `12.50`); undefined for `nan`, `inf`, negative
- * or malformed values.
+ * or malformed values, and for digits beyond the range of a double (which `Number` reads as Infinity).
  */
 export function numberField(r: LegacyRecord, key: string): number | undefined {
   const v = r.fields.get(key);
-  return v !== undefined && /^[0-9]+(?:\.[0-9]+)?$/.test(v) ? Number(v) : undefined;
+  if (v === undefined || !DIGITS.test(v)) return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** The numeric keys a trial is rebuilt from: durations, the step index and both generations' vLLM keys. */
+export const NUMERIC_KEYS = [
+  'duration_ms',
+  'total_duration_ms',
+  'step',
+  'toolorchestra_vllm_infer_ms',
+  'toolorchestra_vllm_prefill_ms',
+  'toolorchestra_vllm_decode_ms',
+  'toolorchestra_vllm_prefill_len',
+  'toolorchestra_vllm_decode_len',
+  'vllm_infer_ms',
+  'prefill_ms',
+  'decode_ms',
+  'input_tokens',
+  'output_tokens',
+] as const;
+
+/** The first of {@link NUMERIC_KEYS} whose value is digits too many for a double (a corrupt line), if any. */
+export function tooLargeField(r: LegacyRecord): string | undefined {
+  for (const key of NUMERIC_KEYS) {
+    const v = r.fields.get(key);
+    if (v !== undefined && DIGITS.test(v) && !Number.isFinite(Number(v))) return key;
+  }
+  return undefined;
 }
 
 /** The vLLM timings (ms) and token counts of a call line, from the seed keys or else the later generation's. */

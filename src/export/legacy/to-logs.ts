@@ -8,23 +8,77 @@
  *
  * One line per call, written at the call's end (its timestamp, in UTC), floats with two decimals, ints as
  * ints, `None` values left out. `thread=` is derived from the trace id: one "thread" per task trial.
+ * Text values are escaped ({@link escapeLogValue}) so that one event is always one line of `key=value` fields.
  */
 
+import { createHash } from 'node:crypto';
 import { Attr, Kind, SpanName } from '../../telemetry/names.js';
 import { durationMs, type SpoolSpan } from '../spool-reader.js';
 import { pyFixed } from './console.js';
 
 type Field = [string, string | number | boolean | undefined];
 
+// What a value must not contain. Whitespace ends a field for the import's reader, and any line break (the
+// legacy analyzer's Python also splits at a lone `\r`, `\x85` and the Unicode separators are breaks to other
+// tools) would start a line of the writer's choosing. `=` would let a value spell a key: the legacy analyzer
+// takes the first `duration_ms=` or `type=tool_call` anywhere in a line. `%` is the escape itself.
+const UNSAFE = /[\s\x00-\x1f\x7f-\x9f=%]/;
+const UNSAFE_ALL = new RegExp(UNSAFE.source, 'g');
+
+/**
+ * A text value as a log field: whitespace, control characters, `=` and `%` become `%XX` escapes of their
+ * UTF-8 bytes (URL style), everything else stays as it is, so the ids and names of real runs (telecom's
+ * `[mobile_data_issue]…|…[PERSONA:None]` included) are written exactly as before. `tau2-trace import` undoes
+ * the escapes.
+ */
+export function escapeLogValue(v: string): string {
+  if (!UNSAFE.test(v)) return v;
+  return v.replace(UNSAFE_ALL, (c) =>
+    Array.from(Buffer.from(c, 'utf8'), (b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
+  );
+}
+
 function value(v: string | number | boolean): string {
   if (typeof v === 'boolean') return v ? 'True' : 'False';
   if (typeof v === 'number') return Number.isInteger(v) ? String(v) : pyFixed(v, 2);
-  return v;
+  return escapeLogValue(v);
 }
+
+/** Newest instant a `Date` holds (±8.64e15 ms), in epoch nanoseconds. */
+const MAX_DATE_NS = 8_640_000_000_000_000n * 1_000_000n;
 
 function stamp(endNs: bigint): string {
   const ms = Number(endNs / 1_000_000n);
   return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/** The `thread=` of a trace: its id's first 48 bits, or a hash of an id that is not hex (a foreign spool). */
+function threadOf(traceId: string): string {
+  const hex = /^[0-9a-fA-F]{12}/.test(traceId)
+    ? traceId.slice(0, 12)
+    : createHash('sha256').update(traceId).digest('hex').slice(0, 12);
+  return String(BigInt(`0x${hex}`));
+}
+
+/**
+ * A domain name that can be part of a file name (`tau2_<domain>.log`): letters, digits, `_`, `.` and `-`,
+ * starting with a letter or digit, at most 100 characters. No separator, no `..` path of its own.
+ */
+export const SAFE_DOMAIN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
+
+/** A trace `legacyLogLines` did not write, and why. */
+export interface SkippedTrace {
+  traceId: string;
+  taskId: string;
+  why: string;
+}
+
+/** What {@link legacyLogLines} produced. */
+export interface LegacyLogs {
+  /** Lines per domain, each domain's lines in the order they would have been written. */
+  byDomain: Map<string, string[]>;
+  /** Traces left out: a domain that cannot name a file, or times no log line can carry. */
+  skipped: SkippedTrace[];
 }
 
 function line(level: 'PROFILE' | 'USER_JUDGE', endNs: bigint, fields: Field[]): string {
@@ -36,22 +90,41 @@ function line(level: 'PROFILE' | 'USER_JUDGE', endNs: bigint, fields: Field[]): 
 const ms = (x: unknown): string | undefined => (typeof x === 'number' ? pyFixed(x, 2) : undefined);
 const int = (x: unknown): number | undefined => (typeof x === 'number' ? Math.round(x) : undefined);
 
-/** Legacy log lines per domain, each domain's lines in the order they would have been written. */
-export function legacyLogLines(spans: SpoolSpan[]): Map<string, string[]> {
+/**
+ * Legacy log lines per domain of the task traces in `spans` (picked by `pickRunTraces`). A trace whose
+ * `tau2.domain` is not a {@link SAFE_DOMAIN} name (it becomes a file name), or whose spans end outside the
+ * range of a date, is skipped and reported.
+ */
+export function legacyLogLines(spans: SpoolSpan[]): LegacyLogs {
   const byId = new Map(spans.map((s) => [s.spanId, s]));
   const roots = new Map(
     spans.filter((s) => s.name === SpanName.task && !s.parentSpanId).map((s) => [s.traceId, s]),
   );
+  const skipped = new Map<string, SkippedTrace>();
+  const skip = (root: SpoolSpan, why: string) => {
+    if (!skipped.has(root.traceId))
+      skipped.set(root.traceId, { traceId: root.traceId, taskId: String(root.attributes[Attr.taskId]), why });
+  };
+  for (const root of roots.values()) {
+    const domain = root.attributes[Attr.domain];
+    if (typeof domain !== 'string' || !SAFE_DOMAIN.test(domain)) {
+      skip(root, `tau2.domain ${JSON.stringify(domain)} cannot name a file (letters, digits, _ . - only)`);
+    }
+  }
+  for (const s of spans) {
+    const root = roots.get(s.traceId);
+    if (root && (s.endNs < 0n || s.endNs > MAX_DATE_NS)) skip(root, `span ${s.spanId} ends at ${s.endNs} ns`);
+  }
   const events: { domain: string; endNs: bigint; text: string }[] = [];
   for (const s of spans) {
     const root = roots.get(s.traceId);
-    if (!root) continue;
-    const domain = String(root.attributes[Attr.domain]);
+    if (!root || skipped.has(s.traceId)) continue;
+    const domain = root.attributes[Attr.domain] as string;
     const kind = s.attributes[Attr.kind];
     const step = s.parentSpanId ? byId.get(s.parentSpanId) : undefined;
     const head: Field[] = [
       ['task', String(root.attributes[Attr.taskId])],
-      ['thread', String(BigInt(`0x${s.traceId.slice(0, 12)}`))],
+      ['thread', threadOf(s.traceId)],
       ['type', String(kind)],
     ];
     const stepIndex = step?.attributes[Attr.stepIndex] as number | undefined;
@@ -118,5 +191,5 @@ export function legacyLogLines(spans: SpoolSpan[]): Map<string, string[]> {
     }
     lines.push(e.text);
   }
-  return out;
+  return { byDomain: out, skipped: [...skipped.values()] };
 }

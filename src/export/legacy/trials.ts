@@ -8,7 +8,7 @@
  *   `tau2-trace logs` writes), still belong to the evaluated trial;
  * - task ids repeat across domains: each log file (domain) is rebuilt on its own.
  */
-import { type LegacyRecord, numberField } from './records.js';
+import { type LegacyRecord, numberField, tooLargeField } from './records.js';
 
 /** Event types of the legacy logger that become spans. */
 export const CALL_TYPES = ['llm_call', 'expert_call', 'tool_call', 'user_sim', 'evaluator'] as const;
@@ -48,7 +48,8 @@ export type Rejection =
   | 'unreadable timestamp or level'
   | 'no task= or thread='
   | 'unknown type='
-  | 'no duration';
+  | 'no duration'
+  | 'number out of range';
 
 /**
  * Feeds records of one file in order; finished trials come out through `onTrial` (in the order they end).
@@ -72,8 +73,12 @@ export class TrialBuilder {
     const type = r.fields.get('type');
     if (!task || !thread) return 'no task= or thread=';
     if (type !== 'step_complete' && !CALL_TYPES.includes(type as CallType)) return 'unknown type=';
+    // Digits beyond a double, or a duration reaching back before 1970: a corrupt line, not a measurement.
+    if (tooLargeField(r) !== undefined) return 'number out of range';
     const duration = numberField(r, type === 'step_complete' ? 'total_duration_ms' : 'duration_ms');
     if (duration === undefined) return 'no duration';
+    const durationNs = BigInt(Math.round(duration * 1e6));
+    if (durationNs > r.timeNs) return 'number out of range';
 
     // Lines that share a millisecond keep their order through nanosecond offsets: readers that order events
     // by time (and sum floats in that order) then see the file's order, which the timestamp format truncated.
@@ -85,7 +90,7 @@ export class TrialBuilder {
       type: type as TrialEvent['type'],
       record: r,
       endNs,
-      startNs: endNs - BigInt(Math.round(duration * 1e6)),
+      startNs: endNs - durationNs,
     };
 
     let trial = this.open.get(thread);
