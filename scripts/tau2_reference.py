@@ -14,18 +14,21 @@ is read from --data-dir only. Writes into --out:
   <domain>_check.jsonl    every task, its expected actions (evaluation_criteria.actions) replayed
   <domain>_wrong.jsonl    the sequences of <out>/wrong-actions.json (hand-written input) for that domain
   <domain>_schemas.json   the tool schemas tau2 sends to the model
-  <domain>_prompts.json   the agent's system prompt and the user simulator's for sample tasks
+  <domain>_prompts.json   the agent's system prompt and the user simulator's for every task
 and prints a summary per domain (tasks, calls, errors, set-up failures).
 """
 import argparse
+import atexit
 import copy
 import json
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
 
 DOMAINS = ["mock", "retail", "airline", "telecom"]
+
 
 def dumps(obj) -> str:
     """One JSONL line: compact separators and raw UTF-8, as JSON.stringify writes them (floats as Python
@@ -37,6 +40,7 @@ def make_data_dir(tau2_src: Path, data_dir: Path) -> Path:
     """tau2 reads everything from $TAU2_DATA_DIR/tau2/...: domains from --data-dir, the user simulator's
     guidelines from the checkout."""
     root = Path(tempfile.mkdtemp(prefix="tau2-data-"))
+    atexit.register(shutil.rmtree, root, ignore_errors=True)  # symlinks only: their targets stay
     (root / "tau2" / "domains").mkdir(parents=True)
     for domain in DOMAINS:
         (root / "tau2" / "domains" / domain).symlink_to((data_dir / "domains" / domain).resolve())
@@ -92,8 +96,12 @@ class Reference:
             env = self.orchestrator(domain, task).environment
         except Exception as e:  # noqa: BLE001 - a set-up failure is a result to record
             counts["setup_failures"] += 1
+            # Not tau2's: this script's convention (no task of the shared data fails its set-up). The sequence
+            # is skipped; its final line has no hashes.
             out.append(dumps({"type": "setup_error", "domain": domain, "task_id": task.id, "seq": seq,
                               "error": f"{type(e).__name__}: {e}"}))
+            out.append(dumps({"type": "final", "domain": domain, "task_id": task.id, "seq": seq,
+                              "db_hash": None, "user_db_hash": None}))
             return
         for index, action in enumerate(actions):
             shown = copy.deepcopy(action["arguments"])  # as sent: a tool may mutate what it is given
