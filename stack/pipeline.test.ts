@@ -52,7 +52,7 @@ let collectorEnv: Record<string, string> = {};
 let prom = '';
 let tempo = '';
 const sims: SimProcess[] = [];
-const runs: Record<string, { dir: string; id: string; wallMs: number; endSec: number }> = {};
+const runs: Record<string, { dir: string; id: string; wallMs: number; endSec: number; stderr: string }> = {};
 
 /** The Prometheus config as shipped, pointed at this test's ports, with 1 s scrape and rule intervals. */
 function prometheusConfig(): string {
@@ -107,7 +107,13 @@ async function demoRun(name: string, sim: SimProcess, extra: string[] = [], tria
     },
   );
   const runDir = join(dir, 'runs', readdirSync(join(dir, 'runs'))[0]!);
-  runs[name] = { dir: runDir, id: runDir.split('/').pop()!, wallMs: r.wallMs, endSec: Date.now() / 1000 };
+  runs[name] = {
+    dir: runDir,
+    id: runDir.split('/').pop()!,
+    wallMs: r.wallMs,
+    endSec: Date.now() / 1000,
+    stderr: r.stderr,
+  };
   return runs[name]!;
 }
 
@@ -382,7 +388,9 @@ describe('the pipeline on loopback', { timeout: 30 * 60_000 }, () => {
 
   it('a run made with the collector stopped reaches Tempo complete after tau2-trace replay', async () => {
     await collector!.stop();
-    const r = await demoRun('offline', sims[0]!, ['--num-tasks', '3'], '1');
+    // A failed export fails the run's exit status unless allowed; either way it says how to send the spans.
+    const r = await demoRun('offline', sims[0]!, ['--num-tasks', '3', '--allow-errors'], '1');
+    assert.match(r.stderr, /warning: OTLP export to .* failed for \d+ of \d+ spans.*tau2-trace replay /);
     const spool = (await spoolSpans(r.dir)).length;
     assert.equal(trialCount(r.dir), 3);
     await startCollector();
