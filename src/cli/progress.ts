@@ -4,6 +4,7 @@
  */
 import cliProgress from 'cli-progress';
 import Table from 'cli-table3';
+import { isSuccessful, leaderboard } from '../harness/metrics.js';
 import { quantile, type RunStats } from '../harness/stats.js';
 
 const fmt = (ms: number | undefined) => (ms === undefined ? '-' : ms < 10 ? ms.toFixed(2) : ms.toFixed(0));
@@ -60,18 +61,20 @@ export function summaryTable(stats: RunStats, wallMs: number): string {
   const trials = stats.trials();
   const reasons = new Map<string, number>();
   for (const t of trials) reasons.set(t.termination_reason, (reasons.get(t.termination_reason) ?? 0) + 1);
-  const rewards = trials.map((t) => t.reward);
-  const mean = rewards.length ? rewards.reduce((a, b) => a + b, 0) / rewards.length : 0;
+  const board = leaderboard(trials);
   // Colours only on a terminal: a log file should read as plain text.
   const style = process.stderr.isTTY ? {} : { style: { head: [], border: [] } };
   const outcome = new Table({
-    head: ['trials', 'reward = 1', 'mean reward', 'terminations', 'wall'],
+    head: ['trials', 'reward = 1', 'mean reward', 'pass^k', 'terminations', 'wall'],
     ...style,
   });
   outcome.push([
     String(trials.length),
-    String(rewards.filter((r) => r === 1).length),
-    mean.toFixed(3),
+    String(trials.filter((t) => isSuccessful(t.reward)).length),
+    board.avg_reward === null ? '-' : board.avg_reward.toFixed(3),
+    Object.entries(board.pass_hat_k)
+      .map(([k, v]) => `^${k} ${v.toFixed(3)}`)
+      .join(', ') || '-',
     [...reasons].map(([k, v]) => `${k} ${v}`).join(', '),
     `${(wallMs / 1000).toFixed(1)} s`,
   ]);

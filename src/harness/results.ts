@@ -10,7 +10,8 @@
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../util/errors.js';
-import { type TrialResult, trialFailed } from './orchestrator.js';
+import { leaderboard } from './metrics.js';
+import type { TrialResult } from './orchestrator.js';
 import { RESULTS_FILE, type ResultsFile, trialKey, writeJsonAtomic } from './rundir.js';
 
 export const RESULTS_JOURNAL = 'results.jsonl';
@@ -77,14 +78,15 @@ export function readRecorded(dir: string): TrialResult[] {
 
 /** The summary written as `results.json`. */
 export function resultsSummary(runId: string, total: number, rows: TrialResult[]): ResultsFile {
-  const rewards = rows.map((r) => r.reward);
+  const board = leaderboard(rows);
   return {
     run_id: runId,
     updated_at: new Date().toISOString(),
     total_trials: total,
     finished_trials: rows.length,
-    failed_trials: rows.filter(trialFailed).length,
-    mean_reward: rewards.length ? rewards.reduce((a, b) => a + b, 0) / rewards.length : null,
+    failed_trials: board.excluded_failed_trials,
+    mean_reward: board.avg_reward,
+    pass_hat_k: board.pass_hat_k,
     results: rows,
   };
 }

@@ -20,7 +20,10 @@ export interface ResultsFile {
   finished_trials: number;
   /** Trials that ended because a component failed (`--resume` runs them again). */
   failed_trials: number;
+  /** Mean reward of the trials that were evaluated (failed trials left out, as tau2 leaves out its infrastructure errors). */
   mean_reward: number | null;
+  /** tau2's pass^k, k = 1 … the fewest trials any task has (see harness/metrics.ts). */
+  pass_hat_k: Record<string, number>;
   results: TrialResult[];
 }
 
