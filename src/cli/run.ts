@@ -64,7 +64,7 @@ export interface RunOptions extends SimFlags {
   llmTimeout: number;
   maxRetries: number;
   retryBaseMs: number;
-  /** Seconds a failing LLM call keeps being retried (from its first attempt). */
+  /** Seconds a failing LLM call keeps being retried, counted from its first failure. */
   retryBudget: number;
   /** Wall-clock limit of one trial, seconds (0: none). */
   taskTimeout: number;

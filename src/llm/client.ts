@@ -45,7 +45,7 @@ export interface ChatRequest {
 
 /**
  * Retry policy: exponential backoff with full jitter, honouring `retry-after`. A call is retried while it has
- * attempts left and the next attempt would start within `budgetMs` of its first one, so an endpoint that
+ * attempts left and the next attempt would start within `budgetMs` of its first failure, so an endpoint that
  * restarts (connections refused, then 503 while the model loads) is waited out rather than failing the trial.
  */
 export interface RetryPolicy {
