@@ -11,12 +11,13 @@
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createRng } from '../src/util/random.js';
 import { CLI, fmt, intFlags, median, printTable, tempDir } from './lib.js';
 
 /** Writes `n` seeded legacy lines in the seed key generation, mixed as in a real run. */
-async function generate(file: string, n: number): Promise<void> {
-  const rng = createRng(1);
+async function generate(file: string, n: number, seed = 1): Promise<void> {
+  const rng = createRng(seed);
   const u = (lo: number, hi: number) => (lo + rng() * (hi - lo)).toFixed(2);
   const i = (lo: number, hi: number) => Math.floor(lo + rng() * (hi - lo + 1));
   const out = createWriteStream(file);
@@ -60,12 +61,20 @@ function row(label: string, xs: number[], digits: number): string[] {
   return [label, fmt(median(xs), digits), fmt(Math.min(...xs), digits), fmt(Math.max(...xs), digits)];
 }
 
-const o = intFlags(process.argv.slice(2), { lines: 850_000, reps: 3, parseOnly: 0, legacyOnly: 0 });
+/** The reference of the legacy analyzer's logic (see its header), run by the legacy-side benchmark. */
+const LEGACY_SCRIPT = fileURLToPath(new URL('../../scripts/legacy_stats_reference.py', import.meta.url));
+
+const o = intFlags(process.argv.slice(2), { lines: 860_000, reps: 3, parseOnly: 0, legacyOnly: 0 });
 const tmp = tempDir('tau2-bench-legacy-');
 try {
-  const file = join(tmp.dir, 'tau2_retail.log');
-  await generate(file, o.lines);
-  process.stdout.write(`${o.lines} lines, ${(statSync(file).size / 2 ** 20).toFixed(0)} MiB\n`);
+  // Three domains, as a real run directory has them.
+  let bytes = 0;
+  for (const [i, domain] of ['airline', 'retail', 'telecom'].entries()) {
+    const file = join(tmp.dir, `tau2_${domain}.log`);
+    await generate(file, Math.round(o.lines / 3), i + 1);
+    bytes += statSync(file).size;
+  }
+  process.stdout.write(`${o.lines} lines in 3 files, ${(bytes / 2 ** 20).toFixed(0)} MiB\n`);
   const parses = Array.from({ length: o.reps }, () => parseOnce(tmp.dir));
   printTable(
     ['parseLegacyLogs only', 'median', 'min', 'max'],
@@ -88,8 +97,29 @@ try {
     ],
   );
   if (o.parseOnly === 0) {
-    // The legacy command: stats JSON, console tables and the 7 PNGs (the issue's target).
-    statsRuns(tmp.dir, o.reps, ['--no-ext']);
+    // The legacy command: stats JSON, console tables and the 7 PNGs (the issue's target), side by side with
+    // the legacy analyzer's logic when python3 has numpy and matplotlib.
+    const ours = statsRuns(tmp.dir, o.reps, ['--no-ext']);
+    const py = legacyPython();
+    if (!py)
+      process.stdout.write('legacy analyzer: skipped (no python3 with numpy and matplotlib; PY=...)\n');
+    else {
+      const legacy = timedRuns(tmp.dir, o.reps, `legacy analyzer (${py} ${LEGACY_SCRIPT})`, [
+        py,
+        LEGACY_SCRIPT,
+        '--log-dir',
+        tmp.dir,
+        '--out-dir',
+        join(tmp.dir, 'legacy-out'),
+      ]);
+      printTable(
+        ['legacy / ours (medians)', 'ratio', 'target'],
+        [
+          ['time: legacy ÷ ours (x faster)', fmt(legacy.wall / ours.wall, 2), '≥ 3'],
+          ['peak RSS: ours ÷ legacy', fmt(ours.rss / legacy.rss, 2), '≤ 0.33'],
+        ],
+      );
+    }
     // The default, which adds <prefix>_stats_ext.json and 14 log-scale / CDF charts.
     if (o.legacyOnly === 0) statsRuns(tmp.dir, o.reps, []);
   }
@@ -98,21 +128,39 @@ try {
   else tmp.remove();
 }
 
-/** Times `stats --log-dir <dir> ...extra` `reps` times with /usr/bin/time and prints wall and peak RSS. */
-function statsRuns(dir: string, reps: number, extra: string[]): void {
+/** A python3 that has numpy and matplotlib (`PY`, else `python3`, else Debian's), or undefined. */
+function legacyPython(): string | undefined {
+  for (const py of [process.env.PY, 'python3', '/usr/bin/python3']) {
+    if (!py) continue;
+    const r = spawnSync(py, ['-c', 'import numpy, matplotlib'], { encoding: 'utf8' });
+    if (r.status === 0) return py;
+  }
+  return undefined;
+}
+
+/** Times `stats --log-dir <dir> ...extra` `reps` times and prints wall and peak RSS; returns the medians. */
+function statsRuns(dir: string, reps: number, extra: string[]): { wall: number; rss: number } {
+  return timedRuns(dir, reps, ['stats --log-dir', ...extra].join(' '), [
+    process.execPath,
+    CLI,
+    'stats',
+    '--log-dir',
+    dir,
+    ...extra,
+  ]);
+}
+
+/** Runs `argv` `reps` times under /usr/bin/time, prints wall time and peak RSS, returns their medians. */
+function timedRuns(_dir: string, reps: number, label: string, argv: string[]): { wall: number; rss: number } {
   const rows: { wall: number; rss: number }[] = [];
   for (let r = 0; r < reps; r++) {
-    const res = spawnSync(
-      '/usr/bin/time',
-      ['-f', '%e %M', process.execPath, CLI, 'stats', '--log-dir', dir, ...extra],
-      { encoding: 'utf8' },
-    );
-    if (res.status !== 0) throw new Error(`stats failed: ${res.stderr}`);
+    const res = spawnSync('/usr/bin/time', ['-f', '%e %M', ...argv], { encoding: 'utf8' });
+    if (res.status !== 0) throw new Error(`${label} failed: ${res.stderr}`);
     const [wall, rss] = res.stderr.trim().split('\n').pop()!.split(' ').map(Number);
     rows.push({ wall: wall!, rss: rss! / 1024 });
   }
   printTable(
-    [['stats --log-dir', ...extra].join(' '), 'median', 'min', 'max'],
+    [label, 'median', 'min', 'max'],
     [
       row(
         'wall s',
@@ -126,4 +174,5 @@ function statsRuns(dir: string, reps: number, extra: string[]): void {
       ),
     ],
   );
+  return { wall: median(rows.map((x) => x.wall)), rss: median(rows.map((x) => x.rss)) };
 }

@@ -2,13 +2,13 @@
  * `tau2-trace stats`: the legacy `<prefix>_stats.json`, its 7 charts and console tables, from legacy PROFILE logs
  * (`--log-path` / `--log-dir`) or from a run's spool (`--spans`).
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { extChartInputs } from '../export/charts/ext.js';
 import { ChartWorker } from '../export/charts/worker.js';
 import { EXT_KINDS, extFromLogs, extFromSpans } from '../export/ext/collect.js';
 import { type ExtCollector, statsExtJson } from '../export/ext/stats-ext.js';
-import { legacyConsoleText } from '../export/legacy/console.js';
+import { legacyConsoleText, legacyWroteText } from '../export/legacy/console.js';
 import { fileKind, listLegacyLogs } from '../export/legacy/files.js';
 import { legacyValuesFromSpans } from '../export/legacy/from-spans.js';
 import { legacyStatsJson } from '../export/legacy/json.js';
@@ -245,23 +245,20 @@ export async function statsCommand(o: StatsOptions): Promise<number> {
           : o.logDir !== undefined
             ? fromLogs(o.logDir, '--log-dir', o.logGlob, o.allFields)
             : fromLogs(o.logPath!, '--log-path', o.logGlob, o.allFields);
-    const outDir = o.outDir ?? besides;
-    mkdirSync(outDir, { recursive: true });
+    // Absolute with symlinks resolved, as the legacy analyzer prints its `Wrote` paths.
+    mkdirSync(o.outDir ?? besides, { recursive: true });
+    const outDir = realpathSync(o.outDir ?? besides);
     const summaries = summarizeAll(LEGACY_METRICS, parsed.values, o.bins);
     const pngs = charts.render(
-      LEGACY_METRICS.map((m) => ({ title: m.name, unit: m.unit, summary: summaries.get(m.name) ?? null })),
+      LEGACY_METRICS.map((m) => ({ title: m.title, unit: m.unit, summary: summaries.get(m.name) ?? null })),
     );
     const out = join(outDir, `${o.outPrefix}_stats.json`);
     const json = legacyStatsJson(parsed, o.bins, summaries);
     const images = await pngs;
+    const pngPaths = LEGACY_METRICS.map((m) => join(outDir, `${o.outPrefix}_${m.name}.png`));
     writeOutput(out, json);
-    for (const [i, m] of LEGACY_METRICS.entries()) {
-      writeOutput(join(outDir, `${o.outPrefix}_${m.name}.png`), images[i]!);
-    }
-    process.stdout.write(legacyConsoleText(parsed, o.bins, summaries));
-    process.stderr.write(
-      `wrote ${out} and ${images.length} charts ${join(outDir, `${o.outPrefix}_<metric>.png`)}\n`,
-    );
+    for (const [i, path] of pngPaths.entries()) writeOutput(path, images[i]!);
+    process.stdout.write(legacyConsoleText(parsed, o.bins, summaries) + legacyWroteText(out, pngPaths));
     if (o.ext ?? (o.spans !== undefined || o.tempo !== undefined))
       await writeExt(charts, await ext(), source, outDir, o.outPrefix);
     return 0;

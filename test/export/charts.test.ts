@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { inflateSync } from 'node:zlib';
 import { chartTitle, renderHistogramPng } from '../../src/export/charts/index.js';
+import { histogramSvg } from '../../src/export/charts/legacy-svg.js';
 import { crc32 } from '../../src/export/charts/png.js';
 import { ChartWorker } from '../../src/export/charts/worker.js';
 import { summarize } from '../../src/export/legacy/stats.js';
@@ -65,12 +66,36 @@ test('crc32 matches the standard check value', () => {
   assert.equal(crc32(new TextEncoder().encode('123456789')), 0xcbf43926);
 });
 
-test('chartTitle formats stats with 2 decimals, or says no data', () => {
+test('chartTitle is the legacy title with the stats and their unit, or the bare title with no data', () => {
   assert.equal(
-    chartTitle({ title: 'tool_call', unit: 'ms', summary: summarize([1, 2, 4]) }),
-    'tool_call (n=3, mean=2.33, std=1.53)',
+    chartTitle({
+      title: 'ToolOrchestra vLLM decode_len (completion tokens)',
+      unit: 'tok',
+      summary: summarize([1, 2, 4]),
+    }),
+    'ToolOrchestra vLLM decode_len (completion tokens) (n=3, mean=2.33tok, std=1.53tok)',
   );
-  assert.equal(chartTitle({ title: 'x', unit: 'tok', summary: null }), 'x (no data)');
+  assert.equal(
+    chartTitle({ title: 'ToolOrchestra vLLM prefill_ms (TTFT)', unit: 'ms', summary: summarize([1, 2]) }),
+    'ToolOrchestra vLLM prefill_ms (TTFT) (n=2, mean=1.50ms, std=0.71ms)',
+  );
+  assert.equal(chartTitle({ title: 'x', unit: 'tok', summary: null }), 'x');
+});
+
+test('legacy SVG: bars 0.9 bins wide at the bin centres, a label over each non-zero bar', async () => {
+  const svg = histogramSvg({ title: 'T', unit: 'ms', summary: summarize([0, 0, 1, 3, 4], 4) });
+  const bars = [...svg.matchAll(/<rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)"[^>]*fill="#1f77b4"/g)];
+  // Bins [0,1) [1,2) [2,3) [3,4]: 40 %, 20 %, 0 %, 40 %; the empty bin has no bar and no label.
+  assert.equal(bars.length, 3);
+  const labels = [...svg.matchAll(/>([\d.]+%)</g)].map((m) => m[1]);
+  assert.deepEqual(labels, ['40.0%', '20.0%', '40.0%']);
+  const [w0, w1] = [Number(bars[0]![2]), Number(bars[1]![2])];
+  const pitch = Number(bars[1]![1]) - Number(bars[0]![1]);
+  // Bars of adjacent bins: each is 0.9 of a bin, the gap between them 0.1 of one.
+  assert.ok(Math.abs(w0 - w1) < 0.02 && Math.abs(w0 / pitch - 0.9) < 0.001, `${w0} ${pitch}`);
+  assert.match(svg, />T \(n=5, mean=1\.60ms, std=1\.82ms\)</);
+  assert.match(svg, />ms</);
+  assert.match(svg, />%</);
 });
 
 test('renders a non-empty histogram as a 2000x800 PNG', async () => {

@@ -1,9 +1,8 @@
 /**
  * Seeded generator of legacy `tau2_<domain>.log` content (both logger generations plus bad input), used to
- * write the fixtures in test/fixtures/legacy/. Run `node dist/test/export/legacy-fixtures.js --write` from the
- * repo root, then `scripts/legacy_stats_reference.py` on each fixture for the goldens (with `--all-fields` for
- * the `*_all_fields_*` ones, e.g. `python3 scripts/legacy_stats_reference.py test/fixtures/legacy/run_basic
- * run_basic_all_fields_stats.json run_basic_all_fields_console.txt --all-fields`). Importing has no effect.
+ * write the fixtures in test/fixtures/legacy/. The goldens come from the legacy analyzer's logic
+ * (scripts/legacy_stats_reference.py, rewritten from the original's source) and are regenerated with
+ * `bash test/fixtures/legacy/regenerate.sh` from the repo root (after `npx tsc`). Importing has no effect.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -185,6 +184,46 @@ export function laterFieldsLog(): string {
   ].join('\n');
 }
 
+/**
+ * Many values, for numpy's chunked summation (8,192 values per chunk): 20,001 tool calls (above 16,384 and not
+ * a multiple of 8,192), 8,193 expert calls, 16,385 vLLM calls (some without prefill_ms or prefill_len), values
+ * spread over six orders of magnitude so that the order of additions shows in the last digit. Not committed
+ * (3 MB): tests and the golden regeneration write it from this seeded generator.
+ */
+export function largeLog(): string {
+  const r = createRng(8192);
+  const v = (scale: number) => (scale * Math.exp(r() * 12) * r()).toFixed(2);
+  const out: string[] = [];
+  const counts = { tool: 20_001, expert: 8_193, llm: 16_385 };
+  let tool = 0;
+  let expert = 0;
+  let llm = 0;
+  while (tool < counts.tool || expert < counts.expert || llm < counts.llm) {
+    const k = r();
+    if (k < 0.45 && tool < counts.tool) {
+      out.push(`[PROFILE] type=tool_call function=f call_type=local_function duration_ms=${v(0.01)}`);
+      tool++;
+    } else if (k < 0.6 && expert < counts.expert) {
+      out.push(`[PROFILE] type=expert_call model=gpt-5 call_type=openai duration_ms=${v(1)}`);
+      expert++;
+    } else if (k >= 0.6 && llm < counts.llm) {
+      const pre = llm % 97 === 5 ? '' : ` toolorchestra_vllm_prefill_ms=${v(0.1)}`;
+      const len = llm % 89 === 7 ? '' : ` toolorchestra_vllm_prefill_len=${Math.floor(r() * 32768)}`;
+      out.push(
+        `[PROFILE] type=llm_call call_type=vllm toolorchestra_vllm_infer_ms=${v(1)}${pre} ` +
+          `toolorchestra_vllm_decode_ms=${v(0.5)}${len} toolorchestra_vllm_decode_len=${Math.floor(r() * 2048)}`,
+      );
+      llm++;
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** One tool call and nothing else: n = 1 (std 0.0, a 1e-9 wide range), six "no data" blocks. */
+export function singleLog(): string {
+  return '[PROFILE] 2025-12-24 04:32:00.000 task=s thread=3 type=tool_call function=f call_type=local_function duration_ms=857.25\n';
+}
+
 /** Writes every fixture log under `dir` (goldens are produced by the Python reference). */
 export function writeFixtures(dir: string): void {
   mkdirSync(join(dir, 'run_basic'), { recursive: true });
@@ -195,6 +234,12 @@ export function writeFixtures(dir: string): void {
   writeFileSync(join(dir, 'edge_cases.log'), edgeCasesLog());
   writeFileSync(join(dir, 'later_fields.log'), laterFieldsLog());
   writeFileSync(join(dir, 'empty.log'), '');
+  writeFileSync(join(dir, 'single.log'), singleLog());
+}
+
+if (process.argv[1]?.endsWith('legacy-fixtures.js') && process.argv[2] === '--write-large') {
+  mkdirSync(process.argv[3]!, { recursive: true });
+  writeFileSync(join(process.argv[3]!, 'large.log'), largeLog());
 }
 
 if (process.argv[1]?.endsWith('legacy-fixtures.js') && process.argv[2] === '--write') {

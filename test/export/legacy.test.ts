@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { legacyConsoleText, pyFixed } from '../../src/export/legacy/console.js';
+import { legacyConsoleText, legacyWroteText, pyFixed } from '../../src/export/legacy/console.js';
 import { listLegacyLogs } from '../../src/export/legacy/files.js';
 import { legacyStatsJson, pyFloatRepr } from '../../src/export/legacy/json.js';
 import {
@@ -17,9 +17,16 @@ import {
   type LegacyParseResult,
   parseLegacyLogs,
 } from '../../src/export/legacy/parse.js';
-import { histogramCounts, linspace, mean, pairwiseSum, stdDdof1 } from '../../src/export/legacy/stats.js';
+import {
+  histogramCounts,
+  linspace,
+  mean,
+  numpySum,
+  pairwiseSum,
+  stdDdof1,
+} from '../../src/export/legacy/stats.js';
 import { createRng } from '../../src/util/random.js';
-import { writeFixtures } from './legacy-fixtures.js';
+import { largeLog, writeFixtures } from './legacy-fixtures.js';
 
 // dist/test/export/ → repo root test/fixtures/legacy/
 const FIX = fileURLToPath(new URL('../../../test/fixtures/legacy/', import.meta.url));
@@ -32,21 +39,47 @@ const GOLDENS: { name: string; input: string; bins?: number; allFields?: boolean
   { name: 'bad_input_all_fields', input: 'bad_input.log', allFields: true },
   { name: 'edge_cases', input: 'edge_cases.log' },
   { name: 'empty', input: 'empty.log' },
+  { name: 'single', input: 'single.log' },
   { name: 'later_fields', input: 'later_fields.log' },
   { name: 'later_fields_all_fields', input: 'later_fields.log', allFields: true },
 ];
 
+/** The console text as the legacy analyzer prints it, its output directory written as `<OUT>`. */
+function consoleWithWrote(parsed: LegacyParseResult, bins?: number): string {
+  const pngs = LEGACY_METRICS.map((m) => `<OUT>/timing_${m.name}.png`);
+  return legacyConsoleText(parsed, bins) + legacyWroteText('<OUT>/timing_stats.json', pngs);
+}
+
+function assertGolden(name: string, parsed: LegacyParseResult, bins?: number): void {
+  assert.equal(legacyStatsJson(parsed, bins), readFileSync(join(FIX, `${name}_stats.json`), 'utf8'));
+  assert.equal(consoleWithWrote(parsed, bins), readFileSync(join(FIX, `${name}_console.txt`), 'utf8'));
+}
+
 describe('legacy goldens (numpy reference)', () => {
   for (const g of GOLDENS) {
     it(`${g.name}: stats JSON and console text match byte for byte`, () => {
-      const parsed = parseLegacyLogs(join(FIX, g.input), undefined, { allFields: g.allFields });
-      assert.equal(legacyStatsJson(parsed, g.bins), readFileSync(join(FIX, `${g.name}_stats.json`), 'utf8'));
-      assert.equal(
-        legacyConsoleText(parsed, g.bins),
-        readFileSync(join(FIX, `${g.name}_console.txt`), 'utf8'),
+      assertGolden(
+        g.name,
+        parseLegacyLogs(join(FIX, g.input), undefined, { allFields: g.allFields }),
+        g.bins,
       );
     });
   }
+
+  it('large (n = 20,001, 16,385, 8,193 and in between): the chunked sums of numpy, byte for byte', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'legacy-large-'));
+    try {
+      writeFileSync(join(dir, 'large.log'), largeLog());
+      const parsed = parseLegacyLogs(join(dir, 'large.log'));
+      const n = (name: string) => parsed.values.get(name)!.length;
+      assert.equal(n('tool_call'), 20_001);
+      assert.equal(n('expert_call'), 8_193);
+      assert.equal(n('toolorchestra_vllm_infer'), 16_385);
+      assertGolden('large', parsed);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('the committed fixture logs are what the seeded generator writes', () => {
     const dir = mkdtempSync(join(tmpdir(), 'legacy-fix-'));
@@ -174,7 +207,7 @@ describe('legacy parse', () => {
 
 /**
  * The reader's semantics written independently with regexes over each line's text, as the Python reference
- * reads: split on `\n`, one trailing `\r` dropped, `re.search` first match, `float()` (V8's `Number` also rounds
+ * reads: UTF-8 decoded with replacement, split as `str.splitlines()` splits, `re.search` first match, `float()` (V8's `Number` also rounds
  * correctly).
  */
 function regexReference(files: { name: string; bytes: Buffer }[], allFields: boolean): LegacyParseResult {
@@ -199,10 +232,10 @@ function regexReference(files: { name: string; bytes: Buffer }[], allFields: boo
   for (const f of files) {
     r.files.push(f.name);
     let recognised = false;
-    const lines = f.bytes.toString('latin1').split('\n');
+    // read_text(errors="replace").splitlines()
+    const lines = new TextDecoder('utf-8').decode(f.bytes).split(/\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/);
     if (lines.at(-1) === '') lines.pop();
-    lines.forEach((raw, i) => {
-      const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    lines.forEach((line, i) => {
       r.lines++;
       const tool = line.includes('type=tool_call');
       const expert = line.includes('type=expert_call');
@@ -258,7 +291,18 @@ function randomLog(rng: () => number, pieces: number): Buffer {
     ...['vllm_infer_ms=', ' vllm_infer_ms=', ' prefill_ms=', 'xprefill_ms=', ' decode_ms=', '\tdecode_ms='],
     ...[' input_tokens=', ' output_tokens=', 'output_tokens=', '_len=', 'ms=', '=', '==', 'type'],
     ...['[PROFILE]', '[USER_JUDGE]', '[PROFILE', ' ', ' ', ' ', '\r', '\r\n', '\n', '\n', '.', 'nan', '-'],
-    ...['\xff\xfe', '\xc3\x28', 'é', '\x0b', '<', 'x'],
+    ...['\xff\xfe', '\xc3\x28', 'é', '\x0b', '\x0c', '\x1c', '\x1e', '\x1f', '\t', '<', 'x'],
+    // Latin-1 spelled bytes: NEL, U+2028, U+2029, their prefixes, a NEL after a cut-off sequence.
+    ...[
+      '\xc2\x85',
+      '\xe2\x80\xa8',
+      '\xe2\x80\xa9',
+      '\xc2',
+      '\xe2\x80',
+      '\xe2\x80\xaa',
+      '\x85',
+      '\xe2\xc2\x85',
+    ],
   ];
   const digits = (n: number) => Array.from({ length: n }, () => Math.floor(rng() * 10)).join('');
   const numbers = [
@@ -402,6 +446,16 @@ describe('legacy numerics (hand-checked against numpy 2.4)', () => {
     assert.equal(stdDdof1(a), 385.09120770964097);
     const edges = linspace(Math.min(...a), Math.max(...a), 11);
     assert.deepEqual(histogramCounts(a, edges), [16495, 1420, 822, 433, 320, 221, 141, 84, 52, 13]);
+  });
+
+  it('sums in chunks of 8,192 as np.add.reduce does, not pairwise over the whole array', () => {
+    const r = createRng(7);
+    const a: number[] = [];
+    for (let i = 0; i < 16385; i++) a.push(Math.round(Math.exp(r() * 12) * r()) / 100);
+    // numpy 1.24: np.add.reduce(a) = 1105633.84, a.mean() = 67.47841562404639.
+    assert.equal(numpySum(a), 1105633.84);
+    assert.equal(pairwiseSum(a), 1105633.8399999999);
+    assert.equal(mean(a), 67.47841562404639);
   });
 
   it(':.2f rounds exact ties half to even (JS toFixed does not)', () => {

@@ -1,74 +1,21 @@
 /**
- * The legacy histogram charts as PNGs, rendered headlessly: a Vega spec is rendered to SVG by a headless Vega
- * view (`view.toSVG()`, no canvas), and the SVG is rasterised by resvg (`@resvg/resvg-js`, whose prebuilt
- * binary ships inside a per-platform npm package: no download or build at install), with the DejaVu Sans TTF
- * from the `dejavu-fonts-ttf` package passed in explicitly (no system fonts are read).
+ * Charts drawn with Vega: the stats_ext charts (log-scale histograms, CDFs) are Vega specs, rendered to SVG by a
+ * headless Vega view (`view.toSVG()`, no canvas) and rasterised by resvg (see raster.ts). The legacy
+ * histograms need no chart library and are drawn in legacy-svg.ts; `renderHistogramPng` is kept here for
+ * callers of this module. Importing this module loads Vega (~300 ms): the chart worker imports it only when
+ * a stats_ext chart is asked for.
  */
-import { createRequire } from 'node:module';
-import { renderAsync } from '@resvg/resvg-js';
 import type { Spec } from 'vega';
 import { parse, View } from 'vega';
-import { pyFixed } from '../legacy/console.js';
-import type { summarize } from '../legacy/stats.js';
-import { encodeRgbaPng } from './png.js';
+import { CHART_HEIGHT, CHART_WIDTH, type HistogramChartInput, histogramSvg } from './legacy-svg.js';
+import { FONT_FAMILY, svgToPng } from './raster.js';
 
-/** Size of every chart, as the legacy PNGs. */
-export const CHART_WIDTH = 2000;
-export const CHART_HEIGHT = 800;
+export { CHART_HEIGHT, CHART_WIDTH, chartTitle, type HistogramChartInput } from './legacy-svg.js';
+export { FONT_FAMILY, initChartRenderer } from './raster.js';
 
 /** Space around the plot area for the title, axis labels and axis titles. */
 export const PADDING = { left: 110, right: 50, top: 80, bottom: 100 } as const;
-export const FONT_FAMILY = 'DejaVu Sans';
 export const BAR_COLOR = '#4c78a8';
-
-export interface HistogramChartInput {
-  chart?: 'histogram';
-  /** Chart title; the stats are appended as `(n=…, mean=…, std=…)`. */
-  title: string;
-  /** X axis label. */
-  unit: 'ms' | 'tok';
-  /** The metric's stats and histogram, or `null` when it has no values (a "no data" chart). */
-  summary: ReturnType<typeof summarize>;
-}
-
-let fontFile: string | undefined;
-
-/**
- * Resolves the bundled font once per process; later calls return the cached path. resvg itself needs no
- * init (its native binary is loaded with the module).
- */
-export function initChartRenderer(): string {
-  fontFile ??= createRequire(import.meta.url).resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
-  return fontFile;
-}
-
-/** The chart title: `<title> (n=…, mean=…, std=…)` with 2 decimals, or `<title> (no data)`. */
-export function chartTitle(input: HistogramChartInput): string {
-  const s = input.summary?.stats;
-  if (!s) return `${input.title} (no data)`;
-  return `${input.title} (n=${s.n}, mean=${pyFixed(s.mean, 2)}, std=${pyFixed(s.std, 2)})`;
-}
-
-interface BinRow {
-  x0: number;
-  x1: number;
-  mid: number;
-  pct: number;
-  label: string;
-}
-
-/** One row per bin: its edges, centre and percent; `label` is empty for empty bins. */
-function binRows(summary: NonNullable<HistogramChartInput['summary']>): BinRow[] {
-  const { edges, counts, percent } = summary.hist;
-  const rows: BinRow[] = [];
-  for (let i = 0; i < counts.length; i++) {
-    const x0 = edges[i]!;
-    const x1 = edges[i + 1]!;
-    const pct = percent[i]!;
-    rows.push({ x0, x1, mid: (x0 + x1) / 2, pct, label: counts[i]! > 0 ? `${pyFixed(pct, 1)}%` : '' });
-  }
-  return rows;
-}
 
 export const axisStyle = {
   labelFont: FONT_FAMILY,
@@ -139,97 +86,6 @@ export function chartFrame(titleText: string) {
   } as const;
 }
 
-/** The Vega spec of one legacy chart. */
-export function histogramSpec(input: HistogramChartInput): Spec {
-  const base = chartFrame(chartTitle(input));
-  const { width } = base;
-  const xTitle = input.unit;
-  if (!input.summary) {
-    return {
-      ...base,
-      scales: [
-        { name: 'x', type: 'linear', domain: [0, 1], range: 'width' },
-        { name: 'y', type: 'linear', domain: [0, 100], range: 'height' },
-      ],
-      axes: [
-        {
-          ...axisStyle,
-          orient: 'bottom',
-          scale: 'x',
-          title: xTitle,
-          labels: false,
-          ticks: false,
-          grid: false,
-        },
-        { ...axisStyle, orient: 'left', scale: 'y', title: '%', labels: false, ticks: false, grid: false },
-      ],
-      marks: [noDataMark('no data')],
-    };
-  }
-  const rows = binRows(input.summary);
-  const lo = rows[0]?.x0 ?? 0;
-  const hi = rows[rows.length - 1]?.x1 ?? 1;
-  // Percent labels ("100.0%", ~3.6 em wide) shrink with the bars when there are many bins (`--bins`).
-  const labelFontSize = Math.max(8, Math.min(20, Math.floor(width / Math.max(1, rows.length) / 3.6)));
-  const degenerate = hi - lo <= 1e-6 * Math.max(1, Math.abs(lo));
-  const maxPct = Math.max(0, ...rows.map((r) => r.pct));
-  // Head room above the tallest bar for its label.
-  const yMax = maxPct > 0 ? maxPct * 1.12 : 1;
-  return {
-    ...base,
-    data: [
-      { name: 'bins', values: rows },
-      { name: 'labels', source: 'bins', transform: [{ type: 'filter', expr: "datum.label !== ''" }] },
-    ],
-    scales: [
-      { name: 'x', type: 'linear', domain: [lo, hi], range: 'width', nice: false, zero: false },
-      { name: 'y', type: 'linear', domain: [0, yMax], range: 'height', nice: false, zero: true },
-    ],
-    axes: [
-      degenerate
-        ? // All values equal: the bins are 1e-9 wide, so label only the value itself.
-          {
-            ...axisStyle,
-            orient: 'bottom',
-            scale: 'x',
-            title: xTitle,
-            values: [lo],
-            format: '~r',
-            labelFlush: true,
-          }
-        : {
-            ...axisStyle,
-            orient: 'bottom',
-            scale: 'x',
-            title: xTitle,
-            tickCount: 10,
-            labelOverlap: true,
-            labelFlush: true,
-          },
-      { ...axisStyle, orient: 'left', scale: 'y', title: '%', tickCount: 8 },
-    ],
-    marks: [
-      barsMark,
-      {
-        type: 'text',
-        from: { data: 'labels' },
-        encode: {
-          enter: {
-            x: { scale: 'x', field: 'mid' },
-            y: { scale: 'y', field: 'pct', offset: -8 },
-            text: { field: 'label' },
-            align: { value: 'center' },
-            baseline: { value: 'bottom' },
-            font: { value: FONT_FAMILY },
-            fontSize: { value: labelFontSize },
-            fill: { value: 'black' },
-          },
-        },
-      },
-    ],
-  };
-}
-
 /** Renders a Vega spec to an SVG string (headless view, no canvas). */
 export async function specSvg(spec: Spec): Promise<string> {
   const view = new View(parse(spec), { renderer: 'none' });
@@ -240,29 +96,12 @@ export async function specSvg(spec: Spec): Promise<string> {
   }
 }
 
-/**
- * Renders a chart spec as a 2000×800 PNG. The rasterisation runs on the libuv thread pool (`renderAsync`) and
- * the PNG deflate on it too (`encodeRgbaPng`), so charts rendered concurrently use several cores.
- */
+/** Renders a Vega spec as a PNG of its own size (2000×800 for the specs of this project). */
 export async function renderSpecPng(spec: Spec): Promise<Uint8Array> {
-  const svg = await specSvg(spec);
-  const image = await renderAsync(svg, {
-    font: {
-      fontFiles: [initChartRenderer()],
-      loadSystemFonts: false,
-      defaultFontFamily: FONT_FAMILY,
-      sansSerifFamily: FONT_FAMILY,
-    },
-    fitTo: { mode: 'original' },
-    background: 'white',
-    // Bars and grid lines are axis-aligned: crisp edges, and faster.
-    shapeRendering: 1,
-  });
-  // The background is opaque white, so every pixel has alpha 255 and premultiplied equals straight RGBA.
-  return encodeRgbaPng(image.pixels, image.width, image.height);
+  return svgToPng(await specSvg(spec));
 }
 
-/** Renders one legacy histogram chart as a 2000×800 PNG. */
+/** Renders one legacy histogram chart as a 2000×800 PNG (no Vega involved). */
 export function renderHistogramPng(input: HistogramChartInput): Promise<Uint8Array> {
-  return renderSpecPng(histogramSpec(input));
+  return svgToPng(histogramSvg(input));
 }

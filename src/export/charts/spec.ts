@@ -1,19 +1,15 @@
-/** Every chart this project draws, as one input type, and the Vega spec of each. */
+/** Every chart this project draws, as one input type, and the Vega spec of the stats_ext ones. */
 import type { Spec } from 'vega';
 import { type CdfInput, cdfSpec, type LogHistogramInput, logHistogramSpec } from './ext.js';
-import { type HistogramChartInput, histogramSpec } from './index.js';
+import type { HistogramChartInput } from './legacy-svg.js';
 
-/** A legacy histogram (no `chart` field, as before), a log-scale histogram or a CDF. */
-export type ChartInput = HistogramChartInput | LogHistogramInput | CdfInput;
+/** A stats_ext chart: a log-scale histogram or a CDF (Vega specs). */
+export type ExtChartInput = LogHistogramInput | CdfInput;
 
-/** The Vega spec of a chart. */
-export function chartSpec(input: ChartInput): Spec {
-  switch (input.chart) {
-    case 'log-histogram':
-      return logHistogramSpec(input);
-    case 'cdf':
-      return cdfSpec(input);
-    default:
-      return histogramSpec(input);
-  }
+/** A legacy histogram (no `chart` field, as before; drawn without Vega) or a stats_ext chart. */
+export type ChartInput = HistogramChartInput | ExtChartInput;
+
+/** The Vega spec of a stats_ext chart. */
+export function chartSpec(input: ExtChartInput): Spec {
+  return input.chart === 'cdf' ? cdfSpec(input) : logHistogramSpec(input);
 }

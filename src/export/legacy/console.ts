@@ -6,12 +6,6 @@ import type { LegacyParseResult } from './parse.js';
 import { LEGACY_METRICS } from './parse.js';
 import { type LegacySummaries, summarizeAll } from './stats.js';
 
-/**
- * Suffix after each stats value. Assumption: the legacy line reads `…ms` for every metric, tok ones included
- * (DESIGN quotes the line with `ms`, and the JSON keys also say `mean_ms` for tok metrics).
- */
-const STATS_SUFFIX = 'ms';
-
 /** Python `f"{x:.{digits}f}"`: exact decimal expansion of the double, rounded half to even. */
 export function pyFixed(x: number, digits: number): string {
   if (Number.isNaN(x)) return 'nan';
@@ -46,7 +40,10 @@ function pyFixedWidth(x: number, width: number, digits: number): string {
   return pyFixed(x, digits).padStart(width, ' ');
 }
 
-/** The console text of the legacy analyzer: one block per metric, each line ending in `\n`. */
+/**
+ * The console tables of the legacy analyzer: per metric a `=== <header> ===` block with the stats line (each
+ * value followed by the metric's unit) and one row per bin, or `no data`; every block ends with an empty line.
+ */
 export function legacyConsoleText(
   parsed: LegacyParseResult,
   bins = 10,
@@ -57,10 +54,10 @@ export function legacyConsoleText(
     out.push(`=== ${metric.header} ===`);
     const s = summaries.get(metric.name) ?? null;
     if (!s) {
-      out.push('no data');
+      out.push('no data', '');
       continue;
     }
-    const u = STATS_SUFFIX;
+    const u = metric.unit;
     const { n, mean, std, min, max } = s.stats;
     out.push(
       `n=${n} mean=${pyFixed(mean, 2)}${u} std=${pyFixed(std, 2)}${u} min=${pyFixed(min, 2)}${u} max=${pyFixed(max, 2)}${u}`,
@@ -73,6 +70,15 @@ export function legacyConsoleText(
         `[${pyFixed(edges[i]!, ed)}, ${pyFixed(edges[i + 1]!, ed)}]: ${pyFixedWidth(percent[i]!, 5, 1)}%`,
       );
     }
+    out.push('');
   }
   return out.map((l) => `${l}\n`).join('');
+}
+
+/**
+ * The legacy analyzer's last lines: `Wrote <json>`, then `Wrote <png>` per chart in metric order. It prints
+ * absolute paths with symlinks resolved (`Path.resolve()`), so callers pass such paths.
+ */
+export function legacyWroteText(jsonPath: string, pngPaths: readonly string[]): string {
+  return [jsonPath, ...pngPaths].map((p) => `Wrote ${p}\n`).join('');
 }

@@ -6,29 +6,73 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { legacyLogFiles } from './files.js';
 
-/** One legacy metric: its name in the JSON, the log key it is read from, its unit and its console header. */
+/** One legacy metric: its name in the JSON, the log key it is read from, its unit, console header and title. */
 export interface LegacyMetric {
   name: string;
   key: string;
   unit: 'ms' | 'tok';
-  /** Header of the console block. Assumption: `<metric>.duration_ms` for tool/expert, the log key for vLLM. */
+  /** Header of the console block: `<line type>.<log key>`, as the legacy analyzer prints it. */
   header: string;
+  /** The legacy chart's title (the stats are appended to it). */
+  title: string;
   source: 'tool_call' | 'expert_call' | 'llm_call';
 }
 
-function m(name: string, key: string, unit: 'ms' | 'tok', source: LegacyMetric['source']): LegacyMetric {
-  return { name, key, unit, source, header: source === 'llm_call' ? key : `${name}.${key}` };
+function m(
+  name: string,
+  key: string,
+  unit: 'ms' | 'tok',
+  source: LegacyMetric['source'],
+  title: string,
+): LegacyMetric {
+  return { name, key, unit, source, header: `${source}.${key}`, title };
 }
 
-/** The seven legacy metrics, in the order of the JSON and the console. */
+/** The seven legacy metrics, in the order of the JSON, the console and the charts. */
 export const LEGACY_METRICS: readonly LegacyMetric[] = [
-  m('tool_call', 'duration_ms', 'ms', 'tool_call'),
-  m('expert_call', 'duration_ms', 'ms', 'expert_call'),
-  m('toolorchestra_vllm_infer', 'toolorchestra_vllm_infer_ms', 'ms', 'llm_call'),
-  m('toolorchestra_vllm_prefill', 'toolorchestra_vllm_prefill_ms', 'ms', 'llm_call'),
-  m('toolorchestra_vllm_decode', 'toolorchestra_vllm_decode_ms', 'ms', 'llm_call'),
-  m('toolorchestra_vllm_prefill_len', 'toolorchestra_vllm_prefill_len', 'tok', 'llm_call'),
-  m('toolorchestra_vllm_decode_len', 'toolorchestra_vllm_decode_len', 'tok', 'llm_call'),
+  m('tool_call', 'duration_ms', 'ms', 'tool_call', 'Local python tool calls (type=tool_call) duration_ms'),
+  m(
+    'expert_call',
+    'duration_ms',
+    'ms',
+    'expert_call',
+    'Expert LLM-as-tool calls (type=expert_call) duration_ms',
+  ),
+  m(
+    'toolorchestra_vllm_infer',
+    'toolorchestra_vllm_infer_ms',
+    'ms',
+    'llm_call',
+    'ToolOrchestra vLLM infer_ms',
+  ),
+  m(
+    'toolorchestra_vllm_prefill',
+    'toolorchestra_vllm_prefill_ms',
+    'ms',
+    'llm_call',
+    'ToolOrchestra vLLM prefill_ms (TTFT)',
+  ),
+  m(
+    'toolorchestra_vllm_decode',
+    'toolorchestra_vllm_decode_ms',
+    'ms',
+    'llm_call',
+    'ToolOrchestra vLLM decode_ms',
+  ),
+  m(
+    'toolorchestra_vllm_prefill_len',
+    'toolorchestra_vllm_prefill_len',
+    'tok',
+    'llm_call',
+    'ToolOrchestra vLLM prefill_len (prompt tokens)',
+  ),
+  m(
+    'toolorchestra_vllm_decode_len',
+    'toolorchestra_vllm_decode_len',
+    'tok',
+    'llm_call',
+    'ToolOrchestra vLLM decode_len (completion tokens)',
+  ),
 ];
 
 /** A growable float64 buffer: memory follows the number of values, not the bytes read. */
@@ -317,26 +361,45 @@ class Scanner {
     const wordEnd = (to + 3) >> 2;
     for (let k = from >> 2; k < wordEnd; k++) {
       const v = w[k]!;
-      const nl = v ^ 0x0a0a0a0a;
       const eq = v ^ 0x3d3d3d3d;
-      // The "has a zero byte" bit trick on both: every `\n` or `=` byte gets its top bit set; a byte above a
-      // hit may be flagged too, so each flagged byte is checked.
-      let hits = (((nl - 0x01010101) & ~nl) | ((eq - 0x01010101) & ~eq)) & 0x80808080;
+      // Bit tricks: every byte below 0x20 (the one-byte line breaks, see `parseLegacyLogs`), every `=` and
+      // every byte with its top bit set (where the multi-byte breaks start) gets its top bit set; a byte above
+      // a hit may be flagged too, so each flagged byte is checked.
+      let hits = (((v - 0x20202020) & ~v) | ((eq - 0x01010101) & ~eq) | v) & 0x80808080;
       while (hits !== 0) {
         // Bytes in address order: from the low bits on little-endian hardware, from the high bits otherwise.
         const bit = LITTLE_ENDIAN ? 31 - Math.clz32(hits & -hits) : 31 - Math.clz32(hits);
         hits ^= 1 << bit;
         const j = (k << 2) + (LITTLE_ENDIAN ? bit >> 3 : 3 - (bit >> 3));
-        if (j < from || j >= to) continue;
-        const c = b[j];
-        if (c === 0x0a) {
+        // Below `ls`: the rest of a line break already taken (`\r\n`, a multi-byte one).
+        if (j < ls || j >= to) continue;
+        const c = b[j]!;
+        if (c !== 0x3d) {
+          // A line break of `str.splitlines()` ends the line here and the next one starts after it. One that
+          // may continue past `to` leaves the line unfinished: it is scanned again with more bytes (at the end
+          // of a file, `readFile` appends a `\n`, so none can continue there).
+          let next = -1;
+          if (c === 0x0a || c === 0x0b || c === 0x0c || (c >= 0x1c && c <= 0x1e)) next = j + 1;
+          else if (c === 0x0d) {
+            if (j + 1 >= to) return ls;
+            next = b[j + 1] === 0x0a ? j + 2 : j + 1;
+          } else if (c === 0xc2) {
+            // U+0085 (NEL) is C2 85; C2 is never a continuation byte, so these bytes decode as NEL.
+            if (j + 1 >= to) return ls;
+            if (b[j + 1] === 0x85) next = j + 2;
+          } else if (c === 0xe2) {
+            // U+2028 / U+2029 are E2 80 A8 / E2 80 A9.
+            if (j + 1 >= to || (b[j + 1] === 0x80 && j + 2 >= to)) return ls;
+            if (b[j + 1] === 0x80 && (b[j + 2] === 0xa8 || b[j + 2] === 0xa9)) next = j + 3;
+          }
+          if (next < 0) continue;
           this.endLine(ls, j, flags, slots);
-          ls = j + 1;
+          ls = next;
           flags = 0;
           slots = 0;
           continue;
         }
-        if (c !== 0x3d || j - ls < 4) continue; // `type` is the shortest key
+        if (j - ls < 4) continue; // `type` is the shortest key
         const t4 = dv.getInt32(j - 4, true);
         let slot = -1;
         if (t4 === T4_TYPE) {
@@ -434,7 +497,10 @@ class Scanner {
  * Reads one log file, or every file of a directory matching `glob` (default `tau2_*.log`) in sorted order
  * (Python `sorted(glob(...))`: code-unit order of the names). Throws an Error naming a missing path.
  *
- * Lines are split on `\n` (one trailing `\r` is dropped) and read as bytes, so invalid UTF-8 is harmless.
+ * Lines are split where Python's `str.splitlines()` splits the text the legacy analyzer decoded with
+ * `errors="replace"`: at `\n`, `\r\n`, `\r`, `\v`, `\f`, `\x1c`–`\x1e` and the UTF-8 of U+0085, U+2028 and
+ * U+2029 (invalid UTF-8 never hides these bytes, and the reader works on the bytes). So `a=1\rtype=tool_call`
+ * is two lines, as it was for the legacy analyzer.
  * A line counts for `tool_call` / `expert_call` when it contains `type=tool_call` / `type=expert_call`
  * anywhere, and its value is the first `duration_ms=` followed by digits (also inside `total_duration_ms=`,
  * as the legacy `re.search` found it). A line with `type=llm_call` and `toolorchestra_vllm_infer_ms=`

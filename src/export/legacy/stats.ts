@@ -33,13 +33,33 @@ export function pairwiseSum(a: ArrayLike<number>, start = 0, n = a.length - star
   return pairwiseSum(a, start, n2) + pairwiseSum(a, start + n2, n - n2);
 }
 
-/** `np.mean` of a float64 array: numpy adds the pairwise sum to the reduction's identity 0.0, then divides. */
+/**
+ * numpy's ufunc buffer size (`NPY_BUFSIZE`): `np.add.reduce` hands its inner loop at most this many elements
+ * at a time, even for a contiguous float64 array.
+ */
+const NPY_BUFSIZE = 8192;
+
+/**
+ * `np.add.reduce` of a 1-d float64 array, as numpy computes it: the result starts at the identity 0.0 and each
+ * chunk of {@link NPY_BUFSIZE} elements is pairwise-summed and added to it in turn. Only within a chunk is the
+ * summation pairwise; from 8,193 values on, this differs from one pairwise sum over the whole array.
+ */
+export function numpySum(a: ArrayLike<number>): number {
+  let total = 0;
+  for (let start = 0; start < a.length; start += NPY_BUFSIZE) {
+    total += pairwiseSum(a, start, Math.min(NPY_BUFSIZE, a.length - start));
+  }
+  return total;
+}
+
+/** `np.mean` of a float64 array: numpy's sum ({@link numpySum}) divided by n. */
 export function mean(a: ArrayLike<number>): number {
-  return (0 + pairwiseSum(a)) / a.length;
+  return numpySum(a) / a.length;
 }
 
 /**
- * `np.std(a, ddof=1)`: deviations from the numpy mean, squared, pairwise-summed, divided by n-1, square root.
+ * `np.std(a, ddof=1)`: deviations from the numpy mean, squared, summed as numpy sums ({@link numpySum}),
+ * divided by n-1, square root.
  * The legacy analyzer reports 0.0 for n = 1 (numpy itself would give nan).
  */
 export function stdDdof1(a: ArrayLike<number>): number {
@@ -51,7 +71,7 @@ export function stdDdof1(a: ArrayLike<number>): number {
     const d = a[i]! - m;
     sq[i] = d * d;
   }
-  return Math.sqrt((0 + pairwiseSum(sq)) / (n - 1));
+  return Math.sqrt(numpySum(sq) / (n - 1));
 }
 
 /** `np.linspace(start, stop, num)` with `endpoint=True`, numpy ≥ 1.20 arithmetic. */
