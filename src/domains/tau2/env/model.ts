@@ -69,11 +69,25 @@ interface LineError {
   input: PyValue;
 }
 
-// pydantic-core shortens long input reprs in the error text: the first 25 characters, '...', the last 24.
-const MAX_REPR = 50;
+// pydantic-core shortens an input repr longer than 50 UTF-8 bytes to its first 25 bytes, '...', its last 24
+// (cut at character boundaries; measured with pydantic 2.12.4).
+const MAX_REPR_BYTES = 50;
+const utf8Length = (s: string): number => Buffer.byteLength(s, 'utf8');
 function shortRepr(v: PyValue): string {
-  const r = [...pyRepr(v)];
-  return r.length > MAX_REPR ? `${r.slice(0, 25).join('')}...${r.slice(-24).join('')}` : r.join('');
+  const r = pyRepr(v);
+  if (utf8Length(r) <= MAX_REPR_BYTES) return r;
+  const chars = [...r];
+  let head = '';
+  for (const ch of chars) {
+    if (utf8Length(head + ch) > 25) break;
+    head += ch;
+  }
+  let tail = '';
+  for (const ch of chars.reverse()) {
+    if (utf8Length(ch + tail) > 24) break;
+    tail = ch + tail;
+  }
+  return `${head}...${tail}`;
 }
 
 /** pydantic's `ValidationError`; its message is `str(error)`, the multi-line text tau2 shows after `Error: `. */
@@ -126,8 +140,9 @@ function check(type: FieldType, v: PyValue, loc: (string | number)[], errors: Li
           : fail('int_from_float', 'Input should be a valid integer, got a number with a fractional part');
       }
       if (typeof v === 'string') {
-        return /^\s*[-+]?\d+(_\d+)*\s*$/.test(v)
-          ? { ok: true, value: BigInt(v.trim().replaceAll('_', '')) }
+        // pydantic also takes '12.0', '+3', '1_000' and surrounding blanks as ints.
+        return /^[-+]?\d+(_\d+)*(\.0*)?$/.test(v.trim())
+          ? { ok: true, value: BigInt(v.trim().replaceAll('_', '').replace(/\.0*$/, '')) }
           : fail('int_parsing', 'Input should be a valid integer, unable to parse string as an integer');
       }
       return fail('int_type', 'Input should be a valid integer');
@@ -135,10 +150,12 @@ function check(type: FieldType, v: PyValue, loc: (string | number)[], errors: Li
       if (typeof v === 'number') return { ok: true, value: v };
       if (typeof v === 'bigint' || typeof v === 'boolean') return { ok: true, value: Number(v) };
       if (typeof v === 'string') {
-        const s = v.trim();
-        const x = Number(s);
-        return s !== '' && !Number.isNaN(x) && /^[-+]?(\d[\d_]*\.?[\d_]*|\.\d[\d_]*)([eE][-+]?\d+)?$/.test(s)
-          ? { ok: true, value: x }
+        const s = v.trim().replaceAll('_', '');
+        if (/^[-+]?(inf|infinity|nan)$/i.test(s)) {
+          return { ok: true, value: /nan/i.test(s) ? Number.NaN : s.startsWith('-') ? -Infinity : Infinity };
+        }
+        return /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s)
+          ? { ok: true, value: Number(s) }
           : fail('float_parsing', 'Input should be a valid number, unable to parse string as a number');
       }
       return fail('float_type', 'Input should be a valid number');
