@@ -13,6 +13,7 @@ import { REPLAY_FLAG_DEFAULTS, type ReplayOptions, replayCommand } from './repla
 import { type RunOptions, runCommand } from './run.js';
 import { addSimFlags, type SimCommandOptions, simCommand } from './sim.js';
 import { type StatsOptions, statsCommand } from './stats.js';
+import { type TasksCheckOptions, tasksCheckCommand } from './tasks-check.js';
 
 /** The options of `cmd` given on the command line (attribute names), as opposed to defaulted ones. */
 export function explicitOptions(cmd: Command): string[] {
@@ -182,6 +183,20 @@ export function buildProgram(exit: (code: number) => void): Command {
       REPLAY_FLAG_DEFAULTS.retryFor,
     )
     .action(async (run: string, opts: ReplayOptions) => exit(await replayCommand(run, opts)));
+
+  const tasks = program.command('tasks').description('tau2 tasks on the faithful domain ports');
+  tasks
+    .command('check')
+    .description('set tau2 tasks up, replay actions through the environment, dump what the model would see')
+    .requiredOption('--data-dir <dir>', "a tau2-bench checkout's data/tau2 directory (domains/<name>/...)")
+    .requiredOption('--domains <list>', 'comma-separated tau2 domains', list)
+    .option('--task-ids <list>', 'only these task ids', list)
+    .option(
+      '--actions <file>',
+      'replay these sequences instead of the expected actions: [{"domain","task_id","actions":[{"name","arguments","requestor"}]}]',
+    )
+    .option('--dump <file>', 'write one JSON line per call and a final line per task')
+    .action(async (opts: TasksCheckOptions) => exit(await tasksCheckCommand(opts)));
   return program;
 }
 

@@ -1,5 +1,16 @@
 /** tau2-bench domains read from a data directory at run time. */
 export { evaluateArithmetic } from './calculate.js';
+// The faithful ports (tau2's own behaviour, quirks included; docs/tau2-fidelity.md).
+export {
+  type ActionSequence,
+  type CheckCounts,
+  checkExpected,
+  checkSequences,
+  initializeEnvironment,
+} from './check.js';
+export type { Tau2Environment, ToolCall as Tau2ToolCall, ToolResponse } from './env/environment.js';
+export { type OpenAiToolSchema, openAiSchema } from './env/schema.js';
+export { FAITHFUL_DOMAINS, faithfulPort, openFaithfulDomain, TAU2_DOMAINS } from './faithful.js';
 export {
   listTau2Domains,
   loadTau2Domain,
@@ -8,5 +19,9 @@ export {
   type Tau2Load,
 } from './load.js';
 export { type MockDb, mockTools } from './mock.js';
+export type { OpenedTau2Domain, Tau2DomainPort } from './port.js';
+export { Tau2DataError } from './port.js';
+export { agentSystemPrompt } from './prompts.js';
 export { retailTools } from './retail.js';
 export { isRetailDb, type RetailDb } from './retail-db.js';
+export { readTasks, type Tau2Task } from './tasks.js';
