@@ -220,7 +220,13 @@ describe('break 5: a short endpoint outage is ridden out', () => {
     const port = sim.port;
     const out = join(tmp.path, 'b5');
     const run = runCli(['run', '--quiet', ...external(sim), '--max-concurrency', '4', '--output-dir', out]);
-    await new Promise((r) => setTimeout(r, 1500));
+    // The outage starts once the run is under way (past its endpoint check), however slow the machine.
+    const deadline = Date.now() + 60_000;
+    while (!(existsSync(out) && readdirSync(out).some((d) => existsSync(join(out, d, 'results.json'))))) {
+      assert.ok(Date.now() < deadline, 'the run started');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await new Promise((r) => setTimeout(r, 500));
     await sim.close();
     await new Promise((r) => setTimeout(r, 3000));
     const again = await startSimServer({
