@@ -1,6 +1,8 @@
 /**
  * The provisioned datasources (grafana/provisioning/datasources/datasources.yaml): fixed uids that every
- * dashboard target and alert query names, Tempo linked to Prometheus's span metrics.
+ * dashboard target and alert query names, Tempo linked to Prometheus's span metrics. Jaeger (the
+ * `jaeger` profile of docker-compose.yml) shows the same traces with the same links, so the trace view works
+ * with either store.
  */
 import { Attr } from '../telemetry/names.js';
 import { Counter, Histogram, Label } from './metrics.js';
@@ -14,6 +16,7 @@ export interface DatasourceRef {
 export const Datasource = {
   prometheus: { type: 'prometheus', uid: 'prometheus' },
   tempo: { type: 'tempo', uid: 'tempo' },
+  jaeger: { type: 'jaeger', uid: 'jaeger' },
 } as const satisfies Record<string, DatasourceRef>;
 
 /** Grafana's server-side expressions (math, reduce, threshold) in alert rules. */
@@ -54,6 +57,23 @@ function tracesToMetricsQueries(): { name: string; query: string }[] {
   ];
 }
 
+/** Trace → metrics links of a trace datasource (Tempo's and Jaeger's are the same). */
+function tracesToMetrics(): Record<string, unknown> {
+  return {
+    datasourceUid: Datasource.prometheus.uid,
+    spanStartTimeShift: '-10m',
+    spanEndTimeShift: '10m',
+    tags: [
+      { key: Attr.serviceName, value: Label.serviceName },
+      { key: Attr.runId, value: Label.runId },
+    ],
+    queries: tracesToMetricsQueries().map((q) => ({
+      ...q,
+      query: escapeProvisioningDollars(q.query),
+    })),
+  };
+}
+
 /** The datasources provisioning document. URLs come from the environment (set by docker-compose.yml). */
 export function datasourcesProvisioning(): Record<string, unknown> {
   return {
@@ -84,25 +104,27 @@ export function datasourcesProvisioning(): Record<string, unknown> {
         url: fromEnv('TEMPO_URL'),
         editable: false,
         jsonData: {
-          tracesToMetrics: {
-            datasourceUid: Datasource.prometheus.uid,
-            spanStartTimeShift: '-10m',
-            spanEndTimeShift: '10m',
-            tags: [
-              { key: Attr.serviceName, value: Label.serviceName },
-              { key: Attr.runId, value: Label.runId },
-            ],
-            queries: tracesToMetricsQueries().map((q) => ({
-              ...q,
-              query: escapeProvisioningDollars(q.query),
-            })),
-          },
+          tracesToMetrics: tracesToMetrics(),
           serviceMap: { datasourceUid: Datasource.prometheus.uid },
           nodeGraph: { enabled: true },
           search: { hide: false },
           traceQuery: { timeShiftEnabled: true, spanStartTimeShift: '-1h', spanEndTimeShift: '1h' },
           spanBar: { type: 'Duration' },
           streamingEnabled: { search: true, metrics: true },
+        },
+      },
+      {
+        name: 'Jaeger',
+        type: Datasource.jaeger.type,
+        uid: Datasource.jaeger.uid,
+        access: 'proxy',
+        url: fromEnv('JAEGER_URL'),
+        editable: false,
+        jsonData: {
+          tracesToMetrics: tracesToMetrics(),
+          nodeGraph: { enabled: true },
+          traceQuery: { timeShiftEnabled: true, spanStartTimeShift: '-1h', spanEndTimeShift: '1h' },
+          spanBar: { type: 'Duration' },
         },
       },
     ],

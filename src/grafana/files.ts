@@ -53,7 +53,7 @@ export function generatedFiles(): GeneratedFile[] {
     ...dashboards,
     yamlFile(
       'grafana/provisioning/datasources/datasources.yaml',
-      '# PROMETHEUS_URL and TEMPO_URL come from the environment (docker-compose.yml sets them); `$$` is a literal `$`.\n',
+      '# PROMETHEUS_URL, TEMPO_URL and JAEGER_URL come from the environment (docker-compose.yml sets them); `$$` is a literal `$`.\n',
       datasourcesProvisioning(),
     ),
     yamlFile(

@@ -54,7 +54,7 @@ test('each dashboard has its fixed, unique uid and a run_id variable over Promet
 test('every query names a datasource that datasources.yaml provisions, of the right type', () => {
   const provisioned = (readYaml('provisioning/datasources/datasources.yaml') as DatasourceFile).datasources;
   const types = new Map(provisioned.map((d) => [d.uid, d.type]));
-  assert.deepEqual([...types.keys()].sort(), ['prometheus', 'tempo']);
+  assert.deepEqual([...types.keys()].sort(), ['jaeger', 'prometheus', 'tempo']);
   const queries = allQueries();
   assert.ok(queries.length > 30, `only ${queries.length} queries found`);
   for (const q of queries) {
@@ -211,7 +211,7 @@ test('provisioning YAML: dashboards from the mounted folder, alert rules well fo
   ]);
 });
 
-test('datasources.yaml: only PROMETHEUS_URL and TEMPO_URL are expanded from the environment', () => {
+test('datasources.yaml: only PROMETHEUS_URL, TEMPO_URL and JAEGER_URL are expanded from the environment', () => {
   const text = readFileSync(join(repoRoot, 'grafana/provisioning/datasources/datasources.yaml'), 'utf8');
   const body = text
     .split('\n')
@@ -219,14 +219,18 @@ test('datasources.yaml: only PROMETHEUS_URL and TEMPO_URL are expanded from the 
     .join('\n');
   // what Grafana would expand: `$NAME` / `${NAME}` not preceded by another `$`
   const expanded = [...body.replaceAll('$$', '').matchAll(/\$\{?(\w+)/g)].map((m) => m[1]);
-  assert.deepEqual(expanded.sort(), ['PROMETHEUS_URL', 'TEMPO_URL']);
+  assert.deepEqual(expanded.sort(), ['JAEGER_URL', 'PROMETHEUS_URL', 'TEMPO_URL']);
   const doc = parse(text) as DatasourceFile;
   assert.deepEqual(
     doc.datasources.map((d) => d.url),
-    [fromEnv('PROMETHEUS_URL'), fromEnv('TEMPO_URL')],
+    [fromEnv('PROMETHEUS_URL'), fromEnv('TEMPO_URL'), fromEnv('JAEGER_URL')],
   );
   const tempo = doc.datasources.find((d) => d.uid === 'tempo')!;
   assert.equal((tempo.jsonData.tracesToMetrics as { datasourceUid: string }).datasourceUid, 'prometheus');
   assert.equal((tempo.jsonData.serviceMap as { datasourceUid: string }).datasourceUid, 'prometheus');
   assert.equal((tempo.jsonData.nodeGraph as { enabled: boolean }).enabled, true);
+  // the trace view works from either store, with the same links to span metrics
+  const jaeger = doc.datasources.find((d) => d.uid === 'jaeger')!;
+  assert.equal(jaeger.type, 'jaeger');
+  assert.deepEqual(jaeger.jsonData.tracesToMetrics, tempo.jsonData.tracesToMetrics);
 });
