@@ -1,9 +1,12 @@
 /**
  * Reads a run's traces back from Tempo's HTTP API: TraceQL search for the run's task spans
  * (`/api/search`), then each whole trace (`/api/v2/traces/<id>`), flattened to the spool's span records.
- * Tempo answers in protobuf-JSON: ids are base64 and enums may be spelled by name; both are normalised here.
+ * Tempo answers in protobuf-JSON: ids are base64 and enums may be spelled by name; otlp-normalise.ts rewrites both.
  */
+import { idToHex, normaliseOtlpTraces } from './otlp-normalise.js';
 import { type SpoolSpan, spansOfRequest } from './spool-reader.js';
+
+export { idToHex };
 
 /** Options of {@link readTempoRun}. */
 export interface TempoReadOptions {
@@ -21,57 +24,12 @@ export class TempoError extends Error {
   override readonly name = 'TempoError';
 }
 
-const KINDS: Record<string, number> = {
-  SPAN_KIND_UNSPECIFIED: 0,
-  SPAN_KIND_INTERNAL: 1,
-  SPAN_KIND_SERVER: 2,
-  SPAN_KIND_CLIENT: 3,
-  SPAN_KIND_PRODUCER: 4,
-  SPAN_KIND_CONSUMER: 5,
-};
-const STATUS: Record<string, number> = { STATUS_CODE_UNSET: 0, STATUS_CODE_OK: 1, STATUS_CODE_ERROR: 2 };
-
-/** A trace or span id as Tempo may write it (base64 of the bytes, or already hex) → lowercase hex. */
-export function idToHex(id: string, bytes: number): string {
-  if (id.length === bytes * 2 && /^[0-9a-fA-F]+$/.test(id)) return id.toLowerCase();
-  return Buffer.from(id, 'base64')
-    .toString('hex')
-    .padStart(bytes * 2, '0');
-}
-
 /** A search result's `traceID`: hex with its leading zeros dropped → 32 hex digits. */
 export function searchTraceId(id: string): string {
   return id.toLowerCase().padStart(32, '0');
 }
 
 type Json = Record<string, unknown>;
-
-/** Rewrites one protobuf-JSON OTLP trace into the shape {@link spansOfRequest} reads. */
-function normalise(trace: Json): Json {
-  const resourceSpans = (trace.resourceSpans ?? trace.batches ?? []) as Json[];
-  return {
-    resourceSpans: resourceSpans.map((rs) => ({
-      ...rs,
-      scopeSpans: ((rs.scopeSpans ?? rs.instrumentationLibrarySpans ?? []) as Json[]).map((ss) => ({
-        ...ss,
-        spans: ((ss.spans ?? []) as Json[]).map((s) => {
-          const status = (s.status ?? {}) as Json;
-          return {
-            ...s,
-            traceId: idToHex(String(s.traceId), 16),
-            spanId: idToHex(String(s.spanId), 8),
-            parentSpanId: s.parentSpanId ? idToHex(String(s.parentSpanId), 8) : undefined,
-            kind: typeof s.kind === 'string' ? (KINDS[s.kind] ?? 0) : s.kind,
-            status: {
-              ...status,
-              code: typeof status.code === 'string' ? (STATUS[status.code] ?? 0) : status.code,
-            },
-          };
-        }),
-      })),
-    })),
-  };
-}
 
 async function getJson(url: string): Promise<Json> {
   let res: Response;
@@ -125,7 +83,7 @@ export async function readTempoRun(
       const id = ids[next++]!;
       const body = await getJson(`${base}/api/v2/traces/${id}`);
       const trace = (body.trace ?? body) as Json;
-      for (const s of spansOfRequest(normalise(trace))) spans.push(s);
+      for (const s of spansOfRequest(normaliseOtlpTraces(trace))) spans.push(s);
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 8, ids.length) }, worker));

@@ -1,6 +1,11 @@
 /**
- * The Tempo reader against a stand-in that answers as Tempo's HTTP API does (protobuf-JSON: base64 ids, enum
- * names), built from a real run's spool. The pipeline test checks the same against a real Tempo.
+ * CONTRACT TESTS of the Tempo reader against Tempo's documented HTTP API, not against a running Tempo.
+ * Tempo is AGPL-3.0 and this project never builds or runs it (DESIGN.md, Licences), so no answer here was
+ * recorded from a Tempo: a stand-in answers in the format Tempo's API documentation specifies
+ * (https://grafana.com/docs/tempo/latest/api_docs/: `/api/search` → `{"traces": [{"traceID"}]}` with leading
+ * zeros dropped; `/api/v2/traces/<id>` → `{"trace": {"resourceSpans"}}` in protobuf-JSON, base64 ids and enum
+ * names), built from a real run's spool. The real round trip collector → trace store → stats runs in the
+ * pipeline test against Jaeger v2 (test/export/jaeger-reader.test.ts replays recorded Jaeger answers).
  */
 import assert from 'node:assert/strict';
 import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
