@@ -131,14 +131,18 @@ export function buildProgram(exit: (code: number) => void): Command {
       '--tempo <url>',
       "Tempo's HTTP API (e.g. http://localhost:3200): read the run's traces from there",
     )
-    .option('--run-id <id>', 'with --tempo: the run (tau2.run.id, the run directory name)')
-    .option('--out-dir <dir>', 'where to write (default: beside the input; with --tempo: here)')
+    .option(
+      '--jaeger <url>',
+      "Jaeger's query API (e.g. http://localhost:16686): read the run's traces from its /api/v3/traces",
+    )
+    .option('--run-id <id>', 'with --tempo or --jaeger: the run (tau2.run.id, the run directory name)')
+    .option('--out-dir <dir>', 'where to write (default: beside the input; with --tempo/--jaeger: here)')
     .option('--out-prefix <prefix>', 'file name prefix', 'timing')
     .option('--bins <n>', 'histogram bins', positiveInt, 10)
     .option('--all-fields', "also read the later key generation's llm_call lines (vllm_infer_ms=, …)", false)
     .option(
       '--ext',
-      'also <prefix>_stats_ext.json and log-scale / CDF charts (default: on for --spans/--tempo, off for logs)',
+      'also <prefix>_stats_ext.json and log-scale / CDF charts (default: on for --spans/--tempo/--jaeger, off for logs)',
     )
     .option('--no-ext', 'skip <prefix>_stats_ext.json and the log-scale / CDF charts')
     .action(async (opts: StatsOptions) => exit(await statsCommand(opts)));

@@ -8,6 +8,7 @@ import { extChartInputs } from '../export/charts/ext.js';
 import { ChartWorker } from '../export/charts/worker.js';
 import { EXT_KINDS, extFromLogs, extFromSpans } from '../export/ext/collect.js';
 import { type ExtCollector, statsExtJson } from '../export/ext/stats-ext.js';
+import { JaegerError, readJaegerRun } from '../export/jaeger-reader.js';
 import { legacyConsoleText, legacyWroteText } from '../export/legacy/console.js';
 import { fileKind, listLegacyLogs } from '../export/legacy/files.js';
 import { legacyValuesFromSpans } from '../export/legacy/from-spans.js';
@@ -29,6 +30,8 @@ export interface StatsOptions {
   spans?: string;
   /** Tempo's HTTP base URL, with `runId`. */
   tempo?: string;
+  /** Jaeger's query API base URL (UI port), with `runId`. */
+  jaeger?: string;
   runId?: string;
   outDir?: string;
   outPrefix: string;
@@ -101,25 +104,32 @@ async function fromSpans(path: string): Promise<Input> {
   };
 }
 
-async function fromTempo(url: string, runId: string | undefined): Promise<Input> {
-  if (!runId) throw new UsageError('--tempo needs --run-id (the run directory name, tau2.run.id)');
+/** A run's task traces from a trace store: `--tempo` or `--jaeger`, whose reader is `read`. */
+async function fromStore(
+  flag: '--tempo' | '--jaeger',
+  url: string,
+  runId: string | undefined,
+  read: (url: string, runId: string) => Promise<SpoolSpan[]>,
+): Promise<Input> {
+  if (!runId) throw new UsageError(`${flag} needs --run-id (the run directory name, tau2.run.id)`);
   // It is quoted into a TraceQL query and into messages; a run id never holds a control character.
   if (/[\x00-\x1f\x7f]/.test(runId))
     throw new UsageError(`--run-id ${JSON.stringify(runId)}: has a control character`);
   let found: SpoolSpan[];
   try {
-    found = await readTempoRun(url, runId);
+    found = await read(url, runId);
   } catch (err) {
-    if (err instanceof TempoError) throw new UsageError(`--tempo ${err.message}`);
+    if (err instanceof TempoError || err instanceof JaegerError)
+      throw new UsageError(`${flag} ${err.message}`);
     throw err;
   }
-  if (found.length === 0) throw new UsageError(`--tempo ${url}: no task traces with tau2.run.id=${runId}`);
+  if (found.length === 0) throw new UsageError(`${flag} ${url}: no task traces with tau2.run.id=${runId}`);
   const picked = pickRunTraces(found);
   const left = leftOutText(picked.left);
   if (picked.roots.size === 0) {
-    throw new UsageError(`--tempo ${url}: no finished task trace with tau2.run.id=${runId} (${left})`);
+    throw new UsageError(`${flag} ${url}: no finished task trace with tau2.run.id=${runId} (${left})`);
   }
-  if (left) process.stderr.write(`--tempo ${url}: ${left}\n`);
+  if (left) process.stderr.write(`${flag} ${url}: ${left}\n`);
   const spans = picked.spans;
   const source = `${url} (tau2.run.id=${runId})`;
   return {
@@ -232,8 +242,9 @@ async function writeExt(
 
 /** Writes `<prefix>_stats.json` and prints the console tables; resolves with the exit code. */
 export async function statsCommand(o: StatsOptions): Promise<number> {
-  const given = [o.logPath, o.logDir, o.spans, o.tempo].filter((x) => x !== undefined).length;
-  if (given !== 1) throw new UsageError('give exactly one of --log-path, --log-dir, --spans and --tempo');
+  const given = [o.logPath, o.logDir, o.spans, o.tempo, o.jaeger].filter((x) => x !== undefined).length;
+  if (given !== 1)
+    throw new UsageError('give exactly one of --log-path, --log-dir, --spans, --tempo and --jaeger');
   // Loading the chart library and rasterising run on another core while this thread reads the input.
   const charts = new ChartWorker();
   try {
@@ -241,10 +252,12 @@ export async function statsCommand(o: StatsOptions): Promise<number> {
       o.spans !== undefined
         ? await fromSpans(o.spans)
         : o.tempo !== undefined
-          ? await fromTempo(o.tempo, o.runId)
-          : o.logDir !== undefined
-            ? fromLogs(o.logDir, '--log-dir', o.logGlob, o.allFields)
-            : fromLogs(o.logPath!, '--log-path', o.logGlob, o.allFields);
+          ? await fromStore('--tempo', o.tempo, o.runId, readTempoRun)
+          : o.jaeger !== undefined
+            ? await fromStore('--jaeger', o.jaeger, o.runId, readJaegerRun)
+            : o.logDir !== undefined
+              ? fromLogs(o.logDir, '--log-dir', o.logGlob, o.allFields)
+              : fromLogs(o.logPath!, '--log-path', o.logGlob, o.allFields);
     // Absolute with symlinks resolved, as the legacy analyzer prints its `Wrote` paths.
     mkdirSync(o.outDir ?? besides, { recursive: true });
     const outDir = realpathSync(o.outDir ?? besides);
@@ -259,7 +272,7 @@ export async function statsCommand(o: StatsOptions): Promise<number> {
     writeOutput(out, json);
     for (const [i, path] of pngPaths.entries()) writeOutput(path, images[i]!);
     process.stdout.write(legacyConsoleText(parsed, o.bins, summaries) + legacyWroteText(out, pngPaths));
-    if (o.ext ?? (o.spans !== undefined || o.tempo !== undefined))
+    if (o.ext ?? (o.spans !== undefined || o.tempo !== undefined || o.jaeger !== undefined))
       await writeExt(charts, await ext(), source, outDir, o.outPrefix);
     return 0;
   } finally {

@@ -124,7 +124,7 @@ describe('tau2-trace stats', () => {
     assert.match(missing.stderr, /--log-dir .*nope: no such file or directory/);
     const both = await runCli(['stats', '--log-dir', fixtures, '--spans', fixtures]);
     assert.equal(both.code, 2);
-    assert.match(both.stderr, /exactly one of --log-path, --log-dir, --spans and --tempo/);
+    assert.match(both.stderr, /exactly one of --log-path, --log-dir, --spans, --tempo and --jaeger/);
   });
 });
 
