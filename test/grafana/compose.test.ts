@@ -53,17 +53,16 @@ test('images are pinned to the versions DESIGN.md names', () => {
   assert.match(images.tempo ?? '', /^grafana\/tempo:3\.0\.\d+$/);
   assert.match(images.prometheus ?? '', /^prom\/prometheus:v3\.\d+\.\d+$/);
   assert.match(images.grafana ?? '', /^grafana\/grafana:13\.\d+\.\d+$/);
+  // Jaeger v2.12 is the Go module's v1.75.0, the version scripts/build-jaeger builds
+  assert.equal(images.jaeger, 'jaegertracing/jaeger:2.12.0');
 });
 
 test('ports are published on loopback only', () => {
   const published = Object.values(compose.services).flatMap((s) => s.ports ?? []);
-  assert.deepEqual(published.map((p) => p.split(':').slice(1).join(':')).sort(), [
-    '3000:3000',
-    '3200:3200',
-    '4317:4317',
-    '4318:4318',
-    '9090:9090',
-  ]);
+  assert.deepEqual(
+    published.map((p) => p.split(':').slice(1).join(':')).sort(),
+    ['3000:3000', '3200:3200', '4317:4317', '4318:4318', '9090:9090', '16686:16686'].sort(),
+  );
   for (const p of published) assert.ok(p.startsWith('127.0.0.1:'), p);
 });
 
@@ -75,6 +74,7 @@ test('Grafana: a required admin password, no anonymous access, provisioning and 
   // the datasources file reads these
   assert.equal(env.PROMETHEUS_URL, 'http://prometheus:9090');
   assert.equal(env.TEMPO_URL, 'http://tempo:3200');
+  assert.equal(env.JAEGER_URL, 'http://jaeger:16686');
   const targets = Object.fromEntries(mounts(g).map((m) => [m.source, m.target]));
   assert.equal(targets['./grafana/provisioning'], '/etc/grafana/provisioning');
   assert.equal(targets['./grafana/dashboards'], DASHBOARDS_MOUNT);
@@ -87,4 +87,17 @@ test('Prometheus receives remote writes; Tempo expands its config from the envir
   const tempo = compose.services.tempo as Service & { command: string[] };
   assert.ok(tempo.command.includes('-config.expand-env=true'));
   for (const name of ['tempo', 'prometheus', 'grafana']) assert.ok(compose.services[name]!.healthcheck, name);
+});
+
+test('Jaeger runs under the jaeger profile with jaeger/config.yaml; the collector sends it traces', () => {
+  const jaeger = compose.services.jaeger as Service & { profiles: string[]; command: string[] };
+  assert.deepEqual(jaeger.profiles, ['jaeger']);
+  assert.ok(jaeger.command.includes('--config=/etc/jaeger/config.yaml'));
+  assert.ok(
+    mounts(jaeger).some((m) => m.source === './jaeger/config.yaml' && m.target === '/etc/jaeger/config.yaml'),
+  );
+  const collector = compose.services['otel-collector']!;
+  assert.equal(collector.environment?.JAEGER_OTLP_ENDPOINT, 'jaeger:4317');
+  // a profile's service cannot be a dependency of one that runs without it
+  assert.ok(!JSON.stringify(compose.services).includes('"jaeger":{"condition"'));
 });
