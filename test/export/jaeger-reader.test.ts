@@ -5,13 +5,14 @@
  * checks the same against a running Jaeger.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, realpathSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { findTasksUrl, readJaegerRun } from '../../src/export/jaeger-reader.js';
 import { readSpool } from '../../src/export/spool-reader.js';
 import { closedPort, repoRoot, runCli, tempDir } from '../helpers.js';
+import { assertStoreStatsEqualSpool } from '../store-stats.js';
 
 const fixtures = join(repoRoot, 'test/fixtures/jaeger');
 const fixture = (name: string) => readFileSync(join(fixtures, name), 'utf8');
@@ -88,21 +89,7 @@ describe('stats --jaeger, against recorded Jaeger answers', () => {
   });
 
   it('equals stats --spans of the same run, byte for byte', async () => {
-    const a = await runCli(['stats', '--jaeger', url, '--run-id', runId, '--out-dir', join(tmp.path, 'a')]);
-    assert.equal(a.code, 0, a.stderr);
-    const b = await runCli(['stats', '--spans', spool, '--out-dir', join(tmp.path, 'b')]);
-    assert.equal(b.code, 0, b.stderr);
-    for (const f of ['timing_stats.json', 'timing_stats_ext.json']) {
-      const strip = (t: string) => t.replace(/"source": .*\n/, '');
-      assert.equal(
-        strip(readFileSync(join(tmp.path, 'a', f), 'utf8')),
-        strip(readFileSync(join(tmp.path, 'b', f), 'utf8')),
-        f,
-      );
-    }
-    // The same text but for the output directory in the `Wrote` lines.
-    const paths = (t: string, dir: string) => t.replaceAll(realpathSync(join(tmp.path, dir)), '<OUT>');
-    assert.equal(paths(a.stdout, 'a'), paths(b.stdout, 'b'));
+    await assertStoreStatsEqualSpool(tmp.path, ['--jaeger', url, '--run-id', runId], spool);
   });
 
   it('Jaeger\'s "No traces found" 404, a run not in the answer, a missing --run-id, or no Jaeger exit 2', async () => {

@@ -8,12 +8,13 @@
  * pipeline test against Jaeger v2 (test/export/jaeger-reader.test.ts replays recorded Jaeger answers).
  */
 import assert from 'node:assert/strict';
-import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { idToHex, readTempoRun, searchTraceId } from '../../src/export/tempo-reader.js';
 import { closedPort, FAST, runCli, runDirOf, tempDir } from '../helpers.js';
+import { assertStoreStatsEqualSpool } from '../store-stats.js';
 import { spoolText } from './spool-fixture.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: free-form OTLP JSON, read field by field in a test
@@ -96,21 +97,7 @@ describe('stats --tempo', () => {
 
   it('equals stats --spans of the same run, byte for byte', async () => {
     const runId = runDir.split('/').pop()!;
-    const a = await runCli(['stats', '--tempo', url, '--run-id', runId, '--out-dir', join(tmp.path, 'a')]);
-    assert.equal(a.code, 0, a.stderr);
-    const b = await runCli(['stats', '--spans', runDir, '--out-dir', join(tmp.path, 'b')]);
-    assert.equal(b.code, 0, b.stderr);
-    for (const f of ['timing_stats.json', 'timing_stats_ext.json']) {
-      const strip = (t: string) => t.replace(/"source": .*\n/, '');
-      assert.equal(
-        strip(readFileSync(join(tmp.path, 'a', f), 'utf8')),
-        strip(readFileSync(join(tmp.path, 'b', f), 'utf8')),
-        f,
-      );
-    }
-    // The same text but for the output directory in the `Wrote` lines.
-    const paths = (t: string, dir: string) => t.replaceAll(realpathSync(join(tmp.path, dir)), '<OUT>');
-    assert.equal(paths(a.stdout, 'a'), paths(b.stdout, 'b'));
+    await assertStoreStatsEqualSpool(tmp.path, ['--tempo', url, '--run-id', runId], runDir);
     assert.match(queries[0]!, /span\.tau2\.kind = "task"/);
   });
 
