@@ -4,7 +4,7 @@
  * errors into messages and exit codes (2 for bad input, 1 for anything unexpected).
  */
 import { Command, CommanderError, Option } from 'commander';
-import { UsageError } from '../util/errors.js';
+import { systemErrorCode, UsageError } from '../util/errors.js';
 import { versions } from './about.js';
 import { type ImportOptions, importCommand } from './import.js';
 import { type LogsOptions, logsCommand } from './logs.js';
@@ -221,6 +221,10 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof UsageError) {
       process.stderr.write(`tau2-trace: error: ${err.message}\n`);
       return 2;
+    }
+    if (systemErrorCode(err)) {
+      process.stderr.write(`tau2-trace: error: ${(err as Error).message}\n`);
+      return 1;
     }
     process.stderr.write(`tau2-trace: unexpected error: ${(err as Error).stack ?? err}\n`);
     return 1;

@@ -27,7 +27,7 @@ import { type Role, startSimServer } from '../sim/index.js';
 import { Attr, ServiceName } from '../telemetry/names.js';
 import { startTelemetry } from '../telemetry/setup.js';
 import { createSpoolWriter } from '../telemetry/spool.js';
-import { UsageError } from '../util/errors.js';
+import { systemErrorCode, UsageError } from '../util/errors.js';
 import { safeUrl } from '../util/url.js';
 import { hostInfo, versions } from './about.js';
 import { createProgress, summaryTable } from './progress.js';
@@ -413,6 +413,14 @@ export async function runCommand(
         flushSpans: () => spool?.flush(),
         stopAfter: runWideFailure,
       });
+    } catch (err) {
+      if (!systemErrorCode(err)) throw err;
+      // The run's own files could not be written (a full disk…): what was recorded stays, a resume goes on.
+      throw new Error(
+        `the run stopped: ${(err as Error).message}; the trials recorded so far are kept, ` +
+          `and tau2-trace run --resume ${runDir} runs the rest`,
+        { cause: err },
+      );
     } finally {
       progress.stop();
     }

@@ -11,6 +11,7 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
@@ -397,6 +398,20 @@ describe('break 8: smaller ones', () => {
     const r = await runCli(['run', '--output-dir', join(ro, 'runs')]);
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /is not writable/);
+  });
+
+  it('a run whose spool cannot be written stops with a message, not a stack trace', async () => {
+    const r = await runCli(['run', ...FAST, '--num-tasks', '1', '--output-dir', join(tmp.path, 'b8w')]);
+    const dir = runDirOf(r.stdout);
+    // The spool replaced by a directory: opening it for append fails as a full or broken disk would.
+    rmSync(join(dir, 'spans.otlp.jsonl'));
+    mkdirSync(join(dir, 'spans.otlp.jsonl'));
+    writeFileSync(join(dir, 'results.json'), JSON.stringify({ results: [] }));
+    writeFileSync(join(dir, 'results.jsonl'), '');
+    const again = await runCli(['run', '--resume', dir]);
+    assert.equal(again.code, 1, again.stderr);
+    assert.match(again.stderr, /^tau2-trace: error: .*EISDIR.*spans\.otlp\.jsonl/);
+    assert.doesNotMatch(again.stderr, /unexpected error|\n\s+at /);
   });
 
   it('--num-trials 10000000 is refused at once instead of running out of memory', async () => {
