@@ -4,7 +4,6 @@
  */
 import { mkdirSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { extChartInputs } from '../export/charts/ext.js';
 import { ChartWorker } from '../export/charts/worker.js';
 import { EXT_KINDS, extFromLogs, extFromSpans } from '../export/ext/collect.js';
 import { type ExtCollector, statsExtJson } from '../export/ext/stats-ext.js';
@@ -228,6 +227,8 @@ async function writeExt(
     LEGACY_METRICS,
     EXT_KINDS,
   );
+  // Imported here: charts/ext.js loads Vega (~300 ms, ~25 MB) for its spec helpers, which only the ext charts need.
+  const { extChartInputs } = await import('../export/charts/ext.js');
   const inputs = LEGACY_METRICS.flatMap((m) => extChartInputs(m.name, m.unit, c.values('metrics', m.name)));
   const images = await charts.render(inputs);
   writeOutput(out, json);
