@@ -322,6 +322,7 @@ export async function runCommand(
         ownsSpool: false,
         disabled: !o.tracing,
       });
+      await simTelemetry.ready();
       const roles: Record<string, Role> = {
         [models.agent]: 'agent',
         [models.user]: 'user',
@@ -343,6 +344,8 @@ export async function runCommand(
       for (const model of Object.keys(roles))
         config.models[model] = [{ baseURL: `${sim.url}/v1`, provider: 'vllm' }];
     }
+    // No span may end before the resource is complete: the spool writes the resource of each batch as it is.
+    await telemetry.ready();
     const llm = createLlmClient({
       config,
       tracer: telemetry.tracer,

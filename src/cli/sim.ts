@@ -93,6 +93,7 @@ export async function simCommand(o: SimCommandOptions): Promise<number> {
   const faults = faultsFromFlags(o);
   let server: Awaited<ReturnType<typeof startSimServer>>;
   try {
+    await telemetry.ready();
     server = await startSimServer({
       host: o.host,
       port: o.port,

@@ -55,6 +55,11 @@ export interface Telemetry {
   meter: Meter;
   instruments: GenAiInstruments;
   otlp: boolean;
+  /**
+   * Resolves once the resource's detected attributes (`host.id`, read from a file) are in. The OTLP exporter
+   * waits for them itself; the spool serialises spans as they end, so spans must not end before this.
+   */
+  ready(): Promise<void>;
   forceFlush(): Promise<void>;
   /** The OTLP export's account so far (undefined without OTLP export); call after `forceFlush()`. */
   exportReport(): ExportReport | undefined;
@@ -102,6 +107,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
       meter,
       instruments: createGenAiInstruments(meter),
       otlp: false,
+      ready: async () => {},
       forceFlush: async () => {},
       exportReport: () => undefined,
       shutdown: async () => {},
@@ -184,6 +190,9 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     meter,
     instruments: createGenAiInstruments(meter),
     otlp,
+    ready: async () => {
+      await resource.waitForAsyncAttributes?.();
+    },
     async forceFlush() {
       await Promise.allSettled([tracerProvider.forceFlush(), meterProvider.forceFlush()]);
     },

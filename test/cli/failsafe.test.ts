@@ -337,6 +337,19 @@ describe('break 7: secrets and private content', () => {
   });
 });
 
+describe('the spool records what the OTLP export records', () => {
+  it("the spool's resource has the detected host.id, as the OTLP export of the same spans does", async (t) => {
+    if (!existsSync('/etc/machine-id') && !existsSync('/var/lib/dbus/machine-id')) {
+      // The host detector reads host.id from one of these; without them no exporter has one to record.
+      return t.diagnostic('this machine has no machine-id: nothing to compare');
+    }
+    const r = await runCli(['run', ...FAST, '--num-tasks', '1', '--output-dir', join(tmp.path, 'host')]);
+    const { spans } = await readSpool(join(runDirOf(r.stdout), 'spans.otlp.jsonl'));
+    assert.ok(spans.length > 0);
+    for (const s of spans) assert.equal(typeof s.resource['host.id'], 'string', s.name);
+  });
+});
+
 describe('break 8: smaller ones', () => {
   it('--resume with a flag that would change the run is refused, naming the flag', async () => {
     const r = await runCli(['run', ...FAST, '--num-tasks', '1', '--output-dir', join(tmp.path, 'b8r')]);

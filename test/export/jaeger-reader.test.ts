@@ -82,8 +82,8 @@ describe('stats --jaeger, against recorded Jaeger answers', () => {
       assert.equal(g.endNs, s.endNs, s.name);
       assert.equal(g.status.code, s.status.code, s.name);
       assert.deepEqual(g.attributes, s.attributes, s.name);
-      // Every resource attribute the spool has; the exported copy may have more (the in-process simulator's
-      // OTLP export carries host.id, which its spool lines lack).
+      // Every resource attribute the spool has; the exported copy may have more (the fixture was recorded
+      // before the spool waited for the detected host.id, which only the OTLP export carried then).
       for (const [k, v] of Object.entries(s.resource)) assert.deepEqual(g.resource[k], v, `${s.name} ${k}`);
     }
   });
