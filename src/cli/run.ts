@@ -8,8 +8,7 @@ import type { Context } from '@opentelemetry/api';
 import { fetch as undiciFetch } from 'undici';
 import { resolveDomains } from '../domains/registry.js';
 import type { Domain } from '../domains/types.js';
-import type { TrialSettings } from '../harness/orchestrator.js';
-import { trialFailed } from '../harness/orchestrator.js';
+import { type TrialSettings, trialFailed } from '../harness/orchestrator.js';
 import { openResults, RESULTS_JOURNAL, readRecorded } from '../harness/results.js';
 import {
   CONFIG_FILE,

@@ -7,8 +7,9 @@
  * A trial key (domain, task, trial) may be recorded more than once: a resume runs failed trials again, and
  * the later row replaces the earlier one in `results.json` (the journal keeps both).
  */
-import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { openLinesForAppend } from '../util/append.js';
 import { UsageError } from '../util/errors.js';
 import { leaderboard } from './metrics.js';
 import type { TrialResult } from './orchestrator.js';
@@ -103,10 +104,7 @@ export function openResults(
 ): ResultsStore {
   const rows = new Map(previous.map((r) => [trialKey(r), r]));
   const journalPath = join(runDir, RESULTS_JOURNAL);
-  // A journal cut by a crash may end without a newline: start ours on a line of its own.
-  const torn = existsSync(journalPath) && !readFileSync(journalPath, 'utf8').endsWith('\n');
-  let fd: number | undefined = openSync(journalPath, 'a', 0o644);
-  if (torn && readFileSync(journalPath).length > 0) writeSync(fd, '\n');
+  let fd: number | undefined = openLinesForAppend(journalPath);
   let lastWrite = 0;
   let lastCost = 0;
   let dirty = false;

@@ -1,6 +1,7 @@
-import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, writeSync } from 'node:fs';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace';
+import { openLinesForAppend } from '../util/append.js';
 
 /** Options of {@link createSpoolWriter}. */
 export interface SpoolOptions {
@@ -32,16 +33,7 @@ export interface SpoolWriter {
 export function createSpoolWriter(path: string, options: SpoolOptions = {}): SpoolWriter {
   const maxBuffered = options.maxBufferedSpans ?? 1024;
   const intervalMs = options.flushIntervalMs ?? 1000;
-  let fd: number | undefined = openSync(path, 'a');
-  // A spool cut by a crash mid-line: start the next line on a line of its own, so it parses.
-  const size = fstatSync(fd).size;
-  if (size > 0) {
-    const last = Buffer.alloc(1);
-    const probe = openSync(path, 'r');
-    readSync(probe, last, 0, 1, size - 1);
-    closeSync(probe);
-    if (last[0] !== 0x0a) writeSync(fd, '\n');
-  }
+  let fd: number | undefined = openLinesForAppend(path);
   let buffer: ReadableSpan[] = [];
   let written = 0;
   let failure: Error | undefined;
