@@ -6,7 +6,8 @@
  */
 import type { PyValue } from '../../../util/pyjson.js';
 import type { EvaluationCriteria, RewardType } from '../criteria.js';
-import { PyError, pyTypeName, valueError } from '../env/python.js';
+import { modelDump } from '../env/model.js';
+import { type PyDict, PyError, pyTypeName, valueError } from '../env/python.js';
 import type { OpenedTau2Domain } from '../port.js';
 import type { Tau2Task } from '../tasks.js';
 import { type Tau2Message, toHistory } from './messages.js';
@@ -35,7 +36,9 @@ export function evaluateEnvironment(
   gold.setState(task.initialState);
   for (const action of criteria.actions ?? []) {
     try {
-      gold.makeToolCall(action.name, action.requestor, action.arguments);
+      // A copy keeps the task (read once, shared by every trial) as it is; tau2 passes the action's own dict,
+      // which makes no difference as no tool changes its arguments in place.
+      gold.makeToolCall(action.name, action.requestor, modelDump(action.arguments) as PyDict);
     } catch (err) {
       // tau2 logs a failing gold action and goes on; only a Python exception of the port is one.
       if (!(err instanceof PyError)) throw err;

@@ -6,6 +6,8 @@
  * `requestor: 'user'`), and one `tool` message per tool call (never grouped), right after the call.
  */
 import type { HistoryMessage, Requestor, ToolCall } from '../env/environment.js';
+import { modelDump } from '../env/model.js';
+import type { PyDict } from '../env/python.js';
 
 /** A system message (`SystemMessage`); tau2's half-duplex trajectories have none, but the judge would see it. */
 export interface Tau2SystemMessage {
@@ -33,11 +35,15 @@ export interface Tau2ToolMessage {
 /** One message of a trajectory. */
 export type Tau2Message = Tau2SystemMessage | Tau2ParticipantMessage | Tau2ToolMessage;
 
-/** The trajectory as `Environment.set_state` replays it (the predicted environment of the DB check). */
+/**
+ * The trajectory as `Environment.set_state` replays it (the predicted environment of the DB check): a copy, as
+ * tau2 deep-copies it, so no tool can change the arguments the action check reads afterwards.
+ */
 export function toHistory(messages: readonly Tau2Message[]): HistoryMessage[] {
   return messages.map((m): HistoryMessage => {
     if (m.role === 'tool') return { role: 'tool', id: m.id, content: m.content };
     if (m.role === 'system') return { role: 'system', content: m.content };
-    return { role: m.role, content: m.content ?? null, tool_calls: m.tool_calls ?? null };
+    const calls = m.tool_calls?.map((c) => ({ ...c, arguments: modelDump(c.arguments) as PyDict }));
+    return { role: m.role, content: m.content ?? null, tool_calls: calls ?? null };
   });
 }
