@@ -3,9 +3,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { RewardType } from '../../src/domains/tau2/criteria.js';
+import { evaluateActions } from '../../src/domains/tau2/evaluate/action.js';
+import { evaluateCommunicate } from '../../src/domains/tau2/evaluate/communicate.js';
 import { evaluateSimulation, Tau2EvaluationError } from '../../src/domains/tau2/evaluate/evaluate.js';
 import type { Tau2Message } from '../../src/domains/tau2/evaluate/messages.js';
-import type { JudgeRequest } from '../../src/domains/tau2/evaluate/nl-assertions.js';
+import { evaluateNlAssertions, type JudgeRequest } from '../../src/domains/tau2/evaluate/nl-assertions.js';
 import type { TerminationReason } from '../../src/domains/tau2/evaluate/reward-info.js';
 import {
   FAITHFUL_DOMAINS,
@@ -13,7 +15,8 @@ import {
   openFaithfulDomain,
   TAU2_DOMAINS,
 } from '../../src/domains/tau2/faithful.js';
-import type { Tau2Task } from '../../src/domains/tau2/tasks.js';
+import type { OpenedTau2Domain } from '../../src/domains/tau2/port.js';
+import { readTasks, type Tau2Task } from '../../src/domains/tau2/tasks.js';
 import { dumpsPy, loadsPy, type PyValue } from '../../src/util/pyjson.js';
 import { repoRoot, tau2DataDir } from '../helpers.js';
 
@@ -104,4 +107,77 @@ describe('scoring as tau2 scores (<domain>_eval.jsonl)', () => {
     assert.ok(lines > 100, `mock_eval.jsonl has ${lines} lines`);
     assert.equal(covered.get('mock'), lines);
   });
+});
+
+// A domain that must not be touched: premature terminations are scored without one.
+const noDomain = new Proxy({} as OpenedTau2Domain, {
+  get: () => assert.fail('the domain was used'),
+});
+
+const field = (info: PyValue | null, key: string): PyValue =>
+  (info as { [key: string]: PyValue } | null)?.[key] ?? null;
+
+describe('scoring without an environment, on every domain (ported or not)', () => {
+  // What needs no faithful domain: terminations, the action and communicate checks (but the tool types), the
+  // judge's prompt and the reading of its answer. Checks the goldens of domains not ported yet against the port.
+  for (const name of TAU2_DOMAINS) {
+    it(`${name}_eval.jsonl: terminations, action and communicate checks, judge requests and answers`, async () => {
+      const tasks = readTasks(path.join(tau2DataDir, 'domains', name, 'tasks.json'));
+      const byId = new Map(tasks.map((t) => [t.id, t]));
+      const lines = readGolden(name);
+      let judged = 0;
+      for (const [i, line] of lines.entries()) {
+        const where = `${name}_eval.jsonl line ${i + 1} (${line.task_id}, ${line.variant})`;
+        const task = taskFor(byId, line);
+        const judge = async () => line.judge_reply;
+        if (line.termination_reason !== 'agent_stop' && line.termination_reason !== 'user_stop') {
+          const info = await evaluateSimulation({
+            domain: noDomain,
+            task,
+            messages: line.messages,
+            termination: line.termination_reason,
+            judge,
+          });
+          assert.equal(json(info), json(line.reward_info), where);
+          continue;
+        }
+        const criteria = task.evaluationCriteria!;
+        if (line.judge_requests.length > 0) {
+          judged++;
+          const requests: JudgeRequest[] = [];
+          const nl = evaluateNlAssertions(criteria, line.messages, async (r) => {
+            requests.push(r);
+            return line.judge_reply;
+          });
+          if (line.error !== null) {
+            // The judge runs last: an exception after it was called is the reading of its answer.
+            await assert.rejects(nl, (e: Error & { pyType?: string }) => {
+              assert.deepEqual({ type: e.pyType, message: e.message }, line.error, where);
+              return true;
+            });
+          } else {
+            assert.equal(
+              json((await nl).nl_assertions),
+              json(field(line.reward_info, 'nl_assertions')),
+              where,
+            );
+          }
+          assert.equal(json(requests), json(line.judge_requests), `${where}: judge requests`);
+        }
+        if (line.reward_info === null) continue;
+        const communicate = evaluateCommunicate(criteria, line.messages);
+        assert.equal(
+          json(communicate.communicate_checks),
+          json(field(line.reward_info, 'communicate_checks')),
+          where,
+        );
+        const actions = evaluateActions(criteria, line.messages, new Map()).action_checks;
+        const golden = field(line.reward_info, 'action_checks') as { [key: string]: PyValue }[] | null;
+        // Without the domain's toolkits the tool types are unknown: compare the rest.
+        assert.equal(json(actions), json(golden?.map((c) => ({ ...c, tool_type: null })) ?? null), where);
+      }
+      assert.ok(lines.length >= tasks.length * 2, `${name}: ${lines.length} lines for ${tasks.length} tasks`);
+      if (name === 'retail' || name === 'mock') assert.ok(judged > 0, `${name}: no judged line`);
+    });
+  }
 });
