@@ -18,12 +18,24 @@ export type FieldType =
   | { kind: 'optional'; inner: FieldType }
   | { kind: 'list'; item: FieldType }
   | { kind: 'dict'; value: FieldType }
-  | { kind: 'model'; model: ModelType };
+  | { kind: 'model'; model: ModelType }
+  /** A `str`-mixin `Enum` class; a member is stored as its value (it equals its value in Python). */
+  | { kind: 'enum'; name: string; values: readonly string[] }
+  /** `datetime.date`, stored as `str(date)` (`2025-01-20`): what `json.dumps(default=str)` writes of it. */
+  | { kind: 'date' }
+  /** `datetime.datetime` (naive), stored as `str(datetime)` (`2025-01-20 14:30:00`), for the same reason. */
+  | { kind: 'datetime' }
+  /** `Union[A, B]`: tried left to right (pydantic's smart mode agrees for the unions tau2's tools declare). */
+  | { kind: 'union'; options: readonly FieldType[] };
 
 /** One field: its type and, when it has one, its default (a factory, as `default_factory` or a copy). */
 export interface FieldSpec {
   type: FieldType;
   default?: () => PyValue;
+  /** `Field(default_factory=...)`: pydantic then writes no `default` in the JSON schema. */
+  defaultFactory?: boolean;
+  /** `Field(description=...)`, for the JSON schema. */
+  description?: string;
 }
 
 /** A pydantic model class. */
@@ -32,6 +44,8 @@ export interface ModelType {
   fields: Readonly<Record<string, FieldSpec>>;
   /** `extra="forbid"` (tau2's `BaseModelNoExtra`, every `DB`) or pydantic's default `ignore`. */
   extra: 'ignore' | 'forbid';
+  /** The class docstring, which pydantic writes as the schema's `description`. */
+  description?: string;
 }
 
 /** Builders of {@link FieldType}s, named as the Python annotations. */
@@ -46,6 +60,10 @@ export const t = {
   list: (item: FieldType): FieldType => ({ kind: 'list', item }),
   dict: (value: FieldType): FieldType => ({ kind: 'dict', value }),
   model: (model: ModelType): FieldType => ({ kind: 'model', model }),
+  enum: (name: string, ...values: string[]): FieldType => ({ kind: 'enum', name, values }),
+  date: { kind: 'date' } as FieldType,
+  datetime: { kind: 'datetime' } as FieldType,
+  union: (...options: FieldType[]): FieldType => ({ kind: 'union', options }),
 };
 
 /** Declares a model class; fields in declaration order (the order `model_dump()` writes them). */
@@ -53,10 +71,13 @@ export function defineModel(
   name: string,
   fields: Record<string, FieldType | FieldSpec>,
   extra: ModelType['extra'] = 'ignore',
+  description?: string,
 ): ModelType {
   const specs: Record<string, FieldSpec> = {};
   for (const [k, f] of Object.entries(fields)) specs[k] = 'type' in f ? f : { type: f };
-  return { name, fields: specs, extra };
+  return description === undefined
+    ? { name, fields: specs, extra }
+    : { name, fields: specs, extra, description };
 }
 
 /** The pydantic minor version in the documentation links of validation errors (the goldens' 2.12.4). */
@@ -195,6 +216,22 @@ function check(type: FieldType, v: PyValue, loc: (string | number)[], errors: Li
       }
       return errors.length > before ? { ok: false } : { ok: true, value: out };
     }
+    case 'enum':
+      // A member or its value; a member is kept as its value, which it equals (a str mixin).
+      return typeof v === 'string' && type.values.includes(v)
+        ? { ok: true, value: v }
+        : fail('enum', literalMessage(type.values));
+    case 'date':
+    case 'datetime':
+      return checkDate(type.kind, v, fail);
+    case 'union': {
+      for (const option of type.options) {
+        const r = check(option, v, loc, []);
+        if (r.ok) return r;
+      }
+      // pydantic lists every member's error; no tau2 tool reaches this, so one line stands for them.
+      return fail('union_tag_invalid', 'Input does not match any member of the union');
+    }
     case 'model':
       // pydantic's default revalidate_instances='never': an instance of the model is taken as it is.
       if (modelName(v) === type.model.name) return { ok: true, value: v };
@@ -203,6 +240,28 @@ function check(type: FieldType, v: PyValue, loc: (string | number)[], errors: Li
       }
       return checkModel(type.model, v, loc, errors);
   }
+}
+
+// ISO 8601 as pydantic reads a date or datetime string (`T` or a space between date and time). Stored as str()
+// of the Python value, which is how every tau2 output and hash shows it. Other inputs (numbers, timestamps with a
+// zone, fractions of seconds) do not occur in tau2's data and are rejected with pydantic's type error.
+function checkDate(kind: 'date' | 'datetime', v: PyValue, fail: (t: string, m: string) => Result): Result {
+  const m = typeof v === 'string' ? /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(:\d{2})?)?$/.exec(v) : null;
+  if (m === null) {
+    return kind === 'date'
+      ? fail('date_type', 'Input should be a valid date')
+      : fail('datetime_type', 'Input should be a valid datetime');
+  }
+  const [, day, hm, sec] = m;
+  if (kind === 'date') {
+    return hm === undefined
+      ? { ok: true, value: day! }
+      : fail(
+          'date_from_datetime_inexact',
+          'Datetimes provided to dates should have zero time - e.g. be exact dates',
+        );
+  }
+  return { ok: true, value: `${day} ${hm ?? '00:00'}${sec ?? ':00'}` };
 }
 
 function checkModel(model: ModelType, input: PyDict, loc: (string | number)[], errors: LineError[]): Result {
