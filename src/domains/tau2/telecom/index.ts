@@ -11,16 +11,10 @@ import { getattr, type PyDict, type PyError, pyEquals } from '../env/python.js';
 import { createToolKit } from '../env/toolkit.js';
 import { readDataText, readPyToml } from '../files.js';
 import { Tau2DataError, type Tau2DomainPort } from '../port.js';
+import { billsAwaitingPayment, customerByPhone, lineByPhone, planById, setBillToPaid } from './carrier.js';
 import { TelecomDB } from './models.js';
 import { pyAdd, pyCompare, truthy } from './py.js';
-import {
-  billsAwaitingPayment,
-  customerByPhone,
-  lineByPhone,
-  planById,
-  setBillToPaid,
-  TelecomTools,
-} from './tools.js';
+import { TelecomTools } from './tools.js';
 import { PaymentRequest, TelecomUserDB } from './user-models.js';
 import { TelecomUserTools } from './user-tools.js';
 

@@ -37,6 +37,12 @@ export function enumValue(v: PyValue | undefined): string {
   throw attributeError(pyTypeName(v ?? null), 'value');
 }
 
+/** `v.lower()`: only a str has it. */
+export function pyLower(v: PyValue): string {
+  if (typeof v !== 'string') throw attributeError(pyTypeName(v), 'lower');
+  return v.toLowerCase();
+}
+
 type Num = bigint | number | boolean;
 const isNum = (v: PyValue): v is Num =>
   typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean';

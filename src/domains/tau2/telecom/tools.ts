@@ -1,77 +1,28 @@
 /**
- * tau2's `TelecomTools` (domains/telecom/tools.py): the agent's tools over the carrier DB, the set-up helpers
- * tasks call by name (`set_data_usage`, `suspend_line_for_overdue_bill`), and the `assert_*` checks of the
- * tasks' env assertions. Arguments arrive unvalidated, as in Python.
+ * tau2's `TelecomTools` (domains/telecom/tools.py): the agent's tools over the carrier DB, in class order.
+ * Arguments arrive unvalidated, as in Python; the look-ups are in carrier.ts, the non-tool helpers and
+ * assertions in helpers.ts.
  */
-import { randomUUID } from 'node:crypto';
 import { pyFixed } from '../../../export/legacy/console.js';
 import type { PyValue } from '../../../util/pyjson.js';
-import { t, validateModel } from '../env/model.js';
-import {
-  getattr,
-  type PyDict,
-  PyError,
-  pyEquals,
-  pyStr,
-  pyTypeName,
-  typeError,
-  valueError,
-} from '../env/python.js';
+import { t } from '../env/model.js';
+import { attributeError, pyEquals, pyStr, pyTypeName, typeError, valueError } from '../env/python.js';
 import type { MethodSpec, ParamSpec, ToolKitSpec } from '../env/toolkit.js';
-import { Bill, LineItem } from './models.js';
-import { addDays, firstOfMonth, pyAdd, pyCompare, pyMul, pySub, TODAY, truthy, withMonth } from './py.js';
-
-const list = (db: PyDict, name: string) => getattr<PyDict[]>(db, name);
-
-// `_get_<x>_by_id`: a linear search by `==`, the id echoed with str() when absent.
-function byId(db: PyDict, table: string, key: string, what: string, id: PyValue): PyDict {
-  for (const row of list(db, table)) if (pyEquals(row[key]!, id)) return row;
-  throw valueError(`${what} with ID ${pyStr(id)} not found`);
-}
-
-/** `get_customer_by_id`. */
-export const customerById = (db: PyDict, id: PyValue) => byId(db, 'customers', 'customer_id', 'Customer', id);
-/** `_get_line_by_id`. */
-export const lineById = (db: PyDict, id: PyValue) => byId(db, 'lines', 'line_id', 'Line', id);
-/** `_get_plan_by_id`. */
-export const planById = (db: PyDict, id: PyValue) => byId(db, 'plans', 'plan_id', 'Plan', id);
-const deviceById = (db: PyDict, id: PyValue) => byId(db, 'devices', 'device_id', 'Device', id);
-/** `_get_bill_by_id`. */
-export const billById = (db: PyDict, id: PyValue) => byId(db, 'bills', 'bill_id', 'Bill', id);
-
-/** `_get_line_by_phone`. */
-export function lineByPhone(db: PyDict, phone: PyValue): PyDict {
-  for (const line of list(db, 'lines')) if (pyEquals(line['phone_number']!, phone)) return line;
-  throw valueError(`Line with phone number ${pyStr(phone)} not found`);
-}
-
-/** `get_customer_by_phone`: the primary number first, then each line's (a dangling line id raises). */
-export function customerByPhone(db: PyDict, phone: PyValue): PyDict {
-  for (const customer of list(db, 'customers')) {
-    if (pyEquals(customer['phone_number']!, phone)) return customer;
-    for (const lineId of customer['line_ids'] as PyValue[]) {
-      if (pyEquals(lineById(db, lineId)['phone_number']!, phone)) return customer;
-    }
-  }
-  throw valueError(`Customer with phone number ${pyStr(phone)} not found`);
-}
-
-/** `_get_bills_awaiting_payment`. */
-export const billsAwaitingPayment = (db: PyDict, customer: PyDict): PyDict[] =>
-  (customer['bill_ids'] as PyValue[])
-    .map((id) => billById(db, id))
-    .filter((bill) => pyEquals(bill['status']!, 'Awaiting Payment'));
-
-// `x in some_list`, by ==.
-const inList = (x: PyValue, xs: PyValue): boolean => (xs as PyValue[]).some((y) => pyEquals(y, x));
-
-function targetLine(db: PyDict, customerId: PyValue, lineId: PyValue): PyDict {
-  const customer = customerById(db, customerId);
-  if (!inList(lineId, customer['line_ids']!)) {
-    throw valueError(`Line ${pyStr(lineId)} not found for customer ${pyStr(customerId)}`);
-  }
-  return lineById(db, lineId);
-}
+import {
+  applyOneTimeCharge,
+  billById,
+  billsAwaitingPayment,
+  customerById,
+  customerByPhone,
+  deviceById,
+  inList,
+  lineById,
+  list,
+  planById,
+  targetLine,
+} from './carrier.js';
+import { TELECOM_HELPERS } from './helpers.js';
+import { addDays, pyAdd, pyCompare, pyLower, pyMul, TODAY, truthy, withMonth } from './py.js';
 
 // The Args: entries several tools share.
 const customerIdOwningLine: ParamSpec = {
@@ -97,13 +48,6 @@ const getCustomerById: MethodSpec = {
   run: (db, a) => customerById(db, a['customer_id']!),
 };
 
-// `s.lower()` on any value.
-function lower(v: PyValue): string {
-  if (typeof v !== 'string')
-    throw new PyError('AttributeError', `'${pyTypeName(v)}' object has no attribute 'lower'`);
-  return v.toLowerCase();
-}
-
 const getCustomerByName: MethodSpec = {
   name: 'get_customer_by_name',
   description:
@@ -115,7 +59,8 @@ const getCustomerByName: MethodSpec = {
   ],
   run: (db, a) =>
     list(db, 'customers').filter(
-      (c) => lower(c['full_name']!) === lower(a['full_name']!) && pyEquals(c['date_of_birth']!, a['dob']!),
+      (c) =>
+        pyLower(c['full_name']!) === pyLower(a['full_name']!) && pyEquals(c['date_of_birth']!, a['dob']!),
     ),
 };
 
@@ -128,7 +73,7 @@ const getDetailsById: MethodSpec = {
   run(db, a) {
     const id = a['id']!;
     if (typeof id !== 'string') {
-      throw new PyError('AttributeError', `'${pyTypeName(id)}' object has no attribute 'startswith'`);
+      throw attributeError(pyTypeName(id), 'startswith');
     }
     if (id.startsWith('L')) return lineById(db, id);
     if (id.startsWith('D')) return deviceById(db, id);
@@ -228,46 +173,6 @@ const sendPaymentRequest: MethodSpec = {
   },
 };
 
-/** `_set_bill_to_paid`: what `sync_tools` does once the user has paid. */
-export function setBillToPaid(db: PyDict, billId: PyValue): void {
-  billById(db, billId)['status'] = 'Paid';
-}
-
-// `_apply_one_time_charge`: the charge goes on the customer's first draft bill, or on a new draft bill for next
-// month (with a random id, tau2's one source of nondeterminism) when there is none.
-function applyOneTimeCharge(db: PyDict, customerId: PyValue, amount: PyValue, description: string): void {
-  const customer = customerById(db, customerId);
-  let draft = (customer['bill_ids'] as PyValue[])
-    .map((id) => billById(db, id))
-    .find((bill) => pyEquals(bill['status']!, 'Draft'));
-  if (draft === undefined) {
-    const nextMonth = firstOfMonth(addDays(firstOfMonth(TODAY), 32));
-    const [year, month] = nextMonth.split('-').map(Number) as [number, number];
-    const monthAfter = month < 12 ? withMonth(nextMonth, year, month + 1) : withMonth(nextMonth, year + 1, 1);
-    const billId = `B${randomUUID().replaceAll('-', '').slice(0, 8)}`;
-    draft = validateModel(Bill, {
-      bill_id: billId,
-      customer_id: customerId,
-      period_start: nextMonth,
-      period_end: addDays(monthAfter, -1),
-      issue_date: nextMonth,
-      total_due: 0n,
-      due_date: addDays(nextMonth, 14),
-      status: 'Draft',
-    });
-    list(db, 'bills').push(draft);
-    (customer['bill_ids'] as PyValue[]).push(billId);
-  }
-  const item = validateModel(LineItem, {
-    description,
-    amount,
-    date: TODAY,
-    item_type: pyCompare('<', amount, 0n) ? 'Credit' : 'Charge',
-  });
-  (draft['line_items'] as PyValue[]).push(item);
-  draft['total_due'] = pyAdd(draft['total_due']!, amount);
-}
-
 const getDataUsage: MethodSpec = {
   name: 'get_data_usage',
   description:
@@ -348,138 +253,6 @@ const refuelData: MethodSpec = {
   },
 };
 
-// --- Not tools: set-up helpers (initialization actions) and assertions (env assertions). ---
-
-const setDataUsage: MethodSpec = {
-  name: 'set_data_usage',
-  description: 'Sets the data usage for a line.',
-  params: [
-    { name: 'customer_id', type: t.str },
-    { name: 'line_id', type: t.str },
-    { name: 'data_used_gb', type: t.float },
-  ],
-  run(db, a) {
-    targetLine(db, a['customer_id']!, a['line_id']!)['data_used_gb'] = a['data_used_gb']!;
-    return `Data usage set to ${pyStr(a['data_used_gb']!)} GB for line ${pyStr(a['line_id']!)}`;
-  },
-};
-
-const suspendLineForOverdueBill: MethodSpec = {
-  name: 'suspend_line_for_overdue_bill',
-  description: 'Suspends a line for an unpaid bill.',
-  params: [
-    { name: 'customer_id', type: t.str },
-    { name: 'line_id', type: t.str },
-    { name: 'new_bill_id', type: t.str },
-    { name: 'contract_ended', type: t.bool },
-  ],
-  run(db, a) {
-    const line = lineById(db, a['line_id']!);
-    if (!pyEquals(line['status']!, 'Active'))
-      throw valueError('Line must be active to suspend for unpaid bill');
-    const amount = planById(db, line['plan_id']!)['price_per_month']!;
-    if (pyCompare('<=', amount, 0n)) throw valueError('Amount must be positive for overdue bill');
-    const customer = customerById(db, a['customer_id']!);
-    const bills = (customer['bill_ids'] as PyValue[]).map((id) => billById(db, id));
-    if (bills.some((bill) => pyEquals(bill['status']!, 'Overdue'))) {
-      throw valueError('Customer already has an overdue bill');
-    }
-    const lastDayOfLastMonth = addDays(firstOfMonth(TODAY), -1);
-    const firstDayOfLastMonth = firstOfMonth(lastDayOfLastMonth);
-    const bill = validateModel(Bill, {
-      bill_id: a['new_bill_id']!,
-      customer_id: a['customer_id']!,
-      period_start: firstDayOfLastMonth,
-      period_end: lastDayOfLastMonth,
-      issue_date: firstDayOfLastMonth,
-      total_due: 0n,
-      due_date: addDays(firstDayOfLastMonth, 14),
-      status: 'Overdue',
-    });
-    const item = validateModel(LineItem, {
-      description: `Charge for line ${pyStr(line['line_id']!)}`,
-      amount,
-      date: TODAY,
-      item_type: pyCompare('>', amount, 0n) ? 'Charge' : 'Credit',
-    });
-    (bill['line_items'] as PyValue[]).push(item);
-    bill['total_due'] = pyAdd(bill['total_due']!, amount);
-    list(db, 'bills').push(bill);
-    (customer['bill_ids'] as PyValue[]).push(a['new_bill_id']!);
-    line['status'] = 'Suspended';
-    line['suspension_start_date'] = TODAY;
-    if (truthy(a['contract_ended'])) line['contract_end_date'] = lastDayOfLastMonth;
-    return `Line ${pyStr(a['line_id']!)} suspended for unpaid bill ${pyStr(a['new_bill_id']!)}. Contract ended: ${pyStr(a['contract_ended']!)}`;
-  },
-};
-
-const getAvailablePlanIds: MethodSpec = {
-  name: 'get_available_plan_ids',
-  description: 'Returns all the plans that are available to the user.',
-  params: [],
-  run: (db) => list(db, 'plans').map((plan) => plan['plan_id']!),
-};
-
-const assertDataRefuelingAmount: MethodSpec = {
-  name: 'assert_data_refueling_amount',
-  description: 'Assert that the data refueling amount is as expected.',
-  params: [
-    { name: 'customer_id', type: t.str },
-    { name: 'line_id', type: t.str },
-    { name: 'expected_amount', type: t.float },
-  ],
-  run(db, a) {
-    const line = targetLine(db, a['customer_id']!, a['line_id']!);
-    const diff = pySub(line['data_refueling_gb']!, a['expected_amount']!);
-    return Math.abs(Number(diff)) < 1e-6;
-  },
-};
-
-const assertLineStatus: MethodSpec = {
-  name: 'assert_line_status',
-  description: 'Assert that the line status is as expected.',
-  params: [
-    { name: 'customer_id', type: t.str },
-    { name: 'line_id', type: t.str },
-    { name: 'expected_status', type: t.str },
-  ],
-  run: (db, a) =>
-    pyEquals(targetLine(db, a['customer_id']!, a['line_id']!)['status']!, a['expected_status']!),
-};
-
-const assertOverdueBillExists: MethodSpec = {
-  name: 'assert_overdue_bill_exists',
-  description: 'Assert that the overdue bill exists.',
-  params: [
-    { name: 'customer_id', type: t.str },
-    { name: 'overdue_bill_id', type: t.str },
-  ],
-  run(db, a) {
-    const id = a['overdue_bill_id']!;
-    const customer = customerById(db, a['customer_id']!);
-    if (!inList(id, customer['bill_ids']!)) throw valueError(`Overdue bill ${pyStr(id)} not found`);
-    if (!pyEquals(billById(db, id)['status']!, 'Overdue')) {
-      throw valueError(`Overdue bill ${pyStr(id)} is not overdue`);
-    }
-    return true;
-  },
-};
-
-const assertNoOverdueBill: MethodSpec = {
-  name: 'assert_no_overdue_bill',
-  description: 'Assert that either the overdue bill is not in the database or it is paid.',
-  params: [{ name: 'overdue_bill_id', type: t.str }],
-  run(db, a) {
-    try {
-      return pyEquals(billById(db, a['overdue_bill_id']!)['status']!, 'Paid');
-    } catch (err) {
-      // Only the ValueError of a missing bill means "no overdue bill".
-      if (err instanceof PyError && err.pyType === 'ValueError') return true;
-      throw err;
-    }
-  },
-};
-
 /** `TelecomTools`: the agent's tools in class order, and the helpers tasks call by name. */
 export const TelecomTools: ToolKitSpec = {
   className: 'TelecomTools',
@@ -498,13 +271,5 @@ export const TelecomTools: ToolKitSpec = {
     transferToHumanAgents,
     refuelData,
   ],
-  methods: [
-    setDataUsage,
-    suspendLineForOverdueBill,
-    getAvailablePlanIds,
-    assertDataRefuelingAmount,
-    assertLineStatus,
-    assertOverdueBillExists,
-    assertNoOverdueBill,
-  ],
+  methods: TELECOM_HELPERS,
 };

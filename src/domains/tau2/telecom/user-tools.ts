@@ -1,162 +1,38 @@
 /**
- * tau2's `TelecomUserTools` (domains/telecom/user_tools.py): the user's simulated phone. Tools answer with the
- * texts a user would read off the screen (status bar included); the phone only re-evaluates its network at a
- * "network search" (reboot, airplane mode, SIM reseat, toggles), which is when carrier-side changes show.
+ * tau2's `TelecomUserTools` (domains/telecom/user_tools.py): the user's tools, in class order. Each answers with
+ * what the user would read off the phone, most with the status bar after the change; the phone itself is in
+ * phone.ts, the non-tool helpers and assertions in user-helpers.ts.
  */
 import { pyFixed } from '../../../export/legacy/console.js';
 import type { PyValue } from '../../../util/pyjson.js';
 import { modelDump, t, validateModel } from '../env/model.js';
-import {
-  attributeError,
-  getattr,
-  modelName,
-  type PyDict,
-  pyEquals,
-  pyRepr,
-  pyStr,
-  pyTypeName,
-  typeError,
-  valueError,
-} from '../env/python.js';
+import { attributeError, modelName, type PyDict, pyRepr, pyStr, pyTypeName } from '../env/python.js';
 import type { MethodSpec, ToolKitSpec } from '../env/toolkit.js';
-import { attr, enumValue, pyCompare, setAttr, truthy } from './py.js';
-import { APNSettings, NETWORK_MODES, NetworkModePreference, VpnDetails } from './user-models.js';
-
-const device = (db: PyDict) => getattr<PyDict>(db, 'device');
-const surroundings = (db: PyDict) => getattr<PyDict>(db, 'surroundings');
-const onOff = (v: PyValue | undefined) => (truthy(v) ? 'ON' : 'OFF');
-const yesNo = (v: PyValue | undefined) => (truthy(v) ? 'Yes' : 'No');
-
-/**
- * `TelecomUserTools.default_vpn_details`: a class attribute, so ONE object per Python process. `connect_vpn`
- * puts this very object on the phone and `break_vpn` sets its performance to poor, so after the first
- * `break_vpn` every later VPN connection of the process is poor too (quirk 23).
- */
-const DEFAULT_VPN_DETAILS = validateModel(VpnDetails, {
-  server_address: '192.168.1.1',
-  protocol: 'OpenVPN',
-  server_performance: 'excellent',
-});
-
-// `d.get(key)` on a dict with str keys: an unhashable key raises, another non-str key is absent.
-function dictGet(d: PyDict, key: PyValue): PyValue | undefined {
-  if (Array.isArray(key) || (typeof key === 'object' && key !== null)) {
-    throw typeError(`unhashable type: '${pyTypeName(key)}'`);
-  }
-  return typeof key === 'string' && Object.hasOwn(d, key) ? d[key] : undefined;
-}
-
-const SIGNAL_ICONS: Readonly<Record<string, string>> = {
-  none: '📵 No Signal',
-  poor: '📶¹ Poor',
-  fair: '📶² Fair',
-  good: '📶³ Good',
-  excellent: '📶⁴ Excellent',
-};
-
-/** `_check_status_bar`: the indicators of the phone's status bar, joined by ` | `. */
-export function statusBar(db: PyDict): string {
-  const d = device(db);
-  const out: string[] = [];
-  if (truthy(d['airplane_mode'])) out.push('✈️ Airplane Mode');
-  else {
-    out.push(SIGNAL_ICONS[d['network_signal_strength'] as string] ?? '📵 No Signal');
-    const tech = d['network_technology_connected']!;
-    if (!pyEquals(tech, 'none')) out.push(enumValue(tech));
-    if (truthy(d['data_enabled']) && !pyEquals(tech, 'none')) {
-      out.push('📱 Data Enabled');
-      if (truthy(d['data_saver_mode'])) out.push('🔽 Data Saver');
-    } else out.push('📵 Data Disabled');
-  }
-  if (truthy(d['wifi_enabled']) && truthy(d['wifi_connected'])) {
-    out.push(truthy(d['wifi_ssid']) ? `📡 Connected to ${pyStr(d['wifi_ssid']!)}` : '📡 Enabled');
-  }
-  if (truthy(d['vpn_connected'])) out.push('🔒 VPN Connected');
-  out.push(`🔋 ${pyStr(d['battery_level']!)}%`);
-  return out.join(' | ');
-}
-
-const withStatusBar = (db: PyDict, text: string) => `${text}\nStatus Bar: ${statusBar(db)}`;
-
-/** `_check_sim_status`: a missing SIM wins over the card's own status. */
-const simStatus = (db: PyDict): PyValue =>
-  truthy(device(db)['sim_card_missing']) ? 'missing' : device(db)['sim_card_status']!;
-
-/** `simulate_network_search`: what the phone connects to, from its SIM, mode, APN, line and surroundings. */
-export function simulateNetworkSearch(db: PyDict): void {
-  const d = device(db);
-  const signals = attr<PyDict>(surroundings(db), 'signal_strength');
-  const signal = (tech: string) => dictGet(signals, tech) ?? 'none';
-  const connectTo = (tech: string, strength: PyValue) => {
-    d['network_technology_connected'] = tech;
-    d['network_signal_strength'] = strength;
-  };
-  const noService = () => {
-    d['network_connection_status'] = 'no_service';
-    connectTo('none', 'none');
-  };
-  if (pyEquals(simStatus(db), 'active')) {
-    d['network_connection_status'] = 'connected';
-    const pref = d['network_mode_preference']!;
-    if (pyEquals(pref, '4g_5g_preferred')) {
-      const fiveG = signal('5G');
-      if (pyEquals(fiveG, 'none')) connectTo('4G', signal('4G'));
-      else connectTo('5G', fiveG);
-    } else if (pyEquals(pref, '3g_only')) connectTo('3G', signal('3G'));
-    else if (pyEquals(pref, '2g_only')) connectTo('2G', signal('2G'));
-    // 4g_only, and the fallback for anything else (a bad value stored by set_network_mode_preference).
-    else connectTo('4G', signal('4G'));
-  } else noService();
-  if (truthy(d['airplane_mode'])) noService();
-  if (pyEquals(attr(d['active_apn_settings'], 'apn_name'), 'broken')) noService();
-  if (!truthy(surroundings(db)['line_active'])) noService();
-}
-
-/** `_get_mobile_data_working`. */
-export function mobileDataWorking(db: PyDict): boolean {
-  const d = device(db);
-  const s = surroundings(db);
-  if (truthy(d['airplane_mode']) || pyEquals(d['network_signal_strength']!, 'none')) return false;
-  if (pyEquals(d['network_connection_status']!, 'no_service')) return false;
-  if (truthy(s['is_abroad']) && (!truthy(d['roaming_enabled']) || !truthy(s['roaming_allowed'])))
-    return false;
-  if (!truthy(d['data_enabled'])) return false;
-  return !truthy(s['mobile_data_usage_exceeded']);
-}
-
-const SPEED_RANGES: Readonly<Record<string, [number, number]>> = {
-  '2G': [0.1, 0.4],
-  '3G': [1.0, 5.0],
-  '4G': [10.0, 100.0],
-  '5G': [50.0, 500.0],
-  none: [0.0, 0.0],
-};
-const SIGNAL_FACTORS: Readonly<Record<string, number>> = {
-  poor: 0.2,
-  fair: 0.5,
-  good: 0.8,
-  excellent: 1.0,
-  none: 0,
-};
-
-/** `_run_speed_test`: `[speed, description]`, speed null without a working data connection. */
-export function speedTest(db: PyDict): [number | null, string] {
-  if (!mobileDataWorking(db)) return [null, 'No Connection'];
-  const d = device(db);
-  const vpn = d['vpn_details'] ?? null;
-  let factor =
-    truthy(d['vpn_connected']) && truthy(vpn) && pyEquals(attr(vpn, 'server_performance'), 'poor')
-      ? 0.1
-      : 1.0;
-  if (truthy(d['data_saver_mode'])) factor *= 0.2;
-  const [min, max] = SPEED_RANGES[d['network_technology_connected'] as string] ?? [0, 0];
-  const signal = SIGNAL_FACTORS[d['network_signal_strength'] as string] ?? 0;
-  // round(x, 2) is the double nearest to x's exact decimal value rounded half-even, which pyFixed gives.
-  const speed = Number(pyFixed(((min + max) / 2.0) * signal * factor, 2));
-  const desc =
-    speed < 1 ? 'Very Poor' : speed < 5 ? 'Poor' : speed < 25 ? 'Fair' : speed < 100 ? 'Good' : 'Excellent';
-  return [speed, desc];
-}
+import {
+  appStatus,
+  canSendMms,
+  clearWifi,
+  connectVpn,
+  device,
+  disconnectVpn,
+  grantedPermissions,
+  onOff,
+  paymentRequest,
+  simStatus,
+  simulateNetworkSearch,
+  speedTest,
+  statusBar,
+  toggleAirplaneMode,
+  toggleData,
+  toggleDataSaver,
+  toggleRoaming,
+  toggleWifiCalling,
+  withStatusBar,
+  yesNo,
+} from './phone.js';
+import { attr, enumValue, pyLower, setAttr, truthy } from './py.js';
+import { TELECOM_USER_HELPERS } from './user-helpers.js';
+import { APNSettings, NETWORK_MODES, NetworkModePreference } from './user-models.js';
 
 const SPEED_ADVICE: Readonly<Record<string, string>> = {
   'Very Poor': 'Connection is very slow. Basic web browsing might be difficult.',
@@ -166,19 +42,6 @@ const SPEED_ADVICE: Readonly<Record<string, string>> = {
   Excellent: 'Connection is very fast.',
 };
 
-/** `_can_send_mms`. */
-export function canSendMms(db: PyDict): boolean {
-  const d = device(db);
-  if (!mobileDataWorking(db)) return false;
-  if (pyEquals(d['network_technology_connected']!, '2G')) return false;
-  if (truthy(d['wifi_calling_enabled']) && truthy(d['wifi_calling_mms_over_wifi'])) return false;
-  if (attr(d['active_apn_settings'], 'mmsc_url') === null) return false;
-  const app = dictGet(attr<PyDict>(d, 'app_statuses'), 'messaging');
-  if (app === undefined || app === null) return false;
-  const perms = attr<PyDict>(app, 'permissions');
-  return truthy(perms['storage']) && truthy(perms['sms']);
-}
-
 // A tool without parameters whose body is `run`.
 const noArgs = (
   name: string,
@@ -186,56 +49,6 @@ const noArgs = (
   toolType: 'read' | 'write',
   run: (db: PyDict) => PyValue,
 ): MethodSpec => ({ name, description, toolType, params: [], run: (db) => run(db) });
-// A helper method without parameters (initialization actions).
-const helper = (name: string, description: string, run: (db: PyDict) => PyValue): MethodSpec => ({
-  name,
-  description,
-  params: [],
-  run: (db) => run(db),
-});
-
-// A toggle of a device flag; `search` when tau2's toggle triggers a network search.
-function toggleFlag(db: PyDict, field: string, search: boolean): boolean {
-  const next = !truthy(device(db)[field]);
-  device(db)[field] = next;
-  if (search) simulateNetworkSearch(db);
-  return next;
-}
-
-function disconnectVpn(db: PyDict): boolean {
-  const d = device(db);
-  if (!truthy(d['vpn_connected'])) return false;
-  d['vpn_connected'] = false;
-  d['vpn_details'] = null;
-  return true;
-}
-
-function clearWifi(d: PyDict): void {
-  d['wifi_connected'] = false;
-  d['wifi_ssid'] = null;
-  d['wifi_signal_strength'] = 'none';
-}
-
-/** `_toggle_airplane_mode`: on drops Wi-Fi and the VPN; off searches again. Returns the new state. */
-function toggleAirplaneMode(db: PyDict): boolean {
-  const d = device(db);
-  const wasOn = truthy(d['airplane_mode']);
-  d['airplane_mode'] = !wasOn;
-  if (wasOn) {
-    d['network_connection_status'] = 'searching';
-    if (truthy(d['wifi_enabled'])) clearWifi(d);
-  } else {
-    clearWifi(d);
-    if (truthy(d['vpn_connected'])) disconnectVpn(db);
-  }
-  simulateNetworkSearch(db);
-  return !wasOn;
-}
-
-// `turn_x_on/off`: toggle, and toggle back when the first toggle went the wrong way.
-const turn = (toggle: (db: PyDict) => boolean, on: boolean) => (db: PyDict) => {
-  if (toggle(db) !== on) toggle(db);
-};
 
 const checkStatusBar = noArgs(
   'check_status_bar',
@@ -340,10 +153,6 @@ const reseatSimCard = noArgs(
     return withStatusBar(db, 'SIM card re-seated successfully.');
   },
 );
-
-const toggleData = (db: PyDict) => toggleFlag(db, 'data_enabled', true);
-const toggleRoaming = (db: PyDict) => toggleFlag(db, 'roaming_enabled', true);
-const toggleDataSaver = (db: PyDict) => toggleFlag(db, 'data_saver_mode', false);
 
 const toggleDataTool = noArgs(
   'toggle_data',
@@ -456,8 +265,6 @@ const checkWifiCallingStatus = noArgs(
   (db) => `Wi-Fi Calling is currently turned ${onOff(device(db)['wifi_calling_enabled'])}.`,
 );
 
-const toggleWifiCalling = (db: PyDict) => toggleFlag(db, 'wifi_calling_enabled', false);
-
 const toggleWifiCallingTool = noArgs(
   'toggle_wifi_calling',
   'Toggles Wi-Fi Calling ON or OFF. This feature allows you to make and receive calls over Wi-Fi instead of the cellular network, which can help in areas with weak cellular signal.\n\nReturns the new Wi-Fi Calling status.',
@@ -496,15 +303,6 @@ const checkVpnStatus = noArgs(
   },
 );
 
-// `connect_vpn` (a tool, also called by `break_vpn`).
-function connectVpn(db: PyDict): string {
-  const d = device(db);
-  if (truthy(d['vpn_connected'])) return 'VPN already connected.';
-  d['vpn_connected'] = true;
-  d['vpn_details'] = DEFAULT_VPN_DETAILS;
-  return withStatusBar(db, 'VPN connected successfully.');
-}
-
 const connectVpnTool = noArgs(
   'connect_vpn',
   'Connects to your VPN (Virtual Private Network).',
@@ -530,18 +328,6 @@ const checkInstalledApps = noArgs(
   (db) =>
     `The following apps are installed on the phone: ${Object.keys(attr<PyDict>(device(db), 'app_statuses')).join(', ')}`,
 );
-
-// The app's status, or undefined when `app_statuses.get(app_name)` finds nothing.
-function appStatus(db: PyDict, app: PyValue): PyDict | undefined {
-  const status = dictGet(attr<PyDict>(device(db), 'app_statuses'), app);
-  return truthy(status) ? (status as PyDict) : undefined;
-}
-
-// Names of the granted permissions, as `name.replace("_", " ").lower()`.
-const grantedPermissions = (status: PyDict): string[] =>
-  Object.entries(modelDump(attr(status, 'permissions')) as PyDict)
-    .filter(([, allowed]) => truthy(allowed))
-    .map(([name]) => name.replaceAll('_', ' ').toLowerCase());
 
 const appNameParam = { name: 'app_name', type: t.str };
 
@@ -580,11 +366,6 @@ const checkAppPermissions: MethodSpec = {
   },
 };
 
-// `permission.lower()` on any value.
-function lowerPermission(v: PyValue): string {
-  if (typeof v !== 'string') throw attributeError(pyTypeName(v), 'lower');
-  return v.toLowerCase();
-}
 const grantAppPermission: MethodSpec = {
   name: 'grant_app_permission',
   description:
@@ -597,7 +378,7 @@ const grantAppPermission: MethodSpec = {
   run(db, a) {
     const app = pyStr(a['app_name']!);
     const status = appStatus(db, a['app_name']!);
-    const permission = lowerPermission(a['permission']!);
+    const permission = pyLower(a['permission']!);
     let ok = false;
     let message: string;
     if (status === undefined) message = `App '${app}' not found. Cannot grant permission.`;
@@ -644,9 +425,6 @@ const rebootDevice = noArgs(
   },
 );
 
-const paymentRequest = (db: PyDict): PyDict | null =>
-  (surroundings(db)['payment_request'] ?? null) as PyDict | null;
-
 const checkPaymentRequest = noArgs(
   'check_payment_request',
   'Checks if the agent has sent you a payment request.',
@@ -669,117 +447,6 @@ const makePayment = noArgs(
     return `Payment of ${pyStr(req['amount_due']!)} USD has been made for bill ${pyStr(req['bill_id']!)}.`;
   },
 );
-
-// --- Not tools: set-up helpers (initialization actions) and assertions (env assertions). ---
-
-const setUserInfo: MethodSpec = {
-  name: 'set_user_info',
-  description: "Sets the user's name and phone number.",
-  params: [
-    { name: 'name', type: t.str },
-    { name: 'phone_number', type: t.str },
-  ],
-  run(db, a) {
-    surroundings(db)['name'] = a['name']!;
-    surroundings(db)['phone_number'] = a['phone_number']!;
-    return null;
-  },
-};
-
-const setUserLocation: MethodSpec = {
-  name: 'set_user_location',
-  description: "Sets the user's location to abroad or not.",
-  params: [{ name: 'abroad', type: t.bool }],
-  run(db, a) {
-    surroundings(db)['is_abroad'] = a['abroad']!;
-    return null;
-  },
-};
-
-const lockSimCard: MethodSpec = {
-  name: 'lock_sim_card',
-  description: 'Locks the SIM card by setting the PIN. This cannot be fixed by calling a tool.',
-  params: [{ name: 'mode', type: t.literal('pin', 'puk') }],
-  run(db, a) {
-    const mode = a['mode']!;
-    if (pyEquals(mode, 'pin')) device(db)['sim_card_status'] = 'locked_pin';
-    else if (pyEquals(mode, 'puk')) device(db)['sim_card_status'] = 'locked_puk';
-    simulateNetworkSearch(db);
-    return `SIM card locked successfully in ${pyStr(mode)} mode.`;
-  },
-};
-
-const setWifiCalling: MethodSpec = {
-  name: 'set_wifi_calling',
-  description: 'Set the Wi-Fi Calling setting. Set MMS over WIFI accordingly if provided.',
-  params: [
-    { name: 'enabled', type: t.bool },
-    { name: 'mms_over_wifi', type: t.optional(t.bool), default: null },
-  ],
-  run(db, a) {
-    const enabled = a['enabled']!;
-    const mms = a['mms_over_wifi']!;
-    if (!pyEquals(device(db)['wifi_calling_enabled']!, enabled)) toggleWifiCalling(db);
-    let msg = `Wi-Fi Calling is now ${onOff(enabled)}.`;
-    if (mms !== null) {
-      device(db)['wifi_calling_mms_over_wifi'] = mms;
-      msg += `\nMMS over Wi-Fi is now ${onOff(mms)}.`;
-    }
-    return msg;
-  },
-};
-
-const removeAppPermission: MethodSpec = {
-  name: 'remove_app_permission',
-  description: 'Removes a specific permission from an app.',
-  params: [
-    { name: 'app_name', type: t.str },
-    { name: 'permission', type: t.str },
-  ],
-  run(db, a) {
-    const app = pyStr(a['app_name']!);
-    const status = appStatus(db, a['app_name']!);
-    const permission = lowerPermission(a['permission']!);
-    if (status === undefined) return [false, `App '${app}' not found. Cannot remove permission.`];
-    const perms = attr<PyDict>(status, 'permissions');
-    if (!Object.hasOwn(perms, permission)) {
-      return [false, `Permission '${permission}' not tracked for app '${app}'.`];
-    }
-    perms[permission] = false;
-    return [true, `Permission '${permission}' removed from app '${app}'.`];
-  },
-};
-
-const networkStatusOf = (v: PyValue): string => {
-  const statuses = ['connected', 'searching', 'no_service', 'emergency_only'];
-  if (typeof v === 'string' && statuses.includes(v)) return v;
-  throw valueError(`${pyRepr(v)} is not a valid NetworkStatus`);
-};
-
-// An assertion `<getter>() == expected_status`.
-const assertEquals = (name: string, description: string, get: (db: PyDict) => PyValue): MethodSpec => ({
-  name,
-  description,
-  params: [{ name: 'expected_status', type: t.bool }],
-  run: (db, a) => pyEquals(get(db), a['expected_status']!),
-});
-
-const assertInternetSpeed: MethodSpec = {
-  name: 'assert_internet_speed',
-  description: 'Assert that the internet speed is as expected.',
-  params: [
-    { name: 'expected_speed', type: t.float },
-    { name: 'expected_desc', type: t.optional(t.str), default: null },
-  ],
-  run(db, a) {
-    const [measured, desc] = speedTest(db);
-    const speed = measured ?? 0.0;
-    const fast = pyCompare('>=', speed, a['expected_speed']!);
-    const want = a['expected_desc']!;
-    if (want === null) return fast;
-    return fast && desc.toLowerCase() === lowerPermission(want);
-  },
-};
 
 /** `TelecomUserTools`: the user's tools in class order, and the helpers tasks call by name. */
 export const TelecomUserTools: ToolKitSpec = {
@@ -816,103 +483,5 @@ export const TelecomUserTools: ToolKitSpec = {
     checkPaymentRequest,
     makePayment,
   ],
-  methods: [
-    setUserInfo,
-    setUserLocation,
-    helper('turn_airplane_mode_on', 'Turns Airplane Mode ON.', (db) => {
-      turn(toggleAirplaneMode, true)(db);
-      return 'Airplane Mode is now ON.';
-    }),
-    helper('turn_airplane_mode_off', 'Turns Airplane Mode OFF.', (db) => {
-      turn(toggleAirplaneMode, false)(db);
-      return 'Airplane Mode is now OFF.';
-    }),
-    helper('unseat_sim_card', 'Un-seats the SIM card by removing it.', (db) => {
-      device(db)['sim_card_missing'] = true;
-      simulateNetworkSearch(db);
-      return 'SIM card un-seated successfully.';
-    }),
-    lockSimCard,
-    helper('turn_data_on', 'Turns Data ON.', (db) => {
-      // No network search here, unlike the toggle.
-      device(db)['data_enabled'] = true;
-      return 'Data connection restored.';
-    }),
-    helper('turn_data_off', 'Turns Data OFF.', (db) => {
-      turn(toggleData, false)(db);
-      return 'Data connection broken.';
-    }),
-    helper('turn_roaming_on', 'Turns Data Roaming ON.', (db) => {
-      turn(toggleRoaming, true)(db);
-      return 'Data Roaming is now ON.';
-    }),
-    helper('turn_roaming_off', 'Turns Data Roaming OFF.', (db) => {
-      turn(toggleRoaming, false)(db);
-      return 'Data Roaming is now OFF.';
-    }),
-    helper('turn_data_saver_mode_on', 'Turns Data Saver mode ON.', (db) => {
-      turn(toggleDataSaver, true)(db);
-      return 'Data Saver Mode is now ON.';
-    }),
-    helper('turn_data_saver_mode_off', 'Turns Data Saver mode OFF.', (db) => {
-      turn(toggleDataSaver, false)(db);
-      return 'Data Saver Mode is now OFF.';
-    }),
-    helper('break_apn_settings', 'Breaks the APN settings.', (db) => {
-      setAttr(device(db)['active_apn_settings'], 'apn_name', 'broken');
-      simulateNetworkSearch(db);
-      return 'APN settings broken. Please call reset_apn_settings() to fix.';
-    }),
-    helper('break_apn_mms_setting', 'Breaks the APN MMS setting.', (db) => {
-      setAttr(device(db)['active_apn_settings'], 'mmsc_url', null);
-      return 'APN MMS setting broken. Please call reset_apn_settings() to fix.';
-    }),
-    setWifiCalling,
-    helper('break_vpn', 'Breaks the VPN connection. Results in a slow mobile data.', (db) => {
-      connectVpn(db);
-      // Sets the performance on the shared default object when this call connected it (quirk 23).
-      setAttr(device(db)['vpn_details'], 'server_performance', 'poor');
-      return 'VPN connection broken.';
-    }),
-    removeAppPermission,
-    helper('simulate_network_search', 'Simulates the outcome of a cellular network search.', (db) => {
-      simulateNetworkSearch(db);
-      return null;
-    }),
-    assertEquals(
-      'assert_airplane_mode_status',
-      'Assert the airplane mode status.',
-      (db) => device(db)['airplane_mode']!,
-    ),
-    {
-      name: 'assert_service_status',
-      description: 'Assert that the network connection status is as expected.',
-      params: [{ name: 'expected_status', type: t.str }],
-      run: (db, a) =>
-        pyEquals(device(db)['network_connection_status']!, networkStatusOf(a['expected_status']!)),
-    },
-    assertEquals('assert_mobile_data_status', 'Assert the mobile data status.', mobileDataWorking),
-    assertEquals(
-      'assert_mobile_roaming_status',
-      'Assert the roaming status.',
-      (db) => device(db)['roaming_enabled']!,
-    ),
-    assertEquals(
-      'assert_mobile_data_saver_mode_status',
-      'Assert the data saver mode status.',
-      (db) => device(db)['data_saver_mode']!,
-    ),
-    assertInternetSpeed,
-    helper(
-      'assert_internet_not_excellent',
-      'Assert that the internet speed is not excellent.',
-      (db) => speedTest(db)[1].toLowerCase() !== 'excellent',
-    ),
-    assertEquals('assert_can_send_mms', 'Assert whether MMS can be sent.', canSendMms),
-    assertEquals(
-      'assert_mobile_data_usage_exceeded',
-      'Assert the mobile data usage exceeded status.',
-      (db) => surroundings(db)['mobile_data_usage_exceeded']!,
-    ),
-  ],
+  methods: TELECOM_USER_HELPERS,
 };
