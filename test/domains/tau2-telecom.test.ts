@@ -168,6 +168,25 @@ describe('telecom (faithful port): state sync and quirks', () => {
     assert.match(call('get_details_by_id', { id: 'B1001' }, 'assistant'), /"status": "Paid"/);
   });
 
+  it('set_network_mode_preference(None) stores None, searches, then answers "not a valid option"', () => {
+    // Output of tau2's Python for this call (found by a differential run against tau2, see the fidelity doc).
+    const env = initializeEnvironment(domain, task(base));
+    const out = env.getResponse({
+      name: 'set_network_mode_preference',
+      arguments: { mode: null },
+      requestor: 'user',
+    });
+    assert.deepEqual(out, {
+      content:
+        "Failed to set network mode: 'None' is not a valid option. Please use one of: 4g_5g_preferred, 4g_only, 3g_only, 2g_only\nStatus Bar: 📶³ Good | 4G | 📵 Data Disabled | 🔋 80%",
+      error: false,
+    });
+    assert.equal(
+      (env.userTools!.db['device'] as { network_mode_preference: unknown }).network_mode_preference,
+      null,
+    );
+  });
+
   it('break_vpn degrades the shared default VPN details: every later connection is poor (quirk 23)', () => {
     const env = initializeEnvironment(domain, task(base));
     env.runEnvFunctionCall({ env_type: 'user', func_name: 'break_vpn', arguments: {} });

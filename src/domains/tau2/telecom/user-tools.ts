@@ -94,15 +94,17 @@ const setNetworkModePreference: MethodSpec = {
   params: [{ name: 'mode', type: t.union(NetworkModePreference, t.str) }],
   run(db, a) {
     const mode = a['mode']!;
-    // A str must name a member (NetworkModePreference(mode)); anything else is stored as given (quirk 10).
-    if (typeof mode === 'string' && !(NETWORK_MODES as readonly string[]).includes(mode)) {
-      return withStatusBar(
+    const failed = () =>
+      withStatusBar(
         db,
-        `Failed to set network mode: '${mode}' is not a valid option. Please use one of: ${NETWORK_MODES.join(', ')}`,
+        `Failed to set network mode: '${pyStr(mode)}' is not a valid option. Please use one of: ${NETWORK_MODES.join(', ')}`,
       );
-    }
+    // A str must name a member (NetworkModePreference(mode)); anything else is stored as given (quirk 10), and
+    // None, stored too, then reads as the "not valid" of an unknown str.
+    if (typeof mode === 'string' && !(NETWORK_MODES as readonly string[]).includes(mode)) return failed();
     device(db)['network_mode_preference'] = mode;
     simulateNetworkSearch(db);
+    if (mode === null) return failed();
     return withStatusBar(db, `Preferred Network Mode set to: ${enumValue(mode)}`);
   },
 };
