@@ -229,8 +229,9 @@ function check(type: FieldType, v: PyValue, loc: (string | number)[], errors: Li
         const r = check(option, v, loc, []);
         if (r.ok) return r;
       }
-      // pydantic lists every member's error; no tau2 tool reaches this, so one line stands for them.
-      return fail('union_tag_invalid', 'Input does not match any member of the union');
+      // pydantic lists one error per member, labelled by member; no tau2 model validates a union (only tool
+      // signatures declare them, for the schema), so that text is not modelled and must not be guessed.
+      throw new Error(`validation errors of a union are not modelled (input ${pyRepr(v)})`);
     }
     case 'model':
       // pydantic's default revalidate_instances='never': an instance of the model is taken as it is.
@@ -242,26 +243,34 @@ function check(type: FieldType, v: PyValue, loc: (string | number)[], errors: Li
   }
 }
 
-// ISO 8601 as pydantic reads a date or datetime string (`T` or a space between date and time). Stored as str()
-// of the Python value, which is how every tau2 output and hash shows it. Other inputs (numbers, timestamps with a
-// zone, fractions of seconds) do not occur in tau2's data and are rejected with pydantic's type error.
+// An ISO 8601 string as pydantic reads it for a `date` or a `datetime` field (`T` or a space before the time,
+// seconds optional), stored as the str() of the Python value: how every tau2 output and hash shows it. tau2's
+// data only has such strings; other inputs (numbers, which pydantic takes as Unix times; zones; fractions) are
+// not modelled and raise a JS error rather than a guessed pydantic text.
 function checkDate(kind: 'date' | 'datetime', v: PyValue, fail: (t: string, m: string) => Result): Result {
-  const m = typeof v === 'string' ? /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(:\d{2})?)?$/.exec(v) : null;
-  if (m === null) {
-    return kind === 'date'
-      ? fail('date_type', 'Input should be a valid date')
-      : fail('datetime_type', 'Input should be a valid datetime');
-  }
-  const [, day, hm, sec] = m;
-  if (kind === 'date') {
-    return hm === undefined
-      ? { ok: true, value: day! }
-      : fail(
-          'date_from_datetime_inexact',
-          'Datetimes provided to dates should have zero time - e.g. be exact dates',
-        );
-  }
-  return { ok: true, value: `${day} ${hm ?? '00:00'}${sec ?? ':00'}` };
+  const m =
+    typeof v === 'string' ? /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(v) : null;
+  if (m === null) throw new Error(`${kind} input ${pyRepr(v)} is not modelled`);
+  const [, y, mo, d, hh = '00', mm = '00', ss = '00'] = m;
+  const parsing = (what: string) =>
+    kind === 'date'
+      ? fail('date_from_datetime_parsing', `Input should be a valid date or datetime, ${what}`)
+      : fail('datetime_from_date_parsing', `Input should be a valid datetime or date, ${what}`);
+  const month = Number(mo);
+  if (month < 1 || month > 12) return parsing('month value is outside expected range of 1-12');
+  const daysInMonth = new Date(Date.UTC(Number(y), month, 0)).getUTCDate();
+  if (Number(d) < 1 || Number(d) > daysInMonth) return parsing('day value is outside expected range');
+  if (Number(hh) > 23 || Number(mm) > 59 || Number(ss) > 59)
+    throw new Error(`${kind} input ${pyRepr(v)} is not modelled`);
+  const day = `${y}-${mo}-${d}`;
+  if (kind === 'datetime') return { ok: true, value: `${day} ${hh}:${mm}:${ss}` };
+  // A date takes a datetime string only when its time is midnight.
+  return hh === '00' && mm === '00' && ss === '00'
+    ? { ok: true, value: day }
+    : fail(
+        'date_from_datetime_inexact',
+        'Datetimes provided to dates should have zero time - e.g. be exact dates',
+      );
 }
 
 function checkModel(model: ModelType, input: PyDict, loc: (string | number)[], errors: LineError[]): Result {
