@@ -10,11 +10,13 @@ import {
   initializeEnvironment,
 } from '../../src/domains/tau2/check.js';
 import type { Tau2Environment } from '../../src/domains/tau2/env/environment.js';
+import { validateModel } from '../../src/domains/tau2/env/model.js';
 import { PyError } from '../../src/domains/tau2/env/python.js';
 import { openAiSchema } from '../../src/domains/tau2/env/schema.js';
 import { faithfulPort, openFaithfulDomain } from '../../src/domains/tau2/faithful.js';
 import { agentSystemPrompt } from '../../src/domains/tau2/prompts.js';
 import type { Tau2Task } from '../../src/domains/tau2/tasks.js';
+import { Device, LineItem } from '../../src/domains/tau2/telecom/models.js';
 import { repoRoot, tau2DataDir } from '../helpers.js';
 
 // Goldens written by tau2-bench's own code (scripts/tau2_reference.py, scripts/tau2_env_assertions.py); see
@@ -195,6 +197,47 @@ describe('telecom (faithful port): state sync and quirks', () => {
     assert.match(
       fresh.getResponse({ name: 'check_vpn_status', arguments: {}, requestor: 'user' }).content,
       /'server_performance': <PerformanceLevel\.POOR: 'poor'>\}$/,
+    );
+  });
+});
+
+describe('telecom (faithful port): dates as pydantic 2.12 reads them', () => {
+  // Expected values and texts from pydantic 2.12.4 in tau2's venv (date and datetime fields of a model).
+  const item = { description: 'x', amount: 1.0, item_type: 'Charge' };
+  const device = { device_id: 'D1', device_type: 'phone', model: 'X', is_esim_capable: true };
+  const errorLine = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (err) {
+      return (err as PyError).message.split('\n')[2];
+    }
+    return 'no error';
+  };
+
+  it('stores str() of the value: a datetime with a space, a date without time', () => {
+    assert.equal(
+      validateModel(Device, { ...device, activation_date: '2025-01-20T14:30:00' })['activation_date'],
+      '2025-01-20 14:30:00',
+    );
+    assert.equal(
+      validateModel(Device, { ...device, activation_date: '2025-01-20' })['activation_date'],
+      '2025-01-20 00:00:00',
+    );
+    assert.equal(validateModel(LineItem, { ...item, date: '2025-01-20T00:00:00' })['date'], '2025-01-20');
+  });
+
+  it("rejects what pydantic rejects, with pydantic's texts", () => {
+    assert.equal(
+      errorLine(() => validateModel(LineItem, { ...item, date: '2025-01-20T14:30:00' })),
+      "  Datetimes provided to dates should have zero time - e.g. be exact dates [type=date_from_datetime_inexact, input_value='2025-01-20T14:30:00', input_type=str]",
+    );
+    assert.equal(
+      errorLine(() => validateModel(LineItem, { ...item, date: '2025-02-30' })),
+      "  Input should be a valid date or datetime, day value is outside expected range [type=date_from_datetime_parsing, input_value='2025-02-30', input_type=str]",
+    );
+    assert.equal(
+      errorLine(() => validateModel(Device, { ...device, activation_date: '2025-13-01' })),
+      "  Input should be a valid datetime or date, month value is outside expected range of 1-12 [type=datetime_from_date_parsing, input_value='2025-13-01', input_type=str]",
     );
   });
 });
