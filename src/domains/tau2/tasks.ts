@@ -5,6 +5,7 @@
 import type { PyValue } from '../../util/pyjson.js';
 import { type EvaluationCriteria, parseEvaluationCriteria } from './criteria.js';
 import type {
+  EnvAssertion,
   EnvFunctionCall,
   HistoryMessage,
   InitialState,
@@ -30,6 +31,8 @@ export interface Tau2Task {
   actions: ReplayAction[];
   /** `evaluation_criteria` as scoring reads it; null when the task has none. */
   evaluationCriteria: EvaluationCriteria | null;
+  /** `evaluation_criteria.env_assertions` (what ENV_ASSERTION scoring runs), [] when there are none. */
+  envAssertions: EnvAssertion[];
 }
 
 const isDict = (v: PyValue | undefined): v is PyDict =>
@@ -82,6 +85,16 @@ function parseFunctionCall(r: Reader, v: PyValue, what: string): EnvFunctionCall
   };
 }
 
+function parseAssertion(r: Reader, v: PyValue, what: string): EnvAssertion {
+  const call = parseFunctionCall(r, v, what);
+  const a = r.dict(v, what);
+  const value = a['assert_value'] ?? true;
+  if (typeof value !== 'boolean') r.fail(`${what}.assert_value must be a boolean`);
+  const message = a['message'] ?? null;
+  if (message !== null && typeof message !== 'string') r.fail(`${what}.message must be a string`);
+  return { ...call, assert_value: value, message };
+}
+
 function parseMessage(r: Reader, v: PyValue, what: string): HistoryMessage {
   const m = r.dict(v, what);
   const message: HistoryMessage = { role: r.str(m['role'], `${what}.role`) };
@@ -126,6 +139,9 @@ function parseTask(v: PyValue, index: number, file: string): Tau2Task {
       parseAction(a, `evaluation_criteria.actions[${i}]`, r.where),
     ),
     evaluationCriteria: parseEvaluationCriteria(r, task['evaluation_criteria']),
+    envAssertions: (r.optList(criteria?.['env_assertions'], 'evaluation_criteria.env_assertions') ?? []).map(
+      (a, i) => parseAssertion(r, a, `evaluation_criteria.env_assertions[${i}]`),
+    ),
   };
 }
 
