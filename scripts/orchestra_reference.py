@@ -64,7 +64,8 @@ def extract_fork(git_dir: Path, commit: str) -> Path:
     root = Path(tempfile.mkdtemp(prefix="orchestra-fork-"))
     atexit.register(shutil.rmtree, root, ignore_errors=True)
     archive = subprocess.run(
-        ["git", f"--git-dir={git_dir}", "archive", commit, "LLM_CALL.py", "evaluation/tau2-bench/tau2"],
+        ["git", f"--git-dir={git_dir}", "archive", commit, "LLM_CALL.py", "evaluation/tau2-bench/tau2",
+         "data/tau2/user_simulator"],
         check=True,
         capture_output=True,
     ).stdout
@@ -74,7 +75,7 @@ def extract_fork(git_dir: Path, commit: str) -> Path:
 
 
 def link_data(root: Path, data_dir: Path) -> None:
-    (root / "data" / "tau2" / "domains").mkdir(parents=True)
+    (root / "data" / "tau2" / "domains").mkdir(parents=True, exist_ok=True)
     for domain in DOMAINS:
         (root / "data" / "tau2" / "domains" / domain).symlink_to((data_dir / "domains" / domain).resolve())
 
@@ -266,6 +267,62 @@ def main() -> None:
                 "result": result,
             }
         )
+    # The fork's own Orchestrator, as run_task builds it, for each domain's first task: initialize, then steps
+    # until the agent has answered the user's first message. This pins which part of the conversation the
+    # orchestrator and the expert see at the first agent turn (tau2 a2c0247 gives the agent its greeting; this
+    # older tau2 does not).
+    from tau2.data_model.tasks import Task
+    from tau2.orchestrator.orchestrator import Orchestrator
+    from tau2.user.user_simulator import UserSimulator
+
+    for domain in goldens:
+        env = registry.get_env_constructor(domain)()
+        task = Task.model_validate(json.loads((args.data_dir / "domains" / domain / "tasks.json").read_text())[0])
+        cfg_path = root / "model_config.json"
+        model_config(cfg_path, port, [DEFAULT_ORCHESTRATOR, *models], None)
+        agent = LLMAgent(
+            tools=env.get_tools(),
+            domain_policy=env.get_policy(),
+            llm=DEFAULT_ORCHESTRATOR,
+            llm_args={"temperature": 1.0},
+            cur_transfer_dir="",
+            use_model_tool=True,
+            model_config_path=str(cfg_path),
+            domain=domain,
+        )
+        try:
+            user_tools = env.get_user_tools()
+        except Exception:  # noqa: BLE001 - run_task's own fallback for domains without user tools
+            user_tools = None
+        user = UserSimulator(
+            tools=user_tools, instructions=str(task.user_scenario), llm="gpt-5", llm_args={"temperature": 1.0}
+        )
+        orchestrator = Orchestrator(
+            domain=domain, agent=agent, user=user, environment=env, task=task, max_steps=200, max_errors=10,
+            seed=300, solo_mode=False, cur_transfer_dir="", model_config_path=str(cfg_path), use_model_tool=True,
+        )
+        orchestrator.job_id = f"tau2:{domain}:{task.id}:0123abcd"  # the fork draws the last 8 hex digits at random
+        Recorder.requests = []
+        first = spec["first_turn"]
+        Recorder.replies = [first["user_reply"], first["orchestrator_reply"], first["expert_reply"]]
+        with contextlib.redirect_stdout(sys.stderr):
+            orchestrator.initialize()
+            while not isinstance(orchestrator.message, AssistantMessage) or len(orchestrator.trajectory) < 3:
+                orchestrator.step()
+        message = orchestrator.message
+        goldens[domain]["first_turn"] = {
+            "task_id": task.id,
+            "user_model": "gpt-5",
+            "orchestrator_model": DEFAULT_ORCHESTRATOR,
+            "job_id": orchestrator.job_id,
+            "requests": Recorder.requests,
+            "result": {
+                "content": message.content,
+                "tool_calls": None
+                if message.tool_calls is None
+                else [{"name": c.name, "arguments": c.arguments} for c in message.tool_calls],
+            },
+        }
     server.shutdown()
 
     import tau2.utils.llm_utils as llm_utils

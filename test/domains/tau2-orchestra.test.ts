@@ -155,3 +155,36 @@ describe('ToolOrchestra fork: one agent turn with experts on', () => {
     }
   }
 });
+
+describe("ToolOrchestra fork: the first agent turn of the fork's own Orchestrator", () => {
+  const first = cases.first_turn;
+  for (const d of DOMAINS) {
+    it(`${d}: the orchestrator and the expert see the system prompt and the user's words, not the greeting`, () => {
+      const plain = json(`${d}.json`);
+      const golden = plain.first_turn;
+      const [, orchestrator, expert] = golden.requests as Json[];
+      const settings: OrchestraSettings = {
+        orchestratorModel: golden.orchestrator_model,
+        orchestratorIsLocalPath: true,
+        ossMapping: null,
+        jobId: golden.job_id,
+      };
+      // tau2 a2c0247 puts "Hi! How can I help you today?" in the agent's state; the fork's older tau2 does not.
+      const conv: Tau2Message[] = [
+        { role: 'system', content: plain.system_prompt },
+        { role: 'user', content: first.user_reply.content },
+      ];
+      const request = orchestratorRequest(conv, plain.tools, settings);
+      assert.deepEqual(request, orchestrator.body);
+      assertSameOrder(request, orchestrator.body);
+      const turn = readOrchestratorReply(reply(first.orchestrator_reply), settings);
+      assert.deepEqual(turn, { kind: 'expert', expert: 'expert-1', model: 'gpt-5' });
+      const sent = expertRequest(conv, plain.tools, turn.model, settings);
+      assert.equal(sent.backend, 'openai');
+      assert.deepEqual(sent.body, expert.body);
+      assertSameOrder(sent.body, expert.body);
+      const answer = expertAnswer(reply(first.expert_reply));
+      assert.deepEqual({ content: answer.content, tool_calls: answer.toolCalls }, golden.result);
+    });
+  }
+});
