@@ -29,6 +29,7 @@ import contextlib
 import http.server
 import io
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -115,10 +116,31 @@ class Recorder(http.server.BaseHTTPRequestHandler):
             {"path": self.path, "api_key": "openai" if key == OPENAI_KEY else key, "body": body}
         )
         reply = Recorder.replies.pop(0) if Recorder.replies else {"status": 500, "message": "no reply scripted"}
+        if body.get("stream"):
+            return self.stream(body["model"], reply)
         status, payload = completion(body["model"], reply)
         data = json.dumps(payload).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+    def stream(self, model: str, reply: dict):
+        """Server-sent events as vLLM writes them: one chunk per scripted delta, a usage chunk, [DONE]."""
+        frames = [
+            {"id": "chatcmpl-orchestra", "object": "chat.completion.chunk", "created": 0, "model": model,
+             "choices": [{"index": 0, "delta": delta, "finish_reason": None}]}
+            for delta in reply["chunks"]
+        ]
+        frames.append(
+            {"id": "chatcmpl-orchestra", "object": "chat.completion.chunk", "created": 0, "model": model,
+             "choices": [], "usage": {"prompt_tokens": 11, "completion_tokens": 7, "total_tokens": 18}}
+        )
+        data = b"".join(f"data: {json.dumps(f)}\n\n".encode() for f in frames) + b"data: [DONE]\n\n"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
@@ -206,6 +228,9 @@ def main() -> None:
     from tau2.agent.llm_agent import LLMAgent
     from tau2.data_model.message import AssistantMessage, SystemMessage, ToolCall, ToolMessage, UserMessage
     from tau2.registry import registry
+    from tau2.utils.logging_config import PROFILE, get_tau2_logger
+
+    tau2_logger = get_tau2_logger()
 
     classes = (AssistantMessage, ToolCall, ToolMessage, UserMessage)
     models = ["Qwen/Qwen3-32B"] + sorted({m for mp in spec["oss_mappings"].values() for m in mp.values()})
@@ -243,6 +268,12 @@ def main() -> None:
         history = [to_message(m, classes) for m in spec["conversations"][case["conversation"]]]
         # The conversation's last message is the one the agent answers; the rest is its state.
         state = agent.get_init_state(message_history=history[:-1])
+        # The fork's profiling switches: streamed vLLM requests (to time prefill and decode) need the env var
+        # and the PROFILE log level; generate reads both at every call.
+        stream = case.get("stream", False)
+        for var in ("TAU2_TOOLORCH_STREAM_PROFILE", "TAU2_EXPERT_STREAM_PROFILE"):
+            os.environ[var] = "1" if stream else "0"
+        tau2_logger.setLevel(PROFILE if stream else logging.INFO)
         Recorder.requests = []
         Recorder.replies = [case["orchestrator_reply"]] + ([case["expert_reply"]] if "expert_reply" in case else [])
         try:
@@ -263,6 +294,7 @@ def main() -> None:
                 "orchestrator_is_local_path": os.path.exists(orchestrator),
                 "oss_mapping": mapping_name,
                 "job_id": job_id,
+                "stream": stream,
                 "requests": Recorder.requests,
                 "result": result,
             }
@@ -271,6 +303,9 @@ def main() -> None:
     # until the agent has answered the user's first message. This pins which part of the conversation the
     # orchestrator and the expert see at the first agent turn (tau2 a2c0247 gives the agent its greeting; this
     # older tau2 does not).
+    for var in ("TAU2_TOOLORCH_STREAM_PROFILE", "TAU2_EXPERT_STREAM_PROFILE"):
+        os.environ.pop(var, None)
+    tau2_logger.setLevel(logging.INFO)
     from tau2.data_model.tasks import Task
     from tau2.orchestrator.orchestrator import Orchestrator
     from tau2.user.user_simulator import UserSimulator

@@ -16,6 +16,7 @@ import {
   orchestratorRequest,
   POLICY_STRINGS,
   readOrchestratorReply,
+  streamedReply,
   type Tau2Message,
   toWireMessages,
 } from '../../src/domains/tau2/orchestra/index.js';
@@ -32,7 +33,9 @@ type Json = any;
 const json = (name: string): Json => JSON.parse(text(name));
 const py = (name: string): Json => loadsPy(text(name));
 
+// History arguments keep Python's int/float apart (they are re-serialised); replies are plain wire JSON.
 const cases = py('cases.json');
+const wireCases = json('cases.json');
 const constants = json('constants.json');
 const DOMAINS = ['retail', 'airline', 'telecom', 'mock'] as const;
 
@@ -41,8 +44,9 @@ function conversation(domain: Json, name: string): Tau2Message[] {
   return [{ role: 'system', content: domain.system_prompt }, ...(cases.conversations[name] as Tau2Message[])];
 }
 
-/** A scripted reply of cases.json (`tool_calls: [{name, arguments}]`) as the chat completion carries it. */
+/** A scripted reply of cases.json (`tool_calls: [{name, arguments}]`, or streamed `chunks`) as the fork reads it. */
 function reply(r: Json): ModelReply {
+  if (r.chunks) return streamedReply(r.chunks);
   return {
     content: r.content ?? null,
     ...(r.reasoning_content !== undefined ? { reasoning_content: r.reasoning_content } : {}),
@@ -117,13 +121,15 @@ describe('ToolOrchestra fork: one agent turn with experts on', () => {
     const plain = json(`${d}.json`);
     const exact = py(`${d}.json`);
     for (const [i, golden] of (plain.cases as Json[]).entries()) {
-      const input = (cases.cases as Json[]).find((c) => c.name === golden.name);
+      const input = (wireCases.cases as Json[]).find((c) => c.name === golden.name);
       it(`${golden.name}: requests and the agent's message equal the fork's`, () => {
         const settings: OrchestraSettings = {
           orchestratorModel: golden.orchestrator_model,
           orchestratorIsLocalPath: golden.orchestrator_is_local_path,
           ossMapping: golden.oss_mapping ? cases.oss_mappings[golden.oss_mapping] : null,
           jobId: golden.job_id,
+          streamOrchestrator: golden.stream,
+          streamExperts: golden.stream,
         };
         const conv = conversation(plain, input.conversation);
         const [first, second, ...rest] = golden.requests as Json[];
@@ -157,7 +163,7 @@ describe('ToolOrchestra fork: one agent turn with experts on', () => {
 });
 
 describe("ToolOrchestra fork: the first agent turn of the fork's own Orchestrator", () => {
-  const first = cases.first_turn;
+  const first = wireCases.first_turn;
   for (const d of DOMAINS) {
     it(`${d}: the orchestrator and the expert see the system prompt and the user's words, not the greeting`, () => {
       const plain = json(`${d}.json`);

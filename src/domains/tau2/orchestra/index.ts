@@ -18,6 +18,7 @@ export {
   expertRequest,
   FILLER,
   isContextLengthError,
+  isMainOrchestrator,
   type LlmFailure,
   llmFailure,
   type ModelReply,
@@ -26,6 +27,8 @@ export {
   type OrchestratorOutcome,
   orchestratorRequest,
   readOrchestratorReply,
+  type StreamDelta,
+  streamedReply,
   type VllmBody,
 } from './route.js';
 export { CALL_EXPERT, CALL_EXPERT_TOOL, orchestratorTools, TRANSFER_TOOL } from './tools.js';

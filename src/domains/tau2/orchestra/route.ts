@@ -26,6 +26,13 @@ export interface OrchestraSettings {
   ossMapping?: ExpertMapping | null;
   /** The fork's ThunderReact job id (`tau2:<domain>:<task id>:<8 hex>`), sent with every vLLM request; null: none. */
   jobId?: string | null;
+  /**
+   * The fork's profiling switches (`TAU2_TOOLORCH_STREAM_PROFILE=1`, `TAU2_EXPERT_STREAM_PROFILE=1`, each with
+   * log level PROFILE): stream the orchestrator's request (only for a model named like `*orchestrator*8b*`)
+   * and the vLLM experts' requests. Read streamed replies with {@link streamedReply}.
+   */
+  streamOrchestrator?: boolean;
+  streamExperts?: boolean;
 }
 
 /** A vLLM chat-completions body: the orchestrator's, or an open-weights expert's. */
@@ -36,6 +43,8 @@ export interface VllmBody {
   /** The fork writes `1` for the orchestrator and `1.0` for experts; equal on the wire for any JSON reader. */
   temperature: 1;
   tools?: OpenAiToolSchema[];
+  stream?: true;
+  stream_options?: { include_usage: true };
   job_id?: string;
   is_last_step?: false;
 }
@@ -75,9 +84,17 @@ export type OrchestratorOutcome =
 /** The fork's text when a reply has neither text nor tool calls. */
 export const FILLER = 'Wait a minute, I will take it very soon';
 
-// The fork's generate: temperature, token budgets and the router's extra body fields.
+// The router's extra body fields, and the fields of a streamed request.
 const extraBody = (settings: OrchestraSettings) =>
   settings.jobId ? { job_id: settings.jobId, is_last_step: false as const } : {};
+const streamed = (on: boolean | undefined) =>
+  on ? { stream: true as const, stream_options: { include_usage: true as const } } : {};
+
+/** Whether the fork takes `model` for its main orchestrator (the only agent model it streams and times). */
+export function isMainOrchestrator(model: string): boolean {
+  const m = model.toLowerCase();
+  return m.includes('orchestrator') && m.includes('8b');
+}
 
 /** The orchestrator's request for the next agent turn; `conversation` is the agent's system message + state. */
 export function orchestratorRequest(
@@ -95,6 +112,7 @@ export function orchestratorRequest(
     max_tokens: 8000,
     temperature: 1,
     ...(settings.orchestratorIsLocalPath ? { tools: orchestratorTools(domainTools) } : {}),
+    ...streamed(settings.streamOrchestrator && isMainOrchestrator(settings.orchestratorModel)),
     ...extraBody(settings),
   };
 }
@@ -174,8 +192,51 @@ export function expertRequest(
   const { messages } = orchestratorRequest(conversation, domainTools, settings);
   return {
     backend: 'vllm',
-    body: { messages, model, max_tokens: 8000, temperature: 1, ...extraBody(settings) },
+    body: {
+      messages,
+      model,
+      max_tokens: 8000,
+      temperature: 1,
+      ...streamed(settings.streamExperts),
+      ...extraBody(settings),
+    },
   };
+}
+
+/** One `delta` of a streamed chat completion, as far as the fork reads it. */
+export interface StreamDelta {
+  content?: string | null;
+  reasoning_content?: string | null;
+  reasoning?: string | null;
+  tool_calls?: readonly {
+    index?: number | null;
+    id?: string | null;
+    function?: { name?: string | null; arguments?: string | null } | null;
+  }[];
+}
+
+/**
+ * A streamed reply as LLM_CALL assembles it: the text is every content AND reasoning delta in arrival order
+ * (`reasoning_content`, else `reasoning`), so a gpt-oss expert's thoughts end up in the agent's message;
+ * tool calls are merged by `index` (a missing index means "the next one") and come out in index order.
+ */
+export function streamedReply(deltas: readonly StreamDelta[]): ModelReply {
+  const parts: string[] = [];
+  const calls = new Map<number, { name: string; arguments: string }>();
+  for (const d of deltas) {
+    if (d.content) parts.push(d.content);
+    if (d.reasoning_content) parts.push(d.reasoning_content);
+    else if (d.reasoning) parts.push(d.reasoning);
+    for (const tc of d.tool_calls ?? []) {
+      const index = tc.index ?? calls.size;
+      const entry = calls.get(index) ?? { name: '', arguments: '' };
+      calls.set(index, entry);
+      if (tc.function?.name) entry.name = tc.function.name;
+      if (tc.function?.arguments) entry.arguments += tc.function.arguments;
+    }
+  }
+  const ordered = [...calls.entries()].sort(([a], [b]) => a - b).map(([, c]) => ({ function: c }));
+  return { content: parts.join(''), tool_calls: ordered.length > 0 ? ordered : null };
 }
 
 /** The agent's message made of the expert's reply: its text as is (no `</think>` or `<message>` cut). */
