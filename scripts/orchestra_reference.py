@@ -285,6 +285,10 @@ def main() -> None:
                 if message.tool_calls is None
                 else [{"name": c.name, "arguments": c.arguments} for c in message.tool_calls],
             }
+            # A call_expert left in the agent's message goes to the environment like any tool call.
+            answers = [env.get_response(c) for c in message.tool_calls or [] if c.name == "call_expert"]
+            if answers:
+                result["call_expert_responses"] = [{"content": a.content, "error": a.error} for a in answers]
         except Exception as e:  # noqa: BLE001 - the fork's own failure is part of the reference
             result = {"raised": f"{type(e).__name__}: {e}"}
         goldens[domain]["cases"].append(
