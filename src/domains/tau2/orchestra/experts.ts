@@ -3,7 +3,7 @@
  * `get_llm_response`). The names come from the orchestrator's `call_expert` arguments; the model config's
  * `oss_expert_mapping` wins over the built-in defaults.
  */
-import { valueError } from '../env/python.js';
+import { PyError, valueError } from '../env/python.js';
 
 /** The fork's models for the three experts when the model config has no `oss_expert_mapping` entry. */
 export const DEFAULT_EXPERT_MODELS: Readonly<Record<string, string>> = {
@@ -29,15 +29,19 @@ export function expertModel(expert: unknown, mapping: ExpertMapping | null | und
 /** The OpenAI API (proprietary gpt-5 models) or a vLLM endpoint of the model config. */
 export type ExpertBackend = 'openai' | 'vllm';
 
-// get_llm_response takes its OpenAI branch only for these names; another "gpt-5…" would go nowhere useful.
+// The names of get_llm_response's OpenAI list that contain "gpt-5" (the others never get here).
 const OPENAI_MODELS = new Set(['gpt-5', 'gpt-5-mini']);
 
-/** How the fork reaches `model`; its `ValueError` for a model it cannot call (the task then fails). */
+/**
+ * How the fork reaches `model`, or what it raises instead (the task then fails): `ValueError` for a model it
+ * does not route, and for another "gpt-5…" name the `AttributeError` of reading a reply get_llm_response never
+ * made (it falls through all its branches and returns None, without a request).
+ */
 export function expertBackend(model: string): ExpertBackend {
   const m = model.toLowerCase();
   if (model.includes('gpt-5') && !m.includes('gpt-oss')) {
     if (!OPENAI_MODELS.has(model))
-      throw new Error(`expert model ${model}: the fork's handling is not reproduced`);
+      throw new PyError('AttributeError', "'NoneType' object has no attribute 'choices'");
     return 'openai';
   }
   if (m.includes('gpt-oss') || m.includes('qwen3')) return 'vllm';
