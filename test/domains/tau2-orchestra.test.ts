@@ -141,8 +141,8 @@ describe('ToolOrchestra fork: one agent turn with experts on', () => {
         assert.deepEqual(request, first.body);
         assertSameOrder(request, first.body);
 
-        const turn = readOrchestratorReply(reply(input.orchestrator_reply), settings);
         const result = outcome(() => {
+          const turn = readOrchestratorReply(reply(input.orchestrator_reply), settings);
           if (turn.kind === 'message') return turn.message;
           const expert = expertRequest(conv, plain.tools, turn.model, settings);
           assert.equal(expert.backend, second.api_key === 'openai' ? 'openai' : 'vllm');

@@ -130,21 +130,36 @@ function messageText(reply: ModelReply): string {
 // Python's str.strip(): its whitespace set, not JavaScript's (\x1c-\x1f and \x85 yes, \ufeff no).
 const PY_SPACE =
   '[\\t\\n\\x0b\\x0c\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
-const pyStrip = (s: string): string => s.replace(new RegExp(`^${PY_SPACE}+|${PY_SPACE}+$`, 'gu'), '');
+const PY_STRIP = new RegExp(`^${PY_SPACE}+|${PY_SPACE}+$`, 'gu');
+const pyStrip = (s: string): string => s.replace(PY_STRIP, '');
 
 const toolCallsOf = (reply: ModelReply) =>
   (reply.tool_calls ?? []).map((c) => ({ name: c.function.name, arguments: loadsPy(c.function.arguments) }));
 
-// The end of generate: the filler for an empty turn, at most six tool calls (the fork breaks after the 6th).
-function agentMessage(content: string, calls: AgentMessage['toolCalls'] & object): AgentMessage {
-  return {
-    content: content === '' && calls.length === 0 ? FILLER : content,
-    toolCalls: calls.length === 0 ? null : calls.slice(0, 6),
-  };
-}
-
 const isDict = (v: PyValue): v is { [key: string]: PyValue } =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
+
+// The end of generate: the filler for an empty turn, at most six tool calls (the fork breaks after the 6th),
+// each built as tau2's ToolCall, whose `arguments: dict` rejects anything else json.loads gave.
+function agentMessage(content: string, calls: { name: string; arguments: PyValue }[]): AgentMessage {
+  const kept = calls.slice(0, 6);
+  for (const c of kept) {
+    if (!isDict(c.arguments)) {
+      throw validationError('ToolCall', [
+        {
+          loc: ['arguments'],
+          type: 'dict_type',
+          msg: 'Input should be a valid dictionary',
+          input: c.arguments,
+        },
+      ]);
+    }
+  }
+  return {
+    content: content === '' && calls.length === 0 ? FILLER : content,
+    toolCalls: kept.length === 0 ? null : kept,
+  };
+}
 
 /** Reads the orchestrator's reply as the fork does. */
 export function readOrchestratorReply(reply: ModelReply, settings: OrchestraSettings): OrchestratorOutcome {
