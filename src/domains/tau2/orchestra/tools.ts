@@ -1,7 +1,7 @@
 /**
  * The tools the ToolOrchestra fork offers its orchestrator with `--use_model_tool` (tau2/utils/llm_utils.py,
  * `extra_tool` and the `updated_tools` of `generate`): the domain's tools without `transfer_to_human_agents`,
- * then `call_expert`. Experts themselves get the domain's tools unchanged (OpenAI experts; vLLM experts get none, see ./requests.ts).
+ * then `call_expert`. OpenAI experts get the domain's tools unchanged, vLLM experts none (./requests.ts).
  */
 import type { OpenAiToolSchema } from '../env/schema.js';
 
