@@ -73,7 +73,7 @@ describe('telecom (faithful port): what the model is sent', () => {
 // Each assertion of the task in order on one environment (each one syncs, as tau2's run_env_function_call
 // does); with `raise`, a failure is recorded as tau2's script records it: "<Type>: <message>".
 function runAssertions(env: Tau2Environment, t: Tau2Task, raise: boolean): (boolean | string)[] {
-  return t.envAssertions.map((a) => {
+  return (t.evaluationCriteria?.env_assertions ?? []).map((a) => {
     try {
       return env.runEnvAssertion(a, raise);
     } catch (err) {
@@ -97,7 +97,7 @@ describe('telecom (faithful port): env assertions (ENV_ASSERTION scoring)', () =
 
   it('every task has env assertions, read from evaluation_criteria', () => {
     assert.equal(expected.length, 114);
-    assert.ok(tasks.every((t) => t.envAssertions.length > 0));
+    assert.ok(tasks.every((t) => (t.evaluationCriteria?.env_assertions ?? []).length > 0));
   });
 
   it("the evaluator's gold environment (make_tool_call, no sync) has tau2's hashes and assertion results", () => {

@@ -4,7 +4,7 @@
  * the `RewardInfo` (an `ActionCheck` carries its `Action`, an `EnvAssertionCheck` its `EnvAssertion`).
  */
 import type { PyValue } from '../../util/pyjson.js';
-import type { Requestor } from './env/environment.js';
+import type { EnvAssertion, EnvFunctionCall, Requestor } from './env/environment.js';
 import type { PyDict } from './env/python.js';
 import type { Reader } from './tasks.js';
 
@@ -24,19 +24,10 @@ export interface Tau2Action {
   compare_args: string[] | null;
 }
 
-/** tau2's `EnvAssertion`: a method of a toolkit run on the predicted environment, expected to return a bool. */
-export interface Tau2EnvAssertion {
-  env_type: Requestor;
-  func_name: string;
-  arguments: PyDict;
-  assert_value: boolean;
-  message: string | null;
-}
-
 /** tau2's `EvaluationCriteria`; null lists are kept apart from empty ones, as tau2's rules tell them apart. */
 export interface EvaluationCriteria {
   actions: Tau2Action[] | null;
-  env_assertions: Tau2EnvAssertion[] | null;
+  env_assertions: EnvAssertion[] | null;
   communicate_info: string[] | null;
   nl_assertions: string[] | null;
   /** Default `[DB, COMMUNICATE]` when the task does not say. */
@@ -61,19 +52,27 @@ function parseAction(r: Reader, v: PyValue, what: string): Tau2Action {
   };
 }
 
-function parseEnvAssertion(r: Reader, v: PyValue, what: string): Tau2EnvAssertion {
-  const a = r.dict(v, what);
-  const envType = a['env_type'];
+/** tau2's `EnvFunctionCall` (`initialization_actions`, and the call of an `EnvAssertion`). */
+export function parseFunctionCall(r: Reader, v: PyValue, what: string): EnvFunctionCall {
+  const c = r.dict(v, what);
+  const envType = c['env_type'];
   if (envType !== 'assistant' && envType !== 'user') r.fail(`${what}.env_type must be "assistant" or "user"`);
-  const assertValue = a['assert_value'] ?? true;
-  if (typeof assertValue !== 'boolean') r.fail(`${what}.assert_value must be a boolean`);
   return {
     env_type: envType,
-    func_name: r.str(a['func_name'], `${what}.func_name`),
-    arguments: r.dict(a['arguments'], `${what}.arguments`),
-    assert_value: assertValue,
-    message: optStr(r, a['message'], `${what}.message`),
+    func_name: r.str(c['func_name'], `${what}.func_name`),
+    arguments: r.dict(c['arguments'] ?? {}, `${what}.arguments`),
   };
+}
+
+/** tau2's `EnvAssertion`: the call, the value it must return (default true) and the failure message. */
+function parseEnvAssertion(r: Reader, v: PyValue, what: string): EnvAssertion {
+  const call = parseFunctionCall(r, v, what);
+  const a = r.dict(v, what);
+  const value = a['assert_value'] ?? true;
+  if (typeof value !== 'boolean') r.fail(`${what}.assert_value must be a boolean`);
+  const message = a['message'] ?? null;
+  if (message !== null && typeof message !== 'string') r.fail(`${what}.message must be a string`);
+  return { ...call, assert_value: value, message };
 }
 
 /** Parses a task's `evaluation_criteria` (null when the task has none). */

@@ -8,7 +8,7 @@ export {
   checkSequences,
   initializeEnvironment,
 } from './check.js';
-export type { EvaluationCriteria, RewardType, Tau2Action, Tau2EnvAssertion } from './criteria.js';
+export type { EvaluationCriteria, RewardType, Tau2Action } from './criteria.js';
 export type { Tau2Environment, ToolCall as Tau2ToolCall, ToolResponse } from './env/environment.js';
 export { type OpenAiToolSchema, openAiSchema } from './env/schema.js';
 // Scoring as tau2's evaluate_simulation scores (docs/tau2-fidelity.md, Scoring).

@@ -3,15 +3,8 @@
  * expected actions of `evaluation_criteria`. Read from `tasks.json` losslessly (2 and 2.0 stay apart).
  */
 import type { PyValue } from '../../util/pyjson.js';
-import { type EvaluationCriteria, parseEvaluationCriteria } from './criteria.js';
-import type {
-  EnvAssertion,
-  EnvFunctionCall,
-  HistoryMessage,
-  InitialState,
-  Requestor,
-  ToolCall,
-} from './env/environment.js';
+import { type EvaluationCriteria, parseEvaluationCriteria, parseFunctionCall } from './criteria.js';
+import type { HistoryMessage, InitialState, Requestor, ToolCall } from './env/environment.js';
 import type { PyDict } from './env/python.js';
 import { readPyJson } from './files.js';
 import { Tau2DataError } from './port.js';
@@ -31,8 +24,6 @@ export interface Tau2Task {
   actions: ReplayAction[];
   /** `evaluation_criteria` as scoring reads it; null when the task has none. */
   evaluationCriteria: EvaluationCriteria | null;
-  /** `evaluation_criteria.env_assertions` (what ENV_ASSERTION scoring runs), [] when there are none. */
-  envAssertions: EnvAssertion[];
 }
 
 const isDict = (v: PyValue | undefined): v is PyDict =>
@@ -72,27 +63,6 @@ export function parseAction(v: PyValue, what: string, where: string): ReplayActi
     arguments: r.dict(a['arguments'], `${what}.arguments`),
     requestor: r.requestor(a['requestor'], `${what}.requestor`),
   };
-}
-
-function parseFunctionCall(r: Reader, v: PyValue, what: string): EnvFunctionCall {
-  const c = r.dict(v, what);
-  const envType = c['env_type'];
-  if (envType !== 'assistant' && envType !== 'user') r.fail(`${what}.env_type must be "assistant" or "user"`);
-  return {
-    env_type: envType,
-    func_name: r.str(c['func_name'], `${what}.func_name`),
-    arguments: r.dict(c['arguments'] ?? {}, `${what}.arguments`),
-  };
-}
-
-function parseAssertion(r: Reader, v: PyValue, what: string): EnvAssertion {
-  const call = parseFunctionCall(r, v, what);
-  const a = r.dict(v, what);
-  const value = a['assert_value'] ?? true;
-  if (typeof value !== 'boolean') r.fail(`${what}.assert_value must be a boolean`);
-  const message = a['message'] ?? null;
-  if (message !== null && typeof message !== 'string') r.fail(`${what}.message must be a string`);
-  return { ...call, assert_value: value, message };
 }
 
 function parseMessage(r: Reader, v: PyValue, what: string): HistoryMessage {
@@ -139,9 +109,6 @@ function parseTask(v: PyValue, index: number, file: string): Tau2Task {
       parseAction(a, `evaluation_criteria.actions[${i}]`, r.where),
     ),
     evaluationCriteria: parseEvaluationCriteria(r, task['evaluation_criteria']),
-    envAssertions: (r.optList(criteria?.['env_assertions'], 'evaluation_criteria.env_assertions') ?? []).map(
-      (a, i) => parseAssertion(r, a, `evaluation_criteria.env_assertions[${i}]`),
-    ),
   };
 }
 

@@ -4,10 +4,9 @@
  * same state and its message history, then runs the expected actions with `make_tool_call` (no sync, errors
  * ignored). Both DB hashes (the agent's and the user's) must agree.
  */
-import type { PyValue } from '../../../util/pyjson.js';
 import type { EvaluationCriteria, RewardType } from '../criteria.js';
 import { modelDump } from '../env/model.js';
-import { type PyDict, PyError, pyTypeName, valueError } from '../env/python.js';
+import { type PyDict, PyError } from '../env/python.js';
 import type { OpenedTau2Domain } from '../port.js';
 import type { Tau2Task } from '../tasks.js';
 import { type Tau2Message, toHistory } from './messages.js';
@@ -51,14 +50,8 @@ export function evaluateEnvironment(
   const checks: EnvAssertionCheck[] = [];
   let assertionReward = 1.0;
   for (const assertion of criteria.env_assertions ?? []) {
-    // run_env_assertion: the method's exceptions propagate (they end the evaluation), a non-bool raises.
-    const res: PyValue = predicted.runEnvFunctionCall(assertion);
-    if (typeof res !== 'boolean') {
-      throw valueError(
-        `Function ${assertion.func_name} returned <class '${pyTypeName(res)}'> instead of bool`,
-      );
-    }
-    const met = res === assertion.assert_value;
+    // The method's exceptions propagate (they end the evaluation, quirk 23), a non-bool raises.
+    const met = predicted.runEnvAssertion(assertion, false);
     checks.push({ env_assertion: assertion, met, reward: met ? 1.0 : 0.0 });
     assertionReward *= met ? 1.0 : 0.0;
   }

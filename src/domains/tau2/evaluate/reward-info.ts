@@ -3,7 +3,8 @@
  * `dumpsPy(rewardInfo)` is tau2's `reward_info.model_dump(mode="json")` written by `json.dumps`.
  */
 import type { PyValue } from '../../../util/pyjson.js';
-import type { RewardType, Tau2Action, Tau2EnvAssertion } from '../criteria.js';
+import type { RewardType, Tau2Action } from '../criteria.js';
+import type { EnvAssertion } from '../env/environment.js';
 import type { ToolType } from '../env/toolkit.js';
 
 /** tau2's `TerminationReason` values: why a simulation ended. Only the two stops are scored. */
@@ -31,7 +32,7 @@ export interface DbCheck {
 
 /** `EnvAssertionCheck`. */
 export interface EnvAssertionCheck {
-  env_assertion: Tau2EnvAssertion;
+  env_assertion: EnvAssertion;
   met: boolean;
   reward: number;
 }
