@@ -24,6 +24,7 @@ import { type ChatRequest, createLlmClient } from '../llm/client.js';
 import { checkBaseUrl, DEFAULT_EXPERT_MAPPING, loadModelConfig, type ModelConfig } from '../llm/endpoints.js';
 import { type Role, startSimServer } from '../sim/index.js';
 import { Attr, ServiceName } from '../telemetry/names.js';
+import { GEN_AI_LATEST_OPT_IN, genAiConventionOf, SEMCONV_OPT_IN_ENV } from '../telemetry/semconv.js';
 import { startTelemetry } from '../telemetry/setup.js';
 import { createSpoolWriter } from '../telemetry/spool.js';
 import { systemErrorCode, UsageError } from '../util/errors.js';
@@ -245,6 +246,13 @@ export async function runCommand(
   const o = resumed ? resumeOptions(flags, explicit) : { ...flags };
   // One answer to "is content captured", for every span and for config.json.
   o.captureContent ||= env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT === 'true';
+  // A `gen_ai_…/dup` (some libraries invent one) would otherwise leave the default names in place unremarked.
+  const ignoredOptIn = genAiConventionOf(env[SEMCONV_OPT_IN_ENV]).ignored;
+  if (ignoredOptIn.length > 0) {
+    process.stderr.write(
+      `tau2-trace: warning: ${SEMCONV_OPT_IN_ENV}: ignoring ${ignoredOptIn.join(', ')} (the GenAI conventions define only ${GEN_AI_LATEST_OPT_IN})\n`,
+    );
+  }
   if (!(o.llmTimeout > 0)) throw new UsageError(`--llm-timeout ${o.llmTimeout}: must be more than 0 seconds`);
   const previous = resumed ? readRecorded(flags.resume!) : [];
   const domains = loadDomains(o);
