@@ -27,6 +27,8 @@ export interface Tau2Task {
   initialState: InitialState;
   /** `evaluation_criteria.actions`, [] when there are none. */
   actions: ReplayAction[];
+  /** The task as `json.loads` read it: the fields set-up and replay do not need (user scenario, criteria). */
+  raw: PyDict;
 }
 
 const isDict = (v: PyValue | undefined): v is PyDict =>
@@ -122,6 +124,7 @@ function parseTask(v: PyValue, index: number, file: string): Tau2Task {
     actions: (r.optList(criteria?.['actions'], 'evaluation_criteria.actions') ?? []).map((a, i) =>
       parseAction(a, `evaluation_criteria.actions[${i}]`, r.where),
     ),
+    raw: task,
   };
 }
 
