@@ -127,16 +127,6 @@ export function createTau2Conversation(io: Tau2IO): Tau2Conversation {
     from = 'agent';
     to = 'user';
   } else {
-    // The side that sent the last message of the history gets all of it; the other side all but it, since
-    // the last message reaches it as the first step's input.
-    const senderHasLast = (side: 'agent' | 'user'): boolean =>
-      last.role === 'tool'
-        ? (last.requestor === 'assistant') !== (side === 'agent')
-        : (last.role === 'assistant') === (side === 'agent');
-    agentState = (senderHasLast('agent') ? history : history.slice(0, -1)).filter(agentSees);
-    userState = (senderHasLast('user') ? history : history.slice(0, -1)).filter(userSees);
-    trajectory.push(...history);
-    message = last;
     if (last.role === 'tool') {
       from = 'env';
       to = last.requestor === 'assistant' ? 'agent' : 'user';
@@ -145,10 +135,18 @@ export function createTau2Conversation(io: Tau2IO): Tau2Conversation {
       to = isToolCall(last) ? 'env' : from === 'agent' ? 'user' : 'agent';
       if (from === 'user' && userStops(last)) done = 'user_stop';
     }
+    // The side the last message is for gets all but it (it arrives as the first step's input), the other
+    // side all of it; each keeps only what it may see. (A last tool call's sender keeps it; the other side
+    // would filter it out either way.)
+    const upTo = (side: Tau2Role) => (to === side ? history.slice(0, -1) : history);
+    agentState = upTo('agent').filter(agentSees);
+    userState = upTo('user').filter(userSees);
+    trajectory.push(...history);
+    message = last;
   }
   for (const m of trajectory) note(m);
 
-  /** A model's answer as tau2's `generate` builds the message; undefined where tau2 raises. */
+  /** A model's answer as tau2's `generate` builds the message, or why tau2 would raise on it. */
   function received(
     r: ChatResult,
     role: 'assistant' | 'user',
