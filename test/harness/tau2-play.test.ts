@@ -280,6 +280,50 @@ describe('tool-call arguments as tau2 reads them', () => {
     }
   });
 
+  it('checks max_steps as tau2 does: not before the environment answers, and over a stop of the same step', async () => {
+    const { tracer } = memoryTracer();
+    // greeting; 1 user → agent; 2 agent → env (no check); 3 env → agent: 3 >= 2.
+    const toolChat: Chat = async (request) =>
+      request.kind === 'user_sim'
+        ? result('Please update task_1.')
+        : result('', [
+            { id: 'c1', name: 'update_task_status', arguments: '{"task_id": "task_1", "status": "x"}' },
+          ]);
+    const cut = await runTrial({
+      domain,
+      task,
+      trial: 0,
+      settings: { ...settings, maxSteps: 2 },
+      tracer,
+      chat: toolChat,
+    });
+    assert.equal(cut.termination_reason, 'max_steps');
+    assert.equal(cut.tool_calls, 1, 'the environment answered the call past the limit');
+    // 1 user → agent; 2 agent → user; 3 user says ###STOP### — and max_steps (3) overwrites user_stop.
+    const stopChat: Chat = async (request) =>
+      request.kind === 'user_sim'
+        ? result(request.messages.length > 2 ? `Thanks! ${STOP}` : 'Hello.')
+        : result('How can I help?');
+    const late = await runTrial({
+      domain,
+      task,
+      trial: 0,
+      settings: { ...settings, maxSteps: 3 },
+      tracer,
+      chat: stopChat,
+    });
+    assert.equal(late.termination_reason, 'max_steps');
+    const early = await runTrial({
+      domain,
+      task,
+      trial: 0,
+      settings: { ...settings, maxSteps: 4 },
+      tracer,
+      chat: stopChat,
+    });
+    assert.equal(early.termination_reason, 'user_stop');
+  });
+
   it('counts tool errors as tau2 does (every error, in a row or not) and stops at max_errors', async () => {
     let n = 0;
     const chat: Chat = async (request) => {
