@@ -1,7 +1,12 @@
 /** Resolves domain names given on the command line to {@link Domain}s: built-in ones or tau2 data. */
 import { demoDomain } from './demo/index.js';
-import { faithfulHarnessDomain } from './tau2/harness.js';
-import { faithfulPort, listTau2Domains, loadTau2Domain, type SkippedTask } from './tau2/index.js';
+import {
+  faithfulHarnessDomain,
+  faithfulPort,
+  listTau2Domains,
+  loadTau2Domain,
+  type SkippedTask,
+} from './tau2/index.js';
 import type { Domain } from './types.js';
 
 const BUILTIN: Record<string, Domain> = { demo: demoDomain };

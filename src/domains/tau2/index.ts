@@ -11,6 +11,7 @@ export {
 export type { Tau2Environment, ToolCall as Tau2ToolCall, ToolResponse } from './env/environment.js';
 export { type OpenAiToolSchema, openAiSchema } from './env/schema.js';
 export { FAITHFUL_DOMAINS, faithfulPort, openFaithfulDomain, TAU2_DOMAINS } from './faithful.js';
+export { faithfulHarnessDomain } from './harness.js';
 export {
   listTau2Domains,
   loadTau2Domain,
@@ -18,10 +19,13 @@ export {
   SUPPORTED_TAU2_DOMAINS,
   type Tau2Load,
 } from './load.js';
+export type { Tau2Message, Tau2ParticipantMessage, Tau2ToolMessage } from './messages.js';
 export { type MockDb, mockTools } from './mock.js';
+export type { Tau2Play, Tau2TrialStart, Tau2UserSetup } from './play.js';
 export type { OpenedTau2Domain, Tau2DomainPort } from './port.js';
 export { Tau2DataError } from './port.js';
 export { agentSystemPrompt } from './prompts.js';
 export { retailTools } from './retail.js';
 export { isRetailDb, type RetailDb } from './retail-db.js';
 export { readTasks, type Tau2Task } from './tasks.js';
+export { userScenarioText, userSystemPrompt } from './user-prompt.js';
