@@ -2,8 +2,30 @@
  * The user simulator guidelines of tau2-bench (commit a2c0247, `data/tau2/user_simulator/`), verbatim: tau2
  * reads them from its data directory at run time, but they are not part of the domain data users point
  * `--data-dir` at (`../shared/tau2` has none), and the prompt must equal tau2's byte for byte, so the package
- * carries them. tau2-bench is MIT-licensed: Copyright (c) 2025 Sierra Research (see docs/tau2-fidelity.md).
- * One array element per line of the file (the last, empty, is its final newline).
+ * carries them (one array element per line of the file; the last, empty, is its final newline). Their licence,
+ * tau2-bench's:
+ *
+ * MIT License
+ *
+ * Copyright (c) 2025 Sierra Research
+ *
+ * Permission is hereby granted, free of charge, to any person obtaining a copy
+ * of this software and associated documentation files (the "Software"), to deal
+ * in the Software without restriction, including without limitation the rights
+ * to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+ * copies of the Software, and to permit persons to whom the Software is
+ * furnished to do so, subject to the following conditions:
+ *
+ * The above copyright notice and this permission notice shall be included in all
+ * copies or substantial portions of the Software.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+ * IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+ * FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+ * AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+ * LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+ * OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+ * SOFTWARE.
  */
 
 /** `simulation_guidelines.md`: for a user without tools. */
