@@ -21,12 +21,12 @@ import type { ToolCall } from '../domains/tau2/env/environment.js';
 import {
   agentSees,
   agentWire,
+  type ConversationMessage,
   hasText,
   isToolCall,
   parseToolArguments,
-  type Tau2Message,
-  type Tau2ParticipantMessage,
-  type Tau2ToolMessage,
+  type Tau2ToolResult,
+  type Tau2Turn,
   userSees,
   userWire,
 } from '../domains/tau2/messages.js';
@@ -73,13 +73,13 @@ export interface Tau2Conversation {
   /** Plays to the end; always throws the ending (`io.end(...)` or an LLM call's). */
   run(): Promise<never>;
   /** tau2's message list so far (`SimulationRun.messages`). */
-  trajectory(): readonly Tau2Message[];
+  trajectory(): readonly ConversationMessage[];
   /** tau2's `TerminationReason` of the ending, once there is one (`user_stop` also for a transfer). */
   terminationReason(): string | undefined;
 }
 
 // `UserSimulator.is_stop`: any of tau2's three tokens in a text message.
-const userStops = (m: Tau2ParticipantMessage): boolean =>
+const userStops = (m: Tau2Turn): boolean =>
   !isToolCall(m) && m.content !== null && [STOP, TRANSFER, OUT_OF_SCOPE].some((t) => m.content!.includes(t));
 
 const expertSchema: OpenAI.Chat.ChatCompletionTool = {
@@ -96,11 +96,11 @@ export function createTau2Conversation(io: Tau2IO): Tau2Conversation {
     ...play.agentTools,
     ...(settings.useModelTool ? [expertSchema] : []),
   ];
-  const trajectory: Tau2Message[] = [];
-  let agentState: Tau2Message[];
-  let userState: Tau2Message[];
+  const trajectory: ConversationMessage[] = [];
+  let agentState: ConversationMessage[];
+  let userState: ConversationMessage[];
   // The message in flight, from `from` to `to` (several tool messages travel together).
-  let message: Tau2Message | Tau2ToolMessage[];
+  let message: ConversationMessage | Tau2ToolResult[];
   let from: Tau2Role;
   let to: Tau2Role;
   let done: TerminationReason | undefined;
@@ -108,7 +108,7 @@ export function createTau2Conversation(io: Tau2IO): Tau2Conversation {
   let numErrors = 0;
 
   io.transcript.length = 0;
-  const note = (m: Tau2Message) => {
+  const note = (m: ConversationMessage) => {
     if (m.role === 'tool') io.transcript.push(`tool: ${m.content}`);
     else if (m.tool_calls)
       io.transcript.push(
@@ -119,7 +119,7 @@ export function createTau2Conversation(io: Tau2IO): Tau2Conversation {
 
   const last = history.at(-1);
   if (last === undefined) {
-    const greeting: Tau2ParticipantMessage = { role: 'assistant', content: AGENT_GREETING, tool_calls: null };
+    const greeting: Tau2Turn = { role: 'assistant', content: AGENT_GREETING, tool_calls: null };
     trajectory.push(greeting);
     agentState = [greeting];
     userState = [];
@@ -150,19 +150,19 @@ export function createTau2Conversation(io: Tau2IO): Tau2Conversation {
   function received(
     r: ChatResult,
     role: 'assistant' | 'user',
-  ): Tau2ParticipantMessage | { invalid: string; errorType: string } {
+  ): Tau2Turn | { invalid: string; errorType: string } {
     const calls: ToolCall[] = [];
     for (const c of r.toolCalls) {
       const args = parseToolArguments(c.arguments);
-      if (args === undefined) {
+      if ('error' in args) {
         return {
-          invalid: `tool call ${c.name} has arguments that are not a JSON object: ${JSON.stringify(c.arguments)}`,
+          invalid: `tool call ${c.name} has arguments tau2 cannot read (${args.error}): ${JSON.stringify(c.arguments)}`,
           errorType: 'tool_arguments',
         };
       }
-      calls.push({ id: c.id, name: c.name, arguments: args, requestor: role });
+      calls.push({ id: c.id, name: c.name, arguments: args.arguments, requestor: role });
     }
-    const m: Tau2ParticipantMessage = {
+    const m: Tau2Turn = {
       role,
       content: r.content === '' && calls.length > 0 ? null : r.content,
       tool_calls: calls.length > 0 ? calls : null,
@@ -173,7 +173,7 @@ export function createTau2Conversation(io: Tau2IO): Tau2Conversation {
     return m;
   }
 
-  const take = (state: Tau2Message[], incoming: Tau2Message | Tau2ToolMessage[]) => {
+  const take = (state: ConversationMessage[], incoming: ConversationMessage | Tau2ToolResult[]) => {
     if (Array.isArray(incoming)) state.push(...incoming);
     else state.push(incoming);
   };
@@ -231,8 +231,8 @@ export function createTau2Conversation(io: Tau2IO): Tau2Conversation {
   }
 
   async function envStep(ctx: Context): Promise<Tau2Role> {
-    const m = message as Tau2ParticipantMessage;
-    const results: Tau2ToolMessage[] = [];
+    const m = message as Tau2Turn;
+    const results: Tau2ToolResult[] = [];
     for (const call of m.tool_calls ?? []) {
       const id = call.id ?? '';
       let content: string;
@@ -250,7 +250,7 @@ export function createTau2Conversation(io: Tau2IO): Tau2Conversation {
       }
       // `_execute_tool_calls`: every tool error counts, in a row or not.
       if (error) numErrors++;
-      const result: Tau2ToolMessage = { role: 'tool', id, content, requestor: call.requestor, error };
+      const result: Tau2ToolResult = { role: 'tool', id, content, requestor: call.requestor, error };
       results.push(result);
       trajectory.push(result);
       note(result);

@@ -272,12 +272,22 @@ describe('tool-call arguments as tau2 reads them', () => {
   });
 
   it('ends the trial as agent_error on arguments that are not a JSON object, as tau2’s generate raises', async () => {
-    for (const args of ['{"task_id": ', '[1, 2]', '']) {
+    const errors = {
+      '{"task_id": ': 'JSONDecodeError: Expecting value: line 1 column 13 (char 12)',
+      '[1, 2]': 'not a JSON object',
+      '': 'JSONDecodeError: Expecting value: line 1 column 1 (char 0)',
+    };
+    for (const [args, why] of Object.entries(errors)) {
       const { r } = await toolMessage(args);
       assert.equal(r.termination_reason, 'agent_error', args);
       assert.equal(r.error_type, 'tool_arguments');
+      assert.ok(r.error?.includes(why), r.error);
       assert.equal(r.tool_calls, 0);
     }
+    // What json.loads reads, the tool gets: the last of two equal keys.
+    const dup = await toolMessage('{"task_id": "nope", "task_id": "task_1", "status": "done"}');
+    assert.equal(dup.r.tool_errors, 0);
+    assert.match(String(dup.tool?.content), /"task_id": "task_1"/);
   });
 
   it('checks max_steps as tau2 does: not before the environment answers, and over a stop of the same step', async () => {

@@ -4,43 +4,42 @@
  * simulator. A simulation's trajectory is a list of these; tau2's evaluator reads it.
  */
 import type OpenAI from 'openai';
-import { dumpsPy, loadsPy, type PyValue } from '../../util/pyjson.js';
+import { dumpsPy, type PyValue } from '../../util/pyjson.js';
 import type { Requestor, ToolCall } from './env/environment.js';
-import type { PyDict } from './env/python.js';
+import { type PyDict, PyError } from './env/python.js';
+import { jsonLoads } from './evaluate/json-loads.js';
+import type {
+  Tau2ToolMessage as ScoredToolMessage,
+  Tau2ParticipantMessage as ScoredTurn,
+  Tau2Message,
+} from './evaluate/messages.js';
 
-/** An `AssistantMessage` or `UserMessage`: text or tool calls (tau2 allows both; neither is invalid). */
-export interface Tau2ParticipantMessage {
-  role: 'assistant' | 'user';
-  content: string | null;
-  tool_calls: ToolCall[] | null;
-}
+/**
+ * An `AssistantMessage` or `UserMessage` as the conversation builds it: the scorer's type (`evaluate/messages.ts`)
+ * with both fields always set (tau2 allows text and tool calls together; neither is invalid).
+ */
+export type Tau2Turn = ScoredTurn & { content: string | null; tool_calls: ToolCall[] | null };
 
 /** A `ToolMessage`: `id` is the tool call's, `requestor` who made it, `error` whether the tool raised. */
-export interface Tau2ToolMessage {
-  role: 'tool';
-  id: string;
-  content: string;
-  requestor: Requestor;
-  error: boolean;
-}
+export type Tau2ToolResult = ScoredToolMessage & { content: string };
 
-/** One message of a tau2 trajectory. */
-export type Tau2Message = Tau2ParticipantMessage | Tau2ToolMessage;
+/** One message of a conversation's trajectory: a {@link Tau2Message} for tau2's scorer as it is. */
+export type ConversationMessage = Tau2Turn | Tau2ToolResult;
 
 /** `Message.has_text_content()`: content that is not blank. */
-export const hasText = (m: Tau2ParticipantMessage): boolean => m.content !== null && m.content.trim() !== '';
+export const hasText = (m: Tau2Turn): boolean => m.content !== null && m.content.trim() !== '';
 
 /** `is_tool_call()`: tau2 tests `tool_calls is not None`; an empty list never arises (it becomes None). */
-export const isToolCall = (m: Tau2ParticipantMessage): boolean => m.tool_calls !== null;
+export const isToolCall = (m: Tau2Turn): boolean => m.tool_calls !== null;
 
 /** `is_valid_agent_history_message`: what of a task's message history the agent is given. */
-export function agentSees(m: Tau2Message): boolean {
+export function agentSees(m: ConversationMessage): boolean {
   if (m.role === 'tool') return m.requestor === 'assistant';
   return m.role === 'assistant' || !isToolCall(m);
 }
 
 /** `is_valid_user_history_message`: what of a task's message history the user simulator is given. */
-export function userSees(m: Tau2Message): boolean {
+export function userSees(m: ConversationMessage): boolean {
   if (m.role === 'tool') return m.requestor === 'user';
   return m.role === 'user' || !isToolCall(m);
 }
@@ -50,7 +49,7 @@ type Wire = OpenAI.Chat.ChatCompletionMessageParam;
 // A participant message on the wire. tau2 re-serialises the arguments with json.dumps (Python's separators
 // and escapes), so the model gets back `{"x": 2.0}` whatever spacing it produced. litellm also sends
 // `tool_calls: None` for a text message; OpenAI's API refuses a null there, so the key is left out.
-function participant(role: 'assistant' | 'user', m: Tau2ParticipantMessage): Wire {
+function participant(role: 'assistant' | 'user', m: Tau2Turn): Wire {
   if (role === 'user') return { role: 'user', content: m.content } as Wire;
   if (m.tool_calls === null) return { role: 'assistant', content: m.content };
   return {
@@ -65,7 +64,7 @@ function participant(role: 'assistant' | 'user', m: Tau2ParticipantMessage): Wir
 }
 
 /** `to_litellm_messages` of the agent's history, after its system message. */
-export function agentWire(messages: readonly Tau2Message[]): Wire[] {
+export function agentWire(messages: readonly ConversationMessage[]): Wire[] {
   return messages.map((m) =>
     m.role === 'tool' ? { role: 'tool', content: m.content, tool_call_id: m.id } : participant(m.role, m),
   );
@@ -76,7 +75,7 @@ export function agentWire(messages: readonly Tau2Message[]): Wire[] {
  * their tool calls), the agent's text becomes `user` text; the agent's tool calls and tool results never
  * reach it (tau2 raises if they do, which its orchestrator never lets happen).
  */
-export function userWire(messages: readonly Tau2Message[]): Wire[] {
+export function userWire(messages: readonly ConversationMessage[]): Wire[] {
   return messages.map((m) => {
     if (m.role === 'tool') return { role: 'tool', content: m.content, tool_call_id: m.id };
     if (m.role === 'user') return participant('assistant', m);
@@ -87,7 +86,7 @@ export function userWire(messages: readonly Tau2Message[]): Wire[] {
 const str = (v: PyValue | undefined): string | null => (typeof v === 'string' ? v : null);
 
 /** A task's `initial_state.message_history` as tau2 messages (already checked by the task reader). */
-export function historyMessages(raw: readonly PyValue[]): Tau2Message[] {
+export function historyMessages(raw: readonly PyValue[]): ConversationMessage[] {
   return raw.map((v) => {
     const m = v as PyDict;
     const requestor: Requestor = m['requestor'] === 'user' ? 'user' : 'assistant';
@@ -118,15 +117,19 @@ export function historyMessages(raw: readonly PyValue[]): Tau2Message[] {
 }
 
 /**
- * A model's tool-call arguments as tau2 reads them: `json.loads` (2 and 2.0 stay apart), and `ToolCall`
- * accepts only a dict. Undefined where tau2 raises (invalid JSON, or JSON that is not an object): its
- * `generate` then fails and the whole simulation with it.
+ * A model's tool-call arguments as tau2 reads them: `json.loads` (2 and 2.0 stay apart; duplicate keys, `NaN`
+ * and `Infinity` read as Python reads them), and `ToolCall` accepts only a dict. Where tau2 raises (invalid
+ * JSON, or JSON that is not an object) its `generate` fails, and the whole simulation with it: then the
+ * result says why, with Python's `JSONDecodeError` text.
  */
-export function parseToolArguments(text: string): PyDict | undefined {
+export function parseToolArguments(text: string): { arguments: PyDict } | { error: string } {
+  let v: PyValue;
   try {
-    const v = loadsPy(text);
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? v : undefined;
-  } catch {
-    return undefined;
+    v = jsonLoads(text);
+  } catch (err) {
+    if (err instanceof PyError) return { error: `${err.pyType}: ${err.message}` };
+    throw err;
   }
+  if (typeof v === 'object' && v !== null && !Array.isArray(v)) return { arguments: v };
+  return { error: `not a JSON object (ToolCall.arguments must be a dict): ${dumpsPy(v)}` };
 }

@@ -5,7 +5,7 @@
  */
 import type { Tau2Environment } from './env/environment.js';
 import type { OpenAiToolSchema } from './env/schema.js';
-import type { Tau2Message } from './messages.js';
+import type { ConversationMessage } from './messages.js';
 
 /** The user simulator of one task: tau2's `UserSimulator(instructions=str(task.user_scenario), tools=...)`. */
 export interface Tau2UserSetup {
@@ -18,7 +18,7 @@ export interface Tau2UserSetup {
 export interface Tau2TrialStart {
   env: Tau2Environment;
   /** `initial_state.message_history` ([] for most tasks: the agent's greeting then starts the conversation). */
-  history: Tau2Message[];
+  history: ConversationMessage[];
 }
 
 /** A faithful domain as the orchestrator plays it. */

@@ -3,6 +3,7 @@
  * expected actions of `evaluation_criteria`. Read from `tasks.json` losslessly (2 and 2.0 stay apart).
  */
 import type { PyValue } from '../../util/pyjson.js';
+import { type EvaluationCriteria, parseEvaluationCriteria } from './criteria.js';
 import type {
   EnvFunctionCall,
   HistoryMessage,
@@ -27,6 +28,8 @@ export interface Tau2Task {
   initialState: InitialState;
   /** `evaluation_criteria.actions`, [] when there are none. */
   actions: ReplayAction[];
+  /** `evaluation_criteria` as scoring reads it; null when the task has none. */
+  evaluationCriteria: EvaluationCriteria | null;
   /** The task as `json.loads` read it: the fields set-up and replay do not need (user scenario, criteria). */
   raw: PyDict;
 }
@@ -35,7 +38,7 @@ const isDict = (v: PyValue | undefined): v is PyDict =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Shape checks that name the culprit (`<file>: task 3 (id "x"): ...`). */
-class Reader {
+export class Reader {
   constructor(readonly where: string) {}
   fail(msg: string): never {
     throw new Tau2DataError(`${this.where}: ${msg}`);
@@ -124,6 +127,7 @@ function parseTask(v: PyValue, index: number, file: string): Tau2Task {
     actions: (r.optList(criteria?.['actions'], 'evaluation_criteria.actions') ?? []).map((a, i) =>
       parseAction(a, `evaluation_criteria.actions[${i}]`, r.where),
     ),
+    evaluationCriteria: parseEvaluationCriteria(r, task['evaluation_criteria']),
     raw: task,
   };
 }
