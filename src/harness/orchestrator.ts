@@ -387,9 +387,9 @@ export async function runTrial(input: TrialInput): Promise<TrialResult> {
   async function evaluateTrial(): Promise<Evaluation> {
     return step('env', async (ctx, span) => {
       span.setAttribute(Attr.stepTo, 'evaluator');
-      // The faithful scorer (tau2's evaluate_simulation, branch tau2/scoring) plugs in here for a faithful
-      // domain: it takes `tau2.trajectory()` (tau2's message list), `tau2.terminationReason()` and a judge
-      // built on `chat(request, ctx, 'evaluator')`, and returns tau2's RewardInfo.
+      // The faithful scorer plugs in here for a faithful domain: `domain.tau2.score(task.id,
+      // tau2.trajectory(), tau2.terminationReason(), judge)` with a judge built on `chat(request, ctx,
+      // 'evaluator')` gives tau2's RewardInfo (test/harness/tau2-scoring-plug.test.ts makes that hand-over).
       return evaluate({
         task,
         env,

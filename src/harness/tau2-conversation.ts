@@ -18,6 +18,7 @@ import {
   TRANSFER,
 } from '../domains/protocol.js';
 import type { ToolCall } from '../domains/tau2/env/environment.js';
+import type { TerminationReason as Tau2TerminationReason } from '../domains/tau2/evaluate/reward-info.js';
 import {
   agentSees,
   agentWire,
@@ -74,9 +75,23 @@ export interface Tau2Conversation {
   run(): Promise<never>;
   /** tau2's message list so far (`SimulationRun.messages`). */
   trajectory(): readonly ConversationMessage[];
-  /** tau2's `TerminationReason` of the ending, once there is one (`user_stop` also for a transfer). */
-  terminationReason(): string | undefined;
+  /**
+   * tau2's `TerminationReason` once the conversation has ended by itself (`user_stop` also for a transfer);
+   * undefined while it runs and when a failure ended it (tau2 would crash; see docs/tau2-fidelity.md).
+   */
+  terminationReason(): Tau2TerminationReason | undefined;
 }
+
+/** The endings the loop decides itself (failures end it through `io.end` where they happen). */
+type LoopEnding = Extract<TerminationReason, 'user_stop' | 'user_transfer' | 'max_steps' | 'too_many_errors'>;
+
+// Those endings as tau2 names them.
+const TAU2_REASON: Record<LoopEnding, Tau2TerminationReason> = {
+  user_stop: 'user_stop',
+  user_transfer: 'user_stop',
+  max_steps: 'max_steps',
+  too_many_errors: 'too_many_errors',
+};
 
 // `UserSimulator.is_stop`: any of tau2's three tokens in a text message.
 const userStops = (m: Tau2Turn): boolean =>
@@ -103,7 +118,7 @@ export function createTau2Conversation(io: Tau2IO): Tau2Conversation {
   let message: ConversationMessage | Tau2ToolResult[];
   let from: Tau2Role;
   let to: Tau2Role;
-  let done: TerminationReason | undefined;
+  let done: LoopEnding | undefined;
   let stepCount = 0;
   let numErrors = 0;
 
@@ -270,7 +285,7 @@ export function createTau2Conversation(io: Tau2IO): Tau2Conversation {
       dbHash: () => env.dbHash(),
     },
     trajectory: () => trajectory,
-    terminationReason: () => (done === 'user_transfer' ? 'user_stop' : done),
+    terminationReason: () => (done === undefined ? undefined : TAU2_REASON[done]),
     async run(): Promise<never> {
       while (done === undefined) {
         await io.step(from, (ctx) =>

@@ -8,9 +8,6 @@ import { after, before, describe, it } from 'node:test';
 import { ROOT_CONTEXT } from '@opentelemetry/api';
 import OpenAI from 'openai';
 import { resolveDomains } from '../../src/domains/registry.js';
-import { evaluateSimulation } from '../../src/domains/tau2/evaluate/evaluate.js';
-import type { TerminationReason } from '../../src/domains/tau2/evaluate/reward-info.js';
-import { faithfulPort, openFaithfulDomain } from '../../src/domains/tau2/faithful.js';
 import type { TrialSettings } from '../../src/harness/orchestrator.js';
 import { createTau2Conversation } from '../../src/harness/tau2-conversation.js';
 import type { ChatResult } from '../../src/llm/client.js';
@@ -37,7 +34,6 @@ class Ending extends Error {
 
 describe('the trajectory handed to tau2’s scorer', () => {
   const domain = resolveDomains(['mock'], { dataDir: tau2DataDir })[0]!;
-  const { domain: opened, tasks } = openFaithfulDomain(faithfulPort('mock')!, tau2DataDir);
   let sim: SimServer;
   let client: OpenAI;
   before(async () => {
@@ -84,13 +80,12 @@ describe('the trajectory handed to tau2’s scorer', () => {
       });
       await assert.rejects(conversation.run(), Ending);
       // The few lines of the hand-over: tau2's task, the trajectory, tau2's termination reason, a judge.
-      const info = await evaluateSimulation({
-        domain: opened,
-        task: tasks.find((t) => t.id === task.id)!,
-        messages: conversation.trajectory(),
-        termination: conversation.terminationReason() as TerminationReason,
-        judge: async () => '{"results": []}',
-      });
+      const info = await domain.tau2!.score(
+        task.id,
+        conversation.trajectory(),
+        conversation.terminationReason()!,
+        async () => '{"results": []}',
+      );
       rewards[task.id] = info.reward;
     }
     const expected = Object.fromEntries(domain.tasks.map((t) => [t.id, 1]));

@@ -8,6 +8,7 @@ import { initializeEnvironment } from './check.js';
 import type { PyDict } from './env/python.js';
 import { openAiSchema } from './env/schema.js';
 import type { MethodSpec } from './env/toolkit.js';
+import { evaluateSimulation } from './evaluate/evaluate.js';
 import { openFaithfulDomain } from './faithful.js';
 import { historyMessages } from './messages.js';
 import type { Tau2Play, Tau2UserSetup } from './play.js';
@@ -22,7 +23,7 @@ const list = (v: PyValue | undefined): PyValue[] => (Array.isArray(v) ? v : []);
 const strings = (v: PyValue | undefined): string[] => list(v).map(String);
 
 // Today's evaluator scores DB, ACTION and NL_ASSERTION; tau2's COMMUNICATE and ENV_ASSERTION wait for the
-// faithful scorer (branch tau2/scoring). tau2's default basis is [DB, COMMUNICATE].
+// faithful scorer (`Tau2Play.score`) to replace it. tau2's default basis is [DB, COMMUNICATE].
 const SCORED: readonly string[] = ['DB', 'ACTION', 'NL_ASSERTION'] satisfies RewardBasis[];
 
 /** The harness's view of a tau2 task: what the simulated models and today's evaluator read. */
@@ -84,6 +85,8 @@ export function faithfulHarnessDomain(port: Tau2DomainPort, dataDir: string): Do
       const scenario = userScenarioText(dict(task.raw['user_scenario']));
       return { systemPrompt: userSystemPrompt(scenario, tools !== null), tools };
     },
+    score: (id, messages, termination, judge) =>
+      evaluateSimulation({ domain: opened, task: taskOf(id), messages, termination, judge }),
     start(id) {
       const task = taskOf(id);
       const history = list(dict(task.raw['initial_state'])['message_history']);

@@ -5,6 +5,8 @@
  */
 import type { Tau2Environment } from './env/environment.js';
 import type { OpenAiToolSchema } from './env/schema.js';
+import type { Judge } from './evaluate/nl-assertions.js';
+import type { RewardInfo, TerminationReason } from './evaluate/reward-info.js';
 import type { ConversationMessage } from './messages.js';
 
 /** The user simulator of one task: tau2's `UserSimulator(instructions=str(task.user_scenario), tools=...)`. */
@@ -30,4 +32,14 @@ export interface Tau2Play {
   user(taskId: string): Tau2UserSetup;
   /** Throws a `PyError` when the task's set-up raises (tau2's simulation would crash). */
   start(taskId: string): Tau2TrialStart;
+  /**
+   * tau2's `evaluate_simulation` of a trial of the task (`evaluate/`): its RewardInfo, or a rejection with
+   * `Tau2EvaluationError` where tau2 raises.
+   */
+  score(
+    taskId: string,
+    messages: readonly ConversationMessage[],
+    termination: TerminationReason,
+    judge: Judge,
+  ): Promise<RewardInfo>;
 }
