@@ -233,12 +233,42 @@ function userPlan(req: RoleRequest, seed: number): Plan {
   return { deltas: prose(text), finishReason: 'stop' };
 }
 
+// tau2's judge gets its assertions as the Python repr of a list of str, after `expectedOutcomes:`.
+const TAU2_OUTCOMES = 'expectedOutcomes:';
+const PY_STR = /'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"/g;
+const PY_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"' };
+
+/** The strings of a Python list repr of str (the escapes `repr` writes for text). */
+function pyStrList(repr: string): string[] {
+  return [...repr.matchAll(PY_STR)].map((m) =>
+    (m[1] ?? m[2] ?? '').replace(/\\(x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8}|.)/g, (_, e: string) =>
+      e.length > 1 ? String.fromCodePoint(Number.parseInt(e.slice(1), 16)) : (PY_ESCAPES[e] ?? `\\${e}`),
+    ),
+  );
+}
+
+/** The assertions a judge request asks about: ours between markers, or tau2's list. */
+function judgedAssertions(prompt: string): string[] {
+  const ours = between(prompt, ASSERTIONS_OPEN, ASSERTIONS_CLOSE);
+  if (ours !== undefined) {
+    return ours
+      .split('\n')
+      .map((l) => l.replace(/^\s*\d+\.\s*/, '').trim())
+      .filter(Boolean);
+  }
+  const at = prompt.lastIndexOf(TAU2_OUTCOMES);
+  if (at < 0) return [];
+  const line =
+    prompt
+      .slice(at + TAU2_OUTCOMES.length)
+      .trimStart()
+      .split('\n')[0] ?? '';
+  return pyStrList(line);
+}
+
 function judgePlan(req: RoleRequest): Plan {
   const prompt = req.messages.map((m) => textOf(m.content)).join('\n');
-  const assertions = (between(prompt, ASSERTIONS_OPEN, ASSERTIONS_CLOSE) ?? '')
-    .split('\n')
-    .map((l) => l.replace(/^\s*\d+\.\s*/, '').trim())
-    .filter(Boolean);
+  const assertions = judgedAssertions(prompt);
   const results: AssertionVerdict[] = assertions.map((a) => ({
     expectedOutcome: a,
     reasoning: 'The conversation shows this outcome.',

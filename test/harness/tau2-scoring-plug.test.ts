@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { ROOT_CONTEXT } from '@opentelemetry/api';
 import OpenAI from 'openai';
 import { resolveDomains } from '../../src/domains/registry.js';
+import { judgeMessages, parseJudgeAnswer } from '../../src/domains/tau2/evaluate/nl-assertions.js';
 import type { TrialSettings } from '../../src/harness/orchestrator.js';
 import { createTau2Conversation } from '../../src/harness/tau2-conversation.js';
 import type { ChatResult } from '../../src/llm/client.js';
@@ -92,5 +93,16 @@ describe('the trajectory handed to tau2’s scorer', () => {
     // Its assertion wants notif_1 read; the scenario tells the user to dismiss it, the expected actions do not.
     expected['update_task_with_user_tools'] = 0;
     assert.deepEqual(rewards, expected);
+  });
+
+  it('the simulated judge answers tau2’s judge prompt, one verdict per assertion', async () => {
+    const assertions = ["The agent said it's done", 'The user got "task_2"', 'Café\nnoted'];
+    const messages = judgeMessages([{ role: 'assistant', content: 'Hi!', tool_calls: null }], assertions);
+    const r = await client.chat.completions.create({ model: 'judge', messages, stream: false });
+    const checks = parseJudgeAnswer(r.choices[0]!.message.content);
+    assert.deepEqual(
+      checks.map((c) => [c.nl_assertion, c.met]),
+      assertions.map((a) => [a, true]),
+    );
   });
 });
