@@ -58,7 +58,12 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option('--num-trials <n>', 'trials per task', positiveInt, 1)
     .option('--max-concurrency <n>', 'task trials running at once', positiveInt, 8)
     .option('--max-steps <n>', 'steps before a conversation is cut off', positiveInt, 200)
-    .option('--max-errors <n>', 'consecutive tool errors before a conversation is cut off', positiveInt, 10)
+    .option(
+      '--max-errors <n>',
+      'tool errors before a conversation is cut off (faithful tau2 ports: all of them, as tau2 counts; other domains: in a row)',
+      positiveInt,
+      10,
+    )
     .option('--seed <n>', 'seed of every random choice', nonNegativeInt, 42)
     .option('--agent-model <name>', 'the orchestrator model')
     .option('--user-llm <name>', 'the user simulator model (default gpt-4.1 with endpoints)')
