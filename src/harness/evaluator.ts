@@ -14,7 +14,7 @@ import { judgePrompt } from './prompts.js';
 
 /** One part of the reward. */
 export interface EvaluationPart {
-  name: 'db' | 'action' | 'nl_assertion';
+  name: 'db' | 'env_assertion' | 'action' | 'communicate' | 'nl_assertion';
   score: number;
   explanation: string;
 }

@@ -13,6 +13,7 @@ import {
 } from '@opentelemetry/api';
 import type OpenAI from 'openai';
 import { AGENT_GREETING, CALL_EXPERT, callExpertTool, STOP, TRANSFER } from '../domains/protocol.js';
+import { Tau2EvaluationError } from '../domains/tau2/evaluate/evaluate.js';
 import type { Tau2Play } from '../domains/tau2/play.js';
 import type { Domain, DomainEnvironment, Task } from '../domains/types.js';
 import type { ChatRequest, ChatResult } from '../llm/client.js';
@@ -22,6 +23,7 @@ import { Attr, Kind, type LlmKind, SpanName } from '../telemetry/names.js';
 import { type Evaluation, evaluate, JudgeFormatError, type MadeCall, recordEvaluation } from './evaluator.js';
 import { agentSystemPrompt, expertSystemPrompt, userSystemPrompt } from './prompts.js';
 import { createTau2Conversation, type Tau2Conversation } from './tau2-conversation.js';
+import { scoreTau2Trial } from './tau2-scoring.js';
 
 /**
  * Why a trial ended: tau2's reasons (`user_stop`, `agent_stop`, `max_steps`, `too_many_errors`, `agent_error`,
@@ -193,6 +195,9 @@ export async function runTrial(input: TrialInput): Promise<TrialResult> {
     if (signal.aborted) return interrupted();
     if (err instanceof LlmError) return new Ended(CALLER_ENDING[caller], err.message, err.errorType);
     if (err instanceof JudgeFormatError) return new Ended('evaluator_error', err.message, 'judge_format');
+    // Where tau2's evaluation raises (a judge answer that is not its JSON, an env assertion that raises).
+    if (err instanceof Tau2EvaluationError)
+      return new Ended('evaluator_error', `${err.pyType}: ${err.message}`, 'tau2_evaluation');
     const e = err instanceof Error ? err : new Error(String(err));
     return new Ended('harness_error', `${e.name}: ${e.message}`, e.name);
   }
@@ -387,9 +392,16 @@ export async function runTrial(input: TrialInput): Promise<TrialResult> {
   async function evaluateTrial(): Promise<Evaluation> {
     return step('env', async (ctx, span) => {
       span.setAttribute(Attr.stepTo, 'evaluator');
-      // The faithful scorer plugs in here for a faithful domain: `domain.tau2.score(task.id,
-      // tau2.trajectory(), tau2.terminationReason(), judge)` with a judge built on `chat(request, ctx,
-      // 'evaluator')` gives tau2's RewardInfo (test/harness/tau2-scoring-plug.test.ts makes that hand-over).
+      if (tau2 && domain.tau2) {
+        return scoreTau2Trial({
+          play: domain.tau2,
+          taskId: task.id,
+          conversation: tau2,
+          judgeModel: settings.judgeModel,
+          chat: (request, parent) => chat(request, parent, 'evaluator'),
+          parent: ctx,
+        });
+      }
       return evaluate({
         task,
         env,

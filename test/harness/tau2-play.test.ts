@@ -103,7 +103,7 @@ describe('a faithful domain played against the simulated models', () => {
     return { result: r, seen };
   };
 
-  it('plays every one of mock’s 10 tasks, none skipped, to reward 1.0', async () => {
+  it('plays every one of mock’s 10 tasks, none skipped, scored by tau2’s rules', async () => {
     assert.ok(domain.tau2, 'mock is played by its faithful port');
     const ids = golden('mock_prompts.json').user_system_prompts.map((p: { task_id: string }) => p.task_id);
     assert.deepEqual(
@@ -115,7 +115,20 @@ describe('a faithful domain played against the simulated models', () => {
       const { result: r } = await play(id);
       const transfer = id === 'impossible_task_1';
       assert.equal(r.termination_reason, transfer ? 'user_transfer' : 'user_stop', `${id}: ${r.error ?? ''}`);
-      assert.equal(r.reward, 1, `${id}: ${JSON.stringify(r.evaluation)}`);
+      // tau2 scores even its own gold trajectory of update_task_with_user_tools 0 (mock_eval.jsonl): the env
+      // assertion wants a dismissed notification, the gold database has none.
+      const contradictory = id === 'update_task_with_user_tools';
+      assert.equal(r.reward, contradictory ? 0 : 1, `${id}: ${JSON.stringify(r.evaluation)}`);
+      if (contradictory) {
+        assert.deepEqual(
+          r.evaluation.map((p) => [p.name, p.score]),
+          [
+            ['db', 1],
+            ['env_assertion', 0],
+            ['action', 1],
+          ],
+        );
+      }
       assert.equal(r.tool_errors, 0, id);
     }
   });
@@ -211,7 +224,16 @@ describe('user actions (telecom style): the agent asks, the simulated user calls
       chat: clientChat(client, seen),
     });
     assert.equal(r.termination_reason, 'user_stop', r.error);
-    assert.equal(r.reward, 1, JSON.stringify(r.evaluation));
+    // Scored by the task's own criteria: the dismissal meets the env assertion, and changes the user's
+    // database away from the gold one, which has no dismissal.
+    assert.deepEqual(
+      r.evaluation.map((p) => [p.name, p.score]),
+      [
+        ['db', 0],
+        ['env_assertion', 1],
+        ['action', 1],
+      ],
+    );
     assert.equal(r.tool_calls, 3);
     assert.equal(r.tool_errors, 0);
     const lastUser = seen.filter((q) => q.kind === 'user_sim').at(-1)!;

@@ -1,7 +1,7 @@
 /**
  * The conversation's trajectory is what tau2's scorer reads: each mock task is played against the simulated
- * server and its trajectory handed, as is, to the faithful port of evaluate_simulation. This is the hand-over
- * `evaluateTrial` (src/harness/orchestrator.ts) will make once the scorer replaces today's evaluator.
+ * server and its trajectory handed, as is, to the faithful port of evaluate_simulation, the hand-over
+ * `evaluateTrial` (src/harness/orchestrator.ts, through ./tau2-scoring.ts) makes.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
