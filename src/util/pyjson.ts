@@ -10,11 +10,126 @@ import { pyFloatRepr } from '../export/legacy/json.js';
 /** A value as Python's `json.loads` returns it: `bigint` is a Python int, `number` a Python float. */
 export type PyValue = null | boolean | string | bigint | number | PyValue[] | { [key: string]: PyValue };
 
-/** `json.loads(text)`: numbers without a fraction or exponent become `bigint`, the others `number`. */
+/**
+ * `json.loads(text)`: numbers without a fraction or exponent become `bigint`, the others `number`. Objects keep
+ * their keys in text order, as a Python dict does, also integer-like keys (see {@link orderedDict}).
+ */
 export function loadsPy(text: string): PyValue {
-  return parse(text, null, (digits) =>
-    isInteger(digits) ? BigInt(digits) : Number.parseFloat(digits),
-  ) as PyValue;
+  const value = parse(text, null, parseNumber) as PyValue;
+  // A JS object lists integer-like keys first, in numeric order; only then is a second, order-keeping pass
+  // needed (tau2's retail keys variants by item ids such as "1008292230").
+  return hasIndexKey(value) ? new OrderedReader(text).value() : value;
+}
+
+const parseNumber = (digits: string): bigint | number =>
+  isInteger(digits) ? BigInt(digits) : Number.parseFloat(digits);
+
+// Keys that a JS object would move to the front: array indices, canonical integers below 2^32 - 1.
+const isIndexKey = (k: string): boolean => /^(0|[1-9]\d{0,9})$/.test(k) && Number(k) < 4294967295;
+
+function hasIndexKey(v: PyValue): boolean {
+  if (Array.isArray(v)) return v.some(hasIndexKey);
+  if (v === null || typeof v !== 'object') return false;
+  return Object.entries(v).some(([k, x]) => isIndexKey(k) || hasIndexKey(x));
+}
+
+/**
+ * A dict with `entries` in this order. A plain object when no key is integer-like (JS keeps insertion order
+ * then); otherwise a Proxy whose key order is insertion order, as a Python dict's is: `Object.keys`,
+ * `Object.entries`, `json.dumps` and later assignments all see and keep it.
+ */
+export function orderedDict(entries: Iterable<[string, PyValue]>): { [key: string]: PyValue } {
+  const target: { [key: string]: PyValue } = {};
+  const order: string[] = [];
+  for (const [k, v] of entries) {
+    if (!Object.hasOwn(target, k)) order.push(k);
+    target[k] = v;
+  }
+  if (!order.some(isIndexKey)) return target;
+  return new Proxy(target, {
+    ownKeys: () => [...order],
+    defineProperty(t, k, desc) {
+      if (typeof k === 'string' && !Object.hasOwn(t, k)) order.push(k);
+      return Reflect.defineProperty(t, k, desc);
+    },
+    deleteProperty(t, k) {
+      const i = order.indexOf(k as string);
+      if (i !== -1) order.splice(i, 1);
+      return Reflect.deleteProperty(t, k);
+    },
+  });
+}
+
+/** A reader of JSON text already checked by lossless-json, building objects with {@link orderedDict}. */
+class OrderedReader {
+  private i = 0;
+  constructor(private readonly text: string) {}
+
+  value(): PyValue {
+    this.skip();
+    const c = this.text[this.i];
+    if (c === '{') return this.object();
+    if (c === '[') return this.array();
+    if (c === '"') return this.string();
+    for (const [word, v] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
+      if (this.text.startsWith(word, this.i)) {
+        this.i += word.length;
+        return v;
+      }
+    }
+    const m = /-?\d+(\.\d+)?([eE][-+]?\d+)?/y;
+    m.lastIndex = this.i;
+    const digits = m.exec(this.text)![0];
+    this.i += digits.length;
+    return parseNumber(digits);
+  }
+
+  private skip(): void {
+    while (/\s/.test(this.text[this.i] ?? '')) this.i++;
+  }
+
+  private string(): string {
+    const start = this.i;
+    this.i++;
+    while (this.text[this.i] !== '"') this.i += this.text[this.i] === '\\' ? 2 : 1;
+    this.i++;
+    return JSON.parse(this.text.slice(start, this.i)) as string;
+  }
+
+  private array(): PyValue[] {
+    const out: PyValue[] = [];
+    this.i++;
+    this.skip();
+    while (this.text[this.i] !== ']') {
+      out.push(this.value());
+      this.skip();
+      if (this.text[this.i] === ',') this.i++;
+      this.skip();
+    }
+    this.i++;
+    return out;
+  }
+
+  private object(): { [key: string]: PyValue } {
+    const entries: [string, PyValue][] = [];
+    this.i++;
+    this.skip();
+    while (this.text[this.i] !== '}') {
+      const key = this.string();
+      this.skip();
+      this.i++; // ':'
+      entries.push([key, this.value()]);
+      this.skip();
+      if (this.text[this.i] === ',') this.i++;
+      this.skip();
+    }
+    this.i++;
+    return orderedDict(entries);
+  }
 }
 
 /** Options of {@link dumpsPy}, named and defaulted as `json.dumps` names them. */
