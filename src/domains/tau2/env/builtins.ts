@@ -111,7 +111,8 @@ export function pyRound(x: PyValue, ndigits: number): PyValue {
   if (typeof x === 'bigint') return x;
   if (typeof x === 'boolean') return BigInt(x);
   if (typeof x !== 'number') throw typeError(`type ${pyTypeName(x)} doesn't define __round__ method`);
-  if (!Number.isFinite(x) || ndigits > 22 || Math.abs(x) >= 2 ** 52) return x;
+  // Zeros keep their sign (toFixed would drop it), as do infinities, nan and floats too large for a fraction.
+  if (x === 0 || !Number.isFinite(x) || ndigits > 22 || Math.abs(x) >= 2 ** 52) return x;
   // toFixed rounds on the exact binary value too, but breaks ties away from zero. x * 10^n is exactly halfway
   // between two integers only when x * 2^(n+1) is an odd integer (x is dyadic), which doubles compute exactly.
   const twice = x * 2 ** (ndigits + 1);
