@@ -153,8 +153,13 @@ const SHORT: Record<string, string> = {
   '\f': '\\f',
 };
 
+const NEEDS_ESCAPE = /["\\\x00-\x1f]/;
+const NEEDS_ESCAPE_ASCII = /["\\]|[^\x20-\x7e]/;
+
 /** A string as `json.dumps` quotes it (per UTF-16 code unit, as Python escapes astral characters). */
 function quote(s: string, ensureAscii: boolean): string {
+  // Most strings need no escape at all; hashing a DB quotes every one of them.
+  if (!(ensureAscii ? NEEDS_ESCAPE_ASCII : NEEDS_ESCAPE).test(s)) return `"${s}"`;
   let out = '"';
   for (let i = 0; i < s.length; i++) {
     const ch = s[i]!;
@@ -166,6 +171,13 @@ function quote(s: string, ensureAscii: boolean): string {
   }
   return `${out}"`;
 }
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+// Keys in Python's order. Without surrogates, code units compare as code points and the default sort is right
+// (and much faster: hashing a DB sorts every dict's keys).
+const sortedKeys = (keys: string[]): string[] =>
+  keys.some((k) => SURROGATE.test(k)) ? keys.sort(byCodePoint) : keys.sort();
 
 /** Python orders str keys by code point; JS's default sort compares UTF-16 code units. */
 function byCodePoint(a: string, b: string): number {
@@ -182,6 +194,13 @@ function floatText(x: number): string {
   if (Number.isNaN(x)) return 'NaN';
   if (x === Number.POSITIVE_INFINITY) return 'Infinity';
   if (x === Number.NEGATIVE_INFINITY) return '-Infinity';
+  // Between 1e-4 and 1e16 both languages write the shortest round-trip digits without an exponent (JS up to
+  // 1e21), so String() is Python's repr but for the ".0" of whole numbers; a DB hash writes many such floats.
+  const a = Math.abs(x);
+  if (a >= 1e-4 && a < 1e16) {
+    const text = String(x);
+    return text.includes('.') ? text : `${text}.0`;
+  }
   return pyFloatRepr(x);
 }
 
@@ -197,9 +216,10 @@ export function dumpsPy(value: PyValue, options: DumpsOptions = {}): string {
     if (typeof v === 'string') return quote(v, ensureAscii);
     if (typeof v === 'bigint') return v.toString();
     if (typeof v === 'number') return floatText(v);
+    if (indent === undefined) return writeLine(v);
     const items = Array.isArray(v)
       ? v.map((x) => write(x, level + 1))
-      : (options.sortKeys ? Object.keys(v).sort(byCodePoint) : Object.keys(v)).map(
+      : (options.sortKeys ? sortedKeys(Object.keys(v)) : Object.keys(v)).map(
           (k) => `${quote(k, ensureAscii)}${keySep}${write(v[k]!, level + 1)}`,
         );
     const [open, close] = Array.isArray(v) ? ['[', ']'] : ['{', '}'];
@@ -207,6 +227,33 @@ export function dumpsPy(value: PyValue, options: DumpsOptions = {}): string {
     if (indent === undefined) return open + items.join(itemSep) + close;
     const inner = `\n${' '.repeat(indent * (level + 1))}`;
     return `${open}${inner}${items.join(itemSep + inner)}\n${' '.repeat(indent * level)}${close}`;
+  };
+  // The one-line form (hashes, tool outputs): every piece pushed to one list, joined once (a DB hash writes
+  // megabytes; nested concatenations made most of that time garbage collection).
+  const writeLine = (v: PyValue[] | { [key: string]: PyValue }): string => {
+    const parts: string[] = [];
+    const put = (x: PyValue): void => {
+      if (x === null || typeof x !== 'object') parts.push(write(x, 0));
+      else if (Array.isArray(x)) {
+        parts.push('[');
+        for (let i = 0; i < x.length; i++) {
+          if (i > 0) parts.push(itemSep);
+          put(x[i]!);
+        }
+        parts.push(']');
+      } else {
+        const keys = options.sortKeys ? sortedKeys(Object.keys(x)) : Object.keys(x);
+        parts.push('{');
+        for (let i = 0; i < keys.length; i++) {
+          if (i > 0) parts.push(itemSep);
+          parts.push(quote(keys[i]!, ensureAscii), keySep);
+          put(x[keys[i]!]!);
+        }
+        parts.push('}');
+      }
+    };
+    put(v);
+    return parts.join('');
   };
   return write(value, 0);
 }
