@@ -319,6 +319,23 @@ export function modelDump(v: PyValue): PyValue {
   return v;
 }
 
+/**
+ * A deep copy of a validated instance, models still tagged with their classes: what validating the same input
+ * again gives, without the checks (a large DB is validated once, then copied for every environment).
+ */
+export function copyInstance<T extends PyValue>(v: T): T {
+  if (Array.isArray(v)) return v.map(copyInstance) as T;
+  if (!isDict(v)) return v;
+  const cls = modelClass(v);
+  if (cls !== undefined) {
+    // Field names are never integer-like, so a plain object keeps them in order.
+    const out: PyDict = {};
+    for (const k of Object.keys(v)) out[k] = copyInstance(v[k]!);
+    return tagModel(out, cls) as T;
+  }
+  return orderedDict(Object.keys(v).map((k): [string, PyValue] => [k, copyInstance(v[k]!)])) as T;
+}
+
 /** `type(instance)` for a model instance built by {@link validateModel}. */
 export function modelTypeOf(instance: PyDict): ModelType {
   const cls = modelClass(instance);
