@@ -1,7 +1,7 @@
 /** tau2's retail domain (domains/retail/environment.py): `RetailTools` over `db.json`; the user has no tools. */
 import path from 'node:path';
 import { createEnvironment } from '../env/environment.js';
-import { validateModel } from '../env/model.js';
+import { copyInstance, validateModel } from '../env/model.js';
 import type { PyDict, PyError } from '../env/python.js';
 import { createToolKit } from '../env/toolkit.js';
 import { readDataText, readPyJson } from '../files.js';
@@ -24,16 +24,16 @@ export const retailDomain: Tau2DomainPort = {
   open(dir) {
     const policy = readDataText(path.join(dir, 'policy.md'));
     const dbFile = path.join(dir, 'db.json');
-    const db = readPyJson(dbFile);
-    // Validate once up front, so bad data fails when the domain is opened rather than in the first task.
-    loadDb(db, dbFile);
+    // Validated once, when the domain is opened (bad data fails here, not in the first task); every
+    // environment gets a copy, as if RetailDB.load had read the file again.
+    const db = loadDb(readPyJson(dbFile), dbFile);
     return {
       name: 'retail',
       policy,
       agentTools: RetailTools,
       userTools: null,
       createEnvironment: () =>
-        createEnvironment({ domain: 'retail', tools: createToolKit(RetailTools, loadDb(db, dbFile)) }),
+        createEnvironment({ domain: 'retail', tools: createToolKit(RetailTools, copyInstance(db)) }),
     };
   },
 };
