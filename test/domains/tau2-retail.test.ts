@@ -38,6 +38,13 @@ describe('retail (faithful port): tasks check goldens', () => {
     assertSameLines(lines, golden('retail_wrong.jsonl'));
     assert.deepEqual(counts, { tasks: 16, calls: 65, errors: 43, setupFailures: 0 });
   });
+
+  it('replays retail-extra-actions.json as tau2 does (retail_extra.jsonl: unvalidated argument types)', () => {
+    const sequences = readActionsFile(path.join(fixtures, 'retail-extra-actions.json'));
+    const { lines, counts } = checkSequences(domain, new Map(tasks.map((t) => [t.id, t])), sequences);
+    assertSameLines(lines, golden('retail_extra.jsonl'));
+    assert.deepEqual(counts, { tasks: 11, calls: 51, errors: 32, setupFailures: 0 });
+  });
 });
 
 describe('retail (faithful port): what the model is sent', () => {
