@@ -254,6 +254,12 @@ class Parser {
       return { t: 'value', value: { kind: 'tuple' } };
     }
     const inner = this.pos;
+    if (this.isOp('*')) {
+      // The tuple alternative `(*x, ...)` reads a starred operand before it misses its comma.
+      this.pos++;
+      this.sum();
+      this.pos = inner;
+    }
     const e = this.expression();
     if (e !== null && this.isOp(')')) {
       this.pos++;
@@ -341,6 +347,16 @@ function ldexp(x: number, e: number): number {
   return r * 2 ** k;
 }
 
+/** n / d * 2^scale for positive ints, rounded once to the nearest double (Infinity when too large). */
+function roundRatio(n: bigint, d: bigint, scale = 0): number {
+  // A quotient of 55+ bits plus a sticky bit for the remainder rounds exactly once when made a double.
+  const shift = 56 - (bitLength(n) - bitLength(d));
+  const num = shift >= 0 ? n << BigInt(shift) : n;
+  const den = shift >= 0 ? d : d << BigInt(-shift);
+  const q = (num / den) * 2n + (num % den === 0n ? 0n : 1n);
+  return ldexp(Number(q), scale - shift - 1);
+}
+
 /** Python's int / int: the correctly rounded quotient (CPython's long_true_divide). */
 function intTrueDivide(a: bigint, b: bigint): number {
   if (b === 0n) throw zeroDivision('division by zero');
@@ -348,15 +364,8 @@ function intTrueDivide(a: bigint, b: bigint): number {
   const abs = (n: bigint) => (n < 0n ? -n : n);
   if (abs(a) <= limit && abs(b) <= limit) return Number(a) / Number(b);
   const negative = a < 0n !== b < 0n;
-  const n = abs(a);
-  const d = abs(b);
-  if (n === 0n) return negative ? -0 : 0;
-  // A quotient of 55+ bits plus a sticky bit for the remainder rounds exactly once when made a double.
-  const shift = 56 - (bitLength(n) - bitLength(d));
-  const num = shift >= 0 ? n << BigInt(shift) : n;
-  const den = shift >= 0 ? d : d << BigInt(-shift);
-  const q = (num / den) * 2n + (num % den === 0n ? 0n : 1n);
-  const result = ldexp(Number(q), -shift - 1);
+  if (a === 0n) return negative ? -0 : 0;
+  const result = roundRatio(abs(a), abs(b));
   if (!Number.isFinite(result)) throw overflow('integer division result too large for a float');
   return negative ? -result : result;
 }
@@ -379,6 +388,76 @@ function floatFloorDivide(vx: number, wx: number): number {
     return floordiv;
   }
   return Math.sign(vx / wx) < 0 || Object.is(vx / wx, -0) ? -0 : 0;
+}
+
+// --- pow with a fractional exponent, to 160 bits: glibc's pow() is (almost always) correctly rounded, V8's is not.
+
+const PREC = 160n;
+const ONE = 1n << PREC;
+
+// atanh(p/q) in fixed point, for 0 <= p/q <= 1/3.
+function atanhFixed(p: bigint, q: bigint): bigint {
+  let term = (ONE * p) / q;
+  let sum = 0n;
+  for (let k = 1n; term !== 0n; k += 2n) {
+    sum += term / k;
+    term = (term * p * p) / (q * q);
+  }
+  return sum;
+}
+
+const LN2 = 2n * atanhFixed(1n, 3n);
+
+// ln(m * 2^e) in fixed point, for an integer m > 0.
+function lnFixed(m: bigint, e: number): bigint {
+  const bits = bitLength(m);
+  const half = 1n << BigInt(bits - 1); // m / half is in [1, 2)
+  return 2n * atanhFixed(m - half, m + half) + BigInt(e + bits - 1) * LN2;
+}
+
+// The integer mantissa and exponent of a finite double: x = m * 2^e.
+function splitDouble(x: number): [bigint, number] {
+  let e = 0;
+  let m = Math.abs(x);
+  while (!Number.isInteger(m)) {
+    m *= 2;
+    e--;
+  }
+  return [BigInt(m), e];
+}
+
+/**
+ * `base ** n` for a positive finite double and an integer n, computed exactly and rounded once, as glibc's
+ * pow() rounds it but for results within ~0.02 ULP of a midpoint (its bound is 0.52 ULP; `23.0 ** 32` differs)
+ * and V8's Math.pow (which can be an ULP off) does not; undefined when the exact power would be too large.
+ */
+function exactPow(base: number, n: number): number | undefined {
+  const [m, exp] = splitDouble(base);
+  const k = Math.abs(n);
+  if (bitLength(m) * k > 100_000) return undefined;
+  const power = m ** BigInt(k);
+  return n > 0 ? roundRatio(power, 1n, exp * k) : roundRatio(1n, power, -exp * k);
+}
+
+/** base ** exp for base > 0 and a fractional exp, rounded once; Infinity past the largest double. */
+function precisePow(base: number, exp: number): number {
+  const [bm, be] = splitDouble(base);
+  const [em, ee] = splitDouble(exp);
+  const signed = exp < 0 ? -em : em;
+  const scaled = lnFixed(bm, be) * signed;
+  const t = ee >= 0 ? scaled << BigInt(ee) : scaled >> BigInt(-ee); // exp * ln(base), fixed point
+  if (t > 800n * ONE) return Number.POSITIVE_INFINITY;
+  if (t < -800n * ONE) return 0;
+  // exp(t) = 2^k * exp(r), |r| <= ln2 / 2.
+  const k = (t + LN2 / 2n) / LN2 - (t + LN2 / 2n < 0n && (t + LN2 / 2n) % LN2 !== 0n ? 1n : 0n);
+  const r = t - k * LN2;
+  let sum = ONE;
+  let term = ONE;
+  for (let n = 1n; term !== 0n; n++) {
+    term = (term * r) / (ONE * n);
+    sum += term;
+  }
+  return roundRatio(sum, ONE, Number(k));
 }
 
 const isOddInteger = (x: number): boolean => Number.isInteger(x) && Math.abs(x % 2) === 1;
@@ -410,7 +489,7 @@ function floatPow(iv: number, iw: number): EvalValue {
     negate = isOddInteger(iw);
   }
   if (base === 1) return float(negate ? -1 : 1);
-  const ix = base ** iw;
+  const ix = Number.isInteger(iw) ? (exactPow(base, iw) ?? base ** iw) : precisePow(base, iw);
   if (!Number.isFinite(ix)) throw overflow(RANGE_ERROR);
   return float(negate ? -ix : ix);
 }
