@@ -7,7 +7,8 @@ import { pyFloatRepr } from '../../../export/legacy/json.js';
 import type { PyValue } from '../../../util/pyjson.js';
 import { pyIter, pyRound } from './builtins.js';
 import { t } from './model.js';
-import { evalArithmetic, toPyFloat } from './pyeval.js';
+import { toPyFloat } from './pyarith.js';
+import { evalArithmetic } from './pyeval.js';
 import { pyTypeName, typeError, valueError } from './python.js';
 import type { MethodSpec } from './toolkit.js';
 
