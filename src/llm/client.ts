@@ -13,7 +13,7 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import OpenAI from 'openai';
 import { epochMs } from '../telemetry/clock.js';
 import type { LlmCallMeasurement } from '../telemetry/genai-metrics.js';
@@ -98,7 +98,11 @@ const DEFAULT_RETRY: RetryPolicy = {
   maxDelayMs: 10_000,
   budgetMs: 90_000,
 };
-const propagator = new W3CTraceContextPropagator();
+// `traceparent` joins the server's spans to the call's; `baggage` names the trial (tau2.domain, tau2.task.id,
+// tau2.trial; set by runTrial) for servers, routers and the simulator.
+const propagator = new CompositePropagator({
+  propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
+});
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
