@@ -4,8 +4,8 @@
  * errors into messages and exit codes (2 for bad input, 1 for anything unexpected).
  */
 import { Command, CommanderError, Option } from 'commander';
-import { systemErrorCode, UsageError } from '../util/errors.js';
 import { versions } from './about.js';
+import { reportError } from './errors.js';
 import type { ImportOptions } from './import.js';
 import type { LogsOptions } from './logs.js';
 import { list, nonNegativeInt, nonNegativeNumber, port, positiveInt, positiveNumber } from './parse.js';
@@ -234,16 +234,9 @@ export async function main(argv: string[]): Promise<number> {
       // Commander has printed its message (it names the option); help and version are not errors.
       return err.exitCode === 0 ? 0 : 2;
     }
-    if (err instanceof UsageError) {
-      process.stderr.write(`tau2-trace: error: ${err.message}\n`);
-      return 2;
-    }
-    if (systemErrorCode(err)) {
-      process.stderr.write(`tau2-trace: error: ${(err as Error).message}\n`);
-      return 1;
-    }
-    process.stderr.write(`tau2-trace: unexpected error: ${(err as Error).stack ?? err}\n`);
-    return 1;
+    const { text, exitCode } = reportError(err);
+    process.stderr.write(`${text}\n`);
+    return exitCode;
   }
 }
 

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { ChartWorker } from '../export/charts/worker.js';
 import { EXT_KINDS, extFromLogs, extFromSpans } from '../export/ext/collect.js';
 import { type ExtCollector, statsExtJson } from '../export/ext/stats-ext.js';
-import { JaegerError, readJaegerRun } from '../export/jaeger-reader.js';
+import { readJaegerRun } from '../export/jaeger-reader.js';
 import { legacyConsoleText, legacyWroteText } from '../export/legacy/console.js';
 import { fileKind, listLegacyLogs } from '../export/legacy/files.js';
 import { legacyValuesFromSpans } from '../export/legacy/from-spans.js';
@@ -16,10 +16,11 @@ import { LEGACY_METRICS, type LegacyParseResult, parseLegacyFiles } from '../exp
 import { summarizeAll } from '../export/legacy/stats.js';
 import { leftOutText, pickRunTraces } from '../export/run-traces.js';
 import { readSpool, type SpoolSpan } from '../export/spool-reader.js';
-import { readTempoRun, TempoError } from '../export/tempo-reader.js';
+import { readTempoRun } from '../export/tempo-reader.js';
 import { SPOOL_FILE } from '../harness/rundir.js';
-import { UsageError } from '../util/errors.js';
+import { TraceStoreError, UsageError } from '../util/errors.js';
 import { versions } from './about.js';
+import { cliMessage } from './errors.js';
 
 /** Options of `tau2-trace stats` (the legacy analyzer's flags, plus `--spans`). */
 export interface StatsOptions {
@@ -118,8 +119,7 @@ async function fromStore(
   try {
     found = await read(url, runId);
   } catch (err) {
-    if (err instanceof TempoError || err instanceof JaegerError)
-      throw new UsageError(`${flag} ${err.message}`);
+    if (err instanceof TraceStoreError) throw new UsageError(`${flag} ${cliMessage(err)}`);
     throw err;
   }
   if (found.length === 0) throw new UsageError(`${flag} ${url}: no task traces with tau2.run.id=${runId}`);

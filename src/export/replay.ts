@@ -23,6 +23,7 @@ import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SPOOL_FILE, writeJsonAtomic } from '../harness/rundir.js';
 import { type BackoffOptions, backoffDelay, parseRetryAfter } from '../util/backoff.js';
+import { Tau2Error, type Tau2ErrorDetails } from '../util/errors.js';
 
 /** What the progress file records per endpoint: the part of the spool that was delivered there. */
 export interface ReplayProgress {
@@ -97,8 +98,11 @@ export interface ReplayResult {
 }
 
 /** The spool or the progress file cannot be replayed from as they are; nothing was sent. */
-export class ReplayError extends Error {
-  override readonly name = 'ReplayError';
+export class ReplayError extends Tau2Error {
+  override readonly name: string = 'ReplayError';
+  constructor(detail: string, options: Tau2ErrorDetails = {}) {
+    super(detail, { ...options, code: 'replay' });
+  }
 }
 
 /** The traces URL of an OTLP/HTTP base URL (`http://host:4318` → `…/v1/traces`). */
@@ -212,9 +216,9 @@ function openProgressStore(file: string, force: boolean): ProgressStore {
       all = JSON.parse(readFileSync(file, 'utf8')) as typeof all;
     } catch (err) {
       if (!force) {
-        throw new ReplayError(
-          `${file} is not readable JSON (${(err as Error).message}); --force starts afresh`,
-        );
+        throw new ReplayError(`${file} is not readable JSON (${(err as Error).message});`, {
+          remedy: { field: 'force', effect: 'starts afresh' },
+        });
       }
     }
   }
@@ -266,10 +270,9 @@ function resumePoint(
   const lines = Number(stored.lines) || 0;
   progress.spans = Number(stored.spans) || 0;
   const refuse = (why: string) =>
-    new ReplayError(
-      `${spool} ${why} already replayed to ${url}: it was replaced or truncated since. ` +
-        `--force sends it whole (the collector then gets those spans twice)`,
-    );
+    new ReplayError(`${spool} ${why} already replayed to ${url}: it was replaced or truncated since.`, {
+      remedy: { field: 'force', effect: 'sends it whole (the collector then gets those spans twice)' },
+    });
   if (stored.bytes === undefined || stored.sha256 === undefined) {
     for (const line of spoolLines(fd, 0)) {
       if (progress.lines === lines || !line.terminated) break;

@@ -3,6 +3,7 @@
  * (`/api/search`), then each whole trace (`/api/v2/traces/<id>`), flattened to the spool's span records.
  * Tempo answers in protobuf-JSON: ids are base64 and enums may be spelled by name; otlp-normalise.ts rewrites both.
  */
+import { TraceStoreError } from '../util/errors.js';
 import { idToHex, normaliseOtlpTraces } from './otlp-normalise.js';
 import { type SpoolSpan, spansOfRequest } from './spool-reader.js';
 
@@ -20,8 +21,8 @@ export interface TempoReadOptions {
 }
 
 /** A failure to talk to Tempo, with the URL it concerns. */
-export class TempoError extends Error {
-  override readonly name = 'TempoError';
+export class TempoError extends TraceStoreError {
+  override readonly name: string = 'TempoError';
 }
 
 /** A search result's `traceID`: hex with its leading zeros dropped → 32 hex digits. */

@@ -49,9 +49,9 @@ export function planTrials(
   });
   const count = selected.reduce((n, s) => n + s.tasks.length, 0) * numTrials;
   if (count > MAX_PLANNED_TRIALS) {
-    throw new UsageError(
-      `--num-trials ${numTrials}: plans ${count} trials, more than ${MAX_PLANNED_TRIALS} in one run`,
-    );
+    throw new UsageError(`${numTrials}: plans ${count} trials, more than ${MAX_PLANNED_TRIALS} in one run`, {
+      field: 'numTrials',
+    });
   }
   const out: PlannedTrial[] = [];
   for (let trial = 1; trial <= numTrials; trial++) {

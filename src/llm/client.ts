@@ -223,7 +223,11 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
         // Offsets only match the wire when the body is not compressed.
         const plain = (response.headers.get('content-encoding') ?? 'identity') === 'identity';
         if (!response.body)
-          throw new LlmError('stream_truncated', `${ep.spec.baseURL} sent no body`, ep.spec.baseURL);
+          throw new LlmError({
+            type: 'stream_truncated',
+            message: `${ep.spec.baseURL} sent no body`,
+            url: ep.spec.baseURL,
+          });
         acc.sentAt = wire.sentAt ?? sentAt;
         endedAt = await readEventStream(response.body, acc, ep.spec.baseURL, plain ? wire : undefined, () =>
           idle.refresh(),
@@ -238,11 +242,11 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
       if (aborted) throw classifyError(new Error(`aborted (${aborted})`), ep.spec.baseURL, aborted);
       const result = finish(acc, endedAt ?? performance.now(), stream);
       if (result === undefined) {
-        throw new LlmError(
-          'stream_truncated',
-          `${ep.spec.baseURL} ended the stream without a finish reason`,
-          ep.spec.baseURL,
-        );
+        throw new LlmError({
+          type: 'stream_truncated',
+          message: `${ep.spec.baseURL} ended the stream without a finish reason`,
+          url: ep.spec.baseURL,
+        });
       }
       return result;
     } catch (err) {
