@@ -4,6 +4,7 @@
  * Tempo answers in protobuf-JSON: ids are base64 and enums may be spelled by name; otlp-normalise.ts rewrites both.
  */
 import { TraceStoreError } from '../util/errors.js';
+import { mapPool } from '../util/pool.js';
 import { idToHex, normaliseOtlpTraces } from './otlp-normalise.js';
 import { type SpoolSpan, spansOfRequest } from './spool-reader.js';
 
@@ -78,15 +79,10 @@ export async function readTempoRun(
   const ids = [...new Set(foundIds.map(searchTraceId))];
   if (ids.length >= limit) throw new TempoError(`${base}: more than ${limit} traces; narrow the window`);
   const spans: SpoolSpan[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < ids.length) {
-      const id = ids[next++]!;
-      const body = await getJson(`${base}/api/v2/traces/${id}`);
-      const trace = (body.trace ?? body) as Json;
-      for (const s of spansOfRequest(normaliseOtlpTraces(trace))) spans.push(s);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 8, ids.length) }, worker));
+  await mapPool(ids, options.concurrency ?? 8, async (id) => {
+    const body = await getJson(`${base}/api/v2/traces/${id}`);
+    const trace = (body.trace ?? body) as Json;
+    for (const s of spansOfRequest(normaliseOtlpTraces(trace))) spans.push(s);
+  });
   return spans;
 }

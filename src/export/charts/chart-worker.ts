@@ -4,6 +4,7 @@
  * Optionally warms up with one throw-away chart, then renders the batches it is sent.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { mapPool } from '../../util/pool.js';
 import { histogramSvg } from './legacy-svg.js';
 import { svgToPng } from './raster.js';
 import type { ChartInput } from './spec.js';
@@ -36,16 +37,8 @@ async function render(input: ChartInput): Promise<Uint8Array> {
 const IN_FLIGHT = 2;
 
 async function renderAll(inputs: ChartInput[]): Promise<Uint8Array[]> {
-  const out: Uint8Array[] = new Array(inputs.length);
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < inputs.length) {
-      const i = next++;
-      out[i] = await render(inputs[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, inputs.length) }, lane));
-  return out;
+  // Without a signal every item is rendered: the results are all defined.
+  return (await mapPool(inputs, IN_FLIGHT, render)) as Uint8Array[];
 }
 
 const warm: Promise<unknown> =
