@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readSpool } from '../src/export/spool-reader.js';
 import { SPOOL_FILE } from '../src/harness/rundir.js';
+import { quantileSorted } from '../src/util/quantile.js';
 
 /** The compiled CLI entry point (`dist/src/cli/main.js`). */
 export const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
@@ -212,14 +213,9 @@ export async function readSpans(file: string): Promise<FlatSpan[]> {
   }));
 }
 
-/** The `p`-th percentile (0–100) of ascending `sorted`, linearly interpolated (numpy's default). */
+/** The `p`-th percentile (0–100) of ascending `sorted` (the project's quantile, util/quantile.ts); NaN when empty. */
 export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = (p / 100) * (sorted.length - 1);
-  const lo = Math.floor(rank);
-  const a = sorted[lo]!;
-  const b = sorted[Math.min(lo + 1, sorted.length - 1)]!;
-  return a + (b - a) * (rank - lo);
+  return sorted.length === 0 ? Number.NaN : quantileSorted(sorted, p / 100);
 }
 
 /** Median of unsorted values. */
