@@ -18,33 +18,33 @@ export type Tau2ErrorCode =
   /** A spool or its progress file that cannot be replayed from as they are. */
   | 'replay';
 
-/** A way out that the message suggests: setting `field` has `effect` (e.g. `force` "sends it whole"). */
-export interface Tau2Remedy {
-  field: string;
-  effect: string;
+/**
+ * A piece of a message: text, or a reference to a setting, which each front end spells its own way (the
+ * library as the option name, `outputDir`; the CLI as the flag, `--output-dir`).
+ */
+export type MessagePart = string | { setting: string };
+
+/** A reference to the setting `name` inside a message. */
+export function setting(name: string): MessagePart {
+  return { setting: name };
 }
 
 /** Options of {@link Tau2Error}. */
 export interface Tau2ErrorOptions {
   code: Tau2ErrorCode;
-  /** The setting the error is about; the message then starts with it. */
-  field?: string;
-  /** A setting that would get past the error, said at the end of the message. */
-  remedy?: Tau2Remedy;
+  /** The setting the error is about. With a plain-text message, the message starts with it. */
+  field?: string | undefined;
   cause?: unknown;
 }
 
 /**
- * Writes a message from its parts: `field` first, then `detail`, then the remedy. `name` spells a setting:
- * the library spells it as it is (`outputDir`), the CLI as its flag (`--output-dir`).
+ * Writes a message from its parts; `name` spells a setting (by default as the library names it).
  */
 export function composeMessage(
-  parts: { detail: string; field?: string | undefined; remedy?: Tau2Remedy | undefined },
-  name: (field: string) => string = (field) => field,
+  parts: readonly MessagePart[],
+  name: (setting: string) => string = (s) => s,
 ): string {
-  const head = parts.field === undefined ? '' : `${name(parts.field)} `;
-  const tail = parts.remedy === undefined ? '' : ` ${name(parts.remedy.field)} ${parts.remedy.effect}`;
-  return `${head}${parts.detail}${tail}`;
+  return parts.map((p) => (typeof p === 'string' ? p : name(p.setting))).join('');
 }
 
 /** The root of the errors tau2-trace raises on purpose. */
@@ -52,16 +52,24 @@ export class Tau2Error extends Error {
   override readonly name: string = 'Tau2Error';
   readonly code: Tau2ErrorCode;
   readonly field: string | undefined;
-  readonly remedy: Tau2Remedy | undefined;
-  /** The message without the setting's name and remedy (what a front end that spells settings differently rebuilds from). */
-  readonly detail: string;
+  /** The message in parts, for a front end that spells settings differently (see {@link composeMessage}). */
+  readonly parts: readonly MessagePart[];
 
-  constructor(detail: string, options: Tau2ErrorOptions) {
-    super(composeMessage({ detail, field: options.field, remedy: options.remedy }), { cause: options.cause });
+  /**
+   * @param detail - the message: plain text (which `field`, when given, is put in front of, as in
+   *   `outputDir runs: is not a directory`), or parts that place settings anywhere.
+   */
+  constructor(detail: string | readonly MessagePart[], options: Tau2ErrorOptions) {
+    const parts =
+      typeof detail !== 'string'
+        ? [...detail]
+        : options.field === undefined
+          ? [detail]
+          : [setting(options.field), ` ${detail}`];
+    super(composeMessage(parts), { cause: options.cause });
     this.code = options.code;
     this.field = options.field;
-    this.remedy = options.remedy;
-    this.detail = detail;
+    this.parts = parts;
   }
 }
 
@@ -74,7 +82,7 @@ export type Tau2ErrorDetails = Omit<Tau2ErrorOptions, 'code'>;
  */
 export class UsageError extends Tau2Error {
   override readonly name: string = 'UsageError';
-  constructor(detail: string, options: Tau2ErrorDetails = {}) {
+  constructor(detail: string | readonly MessagePart[], options: Tau2ErrorDetails = {}) {
     super(detail, { ...options, code: 'usage' });
   }
 }
@@ -82,7 +90,7 @@ export class UsageError extends Tau2Error {
 /** Data that cannot be used (a missing file, bad JSON, a record of the wrong shape); names the culprit. */
 export class DataError extends Tau2Error {
   override readonly name: string = 'DataError';
-  constructor(detail: string, options: Tau2ErrorDetails = {}) {
+  constructor(detail: string | readonly MessagePart[], options: Tau2ErrorDetails = {}) {
     super(detail, { ...options, code: 'data' });
   }
 }
@@ -90,7 +98,7 @@ export class DataError extends Tau2Error {
 /** A trace store (Tempo, Jaeger) that could not be read; the message starts with the URL it concerns. */
 export class TraceStoreError extends Tau2Error {
   override readonly name: string = 'TraceStoreError';
-  constructor(detail: string, options: Tau2ErrorDetails = {}) {
+  constructor(detail: string | readonly MessagePart[], options: Tau2ErrorDetails = {}) {
     super(detail, { ...options, code: 'trace_store' });
   }
 }
