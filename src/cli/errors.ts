@@ -30,7 +30,7 @@ export function flagOf(field: string): string {
 
 /** An error's message as the CLI user should read it: settings spelled as the flags they typed. */
 export function cliMessage(err: Tau2Error): string {
-  return composeMessage(err, flagOf);
+  return composeMessage(err.parts, flagOf);
 }
 
 /** What the top-level catch prints and returns for an error. */

@@ -22,7 +22,7 @@ import {
 import { basename, dirname, join } from 'node:path';
 import { SPOOL_FILE, writeJsonAtomic } from '../harness/rundir.js';
 import { type BackoffOptions, parseRetryAfter } from '../util/backoff.js';
-import { Tau2Error, type Tau2ErrorDetails } from '../util/errors.js';
+import { type MessagePart, setting, Tau2Error, type Tau2ErrorDetails } from '../util/errors.js';
 import { retrying } from '../util/retry.js';
 
 /** What the progress file records per endpoint: the part of the spool that was delivered there. */
@@ -100,7 +100,7 @@ export interface ReplayResult {
 /** The spool or the progress file cannot be replayed from as they are; nothing was sent. */
 export class ReplayError extends Tau2Error {
   override readonly name: string = 'ReplayError';
-  constructor(detail: string, options: Tau2ErrorDetails = {}) {
+  constructor(detail: string | readonly MessagePart[], options: Tau2ErrorDetails = {}) {
     super(detail, { ...options, code: 'replay' });
   }
 }
@@ -216,9 +216,11 @@ function openProgressStore(file: string, force: boolean): ProgressStore {
       all = JSON.parse(readFileSync(file, 'utf8')) as typeof all;
     } catch (err) {
       if (!force) {
-        throw new ReplayError(`${file} is not readable JSON (${(err as Error).message});`, {
-          remedy: { field: 'force', effect: 'starts afresh' },
-        });
+        throw new ReplayError([
+          `${file} is not readable JSON (${(err as Error).message}); `,
+          setting('force'),
+          ' starts afresh',
+        ]);
       }
     }
   }
@@ -270,9 +272,11 @@ function resumePoint(
   const lines = Number(stored.lines) || 0;
   progress.spans = Number(stored.spans) || 0;
   const refuse = (why: string) =>
-    new ReplayError(`${spool} ${why} already replayed to ${url}: it was replaced or truncated since.`, {
-      remedy: { field: 'force', effect: 'sends it whole (the collector then gets those spans twice)' },
-    });
+    new ReplayError([
+      `${spool} ${why} already replayed to ${url}: it was replaced or truncated since. `,
+      setting('force'),
+      ' sends it whole (the collector then gets those spans twice)',
+    ]);
   if (stored.bytes === undefined || stored.sha256 === undefined) {
     for (const line of spoolLines(fd, 0)) {
       if (progress.lines === lines || !line.terminated) break;

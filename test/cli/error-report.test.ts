@@ -9,7 +9,7 @@ import { TempoError } from '../../src/export/tempo-reader.js';
 import { createRunDir, readRunConfig } from '../../src/harness/rundir.js';
 import { loadModelConfig } from '../../src/llm/endpoints.js';
 import { LlmError } from '../../src/llm/errors.js';
-import { Tau2Error, UsageError } from '../../src/util/errors.js';
+import { setting, Tau2Error, UsageError } from '../../src/util/errors.js';
 import { tempDir } from '../helpers.js';
 
 const tmp = tempDir();
@@ -59,11 +59,12 @@ describe('library errors: one hierarchy, settings named as the library spells th
     });
   }
 
-  it('a remedy is spelled as a setting by the library and as a flag by the CLI', () => {
-    const err = new ReplayError('x was replaced.', { remedy: { field: 'force', effect: 'sends it whole' } });
+  it('a setting anywhere in a message is spelled as the library names it, or as a flag by the CLI', () => {
+    const err = new ReplayError(['x was replaced. ', setting('force'), ' sends it whole']);
     assert.equal(err.message, 'x was replaced. force sends it whole');
     assert.equal(cliMessage(err), 'x was replaced. --force sends it whole');
     assert.equal(err.code, 'replay');
+    assert.equal(err.field, undefined);
   });
 
   it('every error the library raises on purpose is a Tau2Error with its code', () => {
