@@ -16,7 +16,9 @@ export type Tau2ErrorCode =
   /** A trace store (Tempo, Jaeger) that could not answer. */
   | 'trace_store'
   /** A spool or its progress file that cannot be replayed from as they are. */
-  | 'replay';
+  | 'replay'
+  /** The machine failed the library (a full disk under a run directory); what was done is kept. */
+  | 'io';
 
 /**
  * A piece of a message: text, or a reference to a setting, which each front end spells its own way (the
