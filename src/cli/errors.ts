@@ -12,15 +12,20 @@ const FLAGS: Readonly<Record<string, string>> = {
   modelConfig: '--model-config',
   numTrials: '--num-trials',
   force: '--force',
+  faults: '--fault-*',
 };
 
-/** Exit status per error code: bad input of any kind is 2, a failed LLM call that escaped a trial is 1. */
+/**
+ * Exit status per error code: bad input of any kind is 2; a failed LLM call that escaped a trial, or a machine
+ * that failed the run (a full disk), is 1.
+ */
 const EXIT_STATUS: Readonly<Record<Tau2ErrorCode, number>> = {
   usage: 2,
   data: 2,
   trace_store: 2,
   replay: 2,
   llm: 1,
+  io: 1,
 };
 
 /** The flag of a library setting (`outputDir` → `--output-dir`). */

@@ -4,6 +4,7 @@
  * is tested in-process with handlers that only record what they were given.
  */
 import { Command, CommanderError, Option } from 'commander';
+import { DEFAULT_RUN_SETTINGS as D } from '../harness/run-settings.js';
 import { versions } from './about.js';
 import { reportError } from './errors.js';
 import type { ImportOptions } from './import.js';
@@ -67,16 +68,21 @@ export function buildProgram(
     .command('run')
     .description('run an evaluation (starts the simulated server when no endpoint is given)')
     .option('--domains <list>', 'comma-separated domains (built in: demo; others from --data-dir)', list, [
-      'demo',
+      ...D.domains,
     ])
     .option('--data-dir <dir>', "a tau2-bench checkout's data/tau2 directory (domains/<name>/...)")
     .option('--num-tasks <n>', 'first N tasks of each domain (default: all)', positiveInt)
     .option('--task-ids <list>', 'only these task ids', list)
-    .option('--num-trials <n>', 'trials per task', positiveInt, 1)
-    .option('--max-concurrency <n>', 'task trials running at once', positiveInt, 8)
-    .option('--max-steps <n>', 'steps before a conversation is cut off', positiveInt, 200)
-    .option('--max-errors <n>', 'consecutive tool errors before a conversation is cut off', positiveInt, 10)
-    .option('--seed <n>', 'seed of every random choice', nonNegativeInt, 42)
+    .option('--num-trials <n>', 'trials per task', positiveInt, D.numTrials)
+    .option('--max-concurrency <n>', 'task trials running at once', positiveInt, D.maxConcurrency)
+    .option('--max-steps <n>', 'steps before a conversation is cut off', positiveInt, D.maxSteps)
+    .option(
+      '--max-errors <n>',
+      'consecutive tool errors before a conversation is cut off',
+      positiveInt,
+      D.maxErrors,
+    )
+    .option('--seed <n>', 'seed of every random choice', nonNegativeInt, D.seed)
     .option('--agent-model <name>', 'the orchestrator model')
     .option('--user-llm <name>', 'the user simulator model (default gpt-4.1 with endpoints)')
     .option('--judge-llm <name>', 'the judge model (default: the user model)')
@@ -91,31 +97,31 @@ export function buildProgram(
     .option('--user-base-url <url>', 'base URL of the user model (key: TAU2_USER_API_KEY)')
     .option('--expert-base-url <url>', 'base URL of the expert models (key: TAU2_EXPERT_API_KEY)')
     .option('--judge-base-url <url>', 'base URL of the judge model (key: TAU2_JUDGE_API_KEY)')
-    .option('--use-model-tool', 'give the agent the call_expert tool', true)
+    .option('--use-model-tool', 'give the agent the call_expert tool', D.useModelTool)
     .option('--no-use-model-tool', 'do not give the agent the call_expert tool')
-    .option('--output-dir <dir>', 'where run directories are created', 'runs')
-    .option('--name <name>', 'experiment name (run directory prefix)', 'tau2')
+    .option('--output-dir <dir>', 'where run directories are created', D.outputDir)
+    .option('--name <name>', 'experiment name (run directory prefix)', D.name)
     .option('--resume <run-dir>', 'finish an interrupted run, with its stored parameters')
-    .option('--capture-content', 'record prompts, completions and tool arguments on spans', false)
+    .option('--capture-content', 'record prompts, completions and tool arguments on spans', D.captureContent)
     .addOption(new Option('--no-tracing', 'no spans or metrics (overhead baseline)'))
-    .option('--llm-timeout <s>', 'timeout of one LLM attempt, seconds', positiveNumber, 600)
+    .option('--llm-timeout <s>', 'timeout of one LLM attempt, seconds', positiveNumber, D.llmTimeout)
     .option(
       '--max-retries <n>',
       'retries of a failed LLM call (429, 5xx, connection, broken stream, timeout)',
       nonNegativeInt,
-      30,
+      D.maxRetries,
     )
     .option(
       '--retry-budget <s>',
       'a failing LLM call is retried for this long after its first failure, seconds',
       nonNegativeNumber,
-      90,
+      D.retryBudget,
     )
     .option(
       '--task-timeout <s>',
       'wall-clock limit of one task trial, seconds (0: none)',
       nonNegativeNumber,
-      0,
+      D.taskTimeout,
     )
     .option(
       '--allow-errors',
@@ -126,7 +132,7 @@ export function buildProgram(
       '--retry-base-ms <ms>',
       'first retry backoff (doubles per retry, full jitter)',
       nonNegativeNumber,
-      500,
+      D.retryBaseMs,
     )
     .option('--baseline', "pin this run as the TTFT regression alert's baseline (tau2.run.baseline=true)")
     .option('--quiet', 'no progress bar or summary', false);

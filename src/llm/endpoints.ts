@@ -48,18 +48,21 @@ function fail(source: ConfigSource, message: string): never {
 /**
  * Checks a base URL given by the user: it must parse, and must not carry credentials (fetch refuses such URLs,
  * and they would end up in logs and files; keys come from the environment). Messages never echo the password.
+ * `culprit` says where the URL came from; `field`, the setting that gave it (the error is then about it).
  */
 export function checkBaseUrl(url: string, culprit: string, field?: string): string {
   let parsed: URL;
   const about = field === undefined ? {} : { field };
+  // Without a culprit the message starts with the URL, and `field` (put in front of it) names the setting.
+  const head = culprit ? `${culprit} ${safeUrl(url)}` : safeUrl(url);
   try {
     parsed = new URL(url);
   } catch {
-    throw new UsageError(`${culprit} ${safeUrl(url)}: not a URL`, about);
+    throw new UsageError(`${head}: not a URL`, about);
   }
   if (parsed.username || parsed.password) {
     throw new UsageError(
-      `${culprit} ${safeUrl(url)}: credentials in a URL are not accepted; put the key in the environment`,
+      `${head}: credentials in a URL are not accepted; put the key in the environment`,
       about,
     );
   }
