@@ -2,7 +2,13 @@
  * How the CLI shows the library's errors: the library names a setting by its option name (`outputDir`), the
  * user typed a flag (`--output-dir`); and each kind of error ends the process with its own exit status.
  */
-import { composeMessage, systemErrorCode, Tau2Error, type Tau2ErrorCode } from '../util/errors.js';
+import {
+  composeMessage,
+  type MessagePart,
+  systemErrorCode,
+  Tau2Error,
+  type Tau2ErrorCode,
+} from '../util/errors.js';
 
 /** The flag that sets each library setting named in errors, where the flag is not the setting in kebab case. */
 const FLAGS: Readonly<Record<string, string>> = {
@@ -33,9 +39,12 @@ export function flagOf(field: string): string {
   return FLAGS[field] ?? `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
-/** An error's message as the CLI user should read it: settings spelled as the flags they typed. */
-export function cliMessage(err: Tau2Error): string {
-  return composeMessage(err.parts, flagOf);
+/**
+ * An error's message as the CLI user should read it: settings spelled as the flags they typed, or as
+ * `spelled` says for a command where a setting is an argument rather than a flag.
+ */
+export function cliMessage(err: Tau2Error, spelled: Readonly<Record<string, string>> = {}): string {
+  return composeMessage(err.parts, (field) => spelled[field] ?? flagOf(field));
 }
 
 /** What the top-level catch prints and returns for an error. */
@@ -54,4 +63,9 @@ export function reportError(err: unknown): ErrorReport {
     return { text: `tau2-trace: error: ${cliMessage(err)}`, exitCode: EXIT_STATUS[err.code] };
   if (systemErrorCode(err)) return { text: `tau2-trace: error: ${(err as Error).message}`, exitCode: 1 };
   return { text: `tau2-trace: unexpected error: ${(err as Error).stack ?? err}`, exitCode: 1 };
+}
+
+/** Prints warnings of the library (what a reader left out), settings spelled as flags, one line each. */
+export function printWarnings(warnings: readonly (readonly MessagePart[])[]): void {
+  for (const w of warnings) process.stderr.write(`${composeMessage(w, flagOf)}\n`);
 }
