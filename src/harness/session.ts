@@ -49,6 +49,11 @@ export interface StartRunOptions {
   onNotice?(text: string): void;
   /** Where API keys and OTEL_* settings are read (default `process.env`). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Domains defined in code. A name in `settings.domains` that one of these has is taken from here, before
+   * the built-in domains and tau2 data (a resumed run needs them again).
+   */
+  domains?: readonly Domain[];
 }
 
 /** The files of a run directory. */
@@ -97,20 +102,26 @@ function checkSettings(s: RunSettings): void {
   }
 }
 
-function loadDomains(s: RunSettings, notice: (text: string) => void): Domain[] {
+function loadDomains(s: RunSettings, options: StartRunOptions): Domain[] {
+  const notice = options.onNotice ?? (() => {});
   const onSkipped = (name: string, skipped: { id: string; reason: string }[]) => {
     const shown = skipped.slice(0, 5).map((t) => `  ${t.id}: ${t.reason}\n`);
     const more = skipped.length > shown.length ? `  … and ${skipped.length - shown.length} more\n` : '';
     notice(`domain ${name}: ${skipped.length} tasks skipped:\n${shown.join('')}${more}`);
   };
+  const names = [...new Set(s.domains)];
+  const own = new Map((options.domains ?? []).map((d) => [d.name, d]));
+  const others = names.filter((n) => !own.has(n));
+  let found: Domain[];
   try {
-    return resolveDomains(s.domains, { dataDir: s.dataDir, onSkipped });
+    found = others.length === 0 ? [] : resolveDomains(others, { dataDir: s.dataDir, onSkipped });
   } catch (err) {
     throw new UsageError([setting('domains'), `: ${(err as Error).message}`], {
       field: 'domains',
       cause: err,
     });
   }
+  return names.map((n) => own.get(n) ?? found[others.indexOf(n)]!);
 }
 
 /** Reads what the run needs before it creates anything: domains, the plan, endpoints (checked). */
@@ -124,7 +135,7 @@ export async function planRun(settings: RunSettings, options: StartRunOptions = 
   };
   checkSettings(s);
   const previous = s.resume !== undefined ? readRecorded(s.resume) : [];
-  const domains = loadDomains(s, options.onNotice ?? (() => {}));
+  const domains = loadDomains(s, options);
   const planned = planTrials(domains, s.numTrials, s.numTasks, s.taskIds);
   if (planned.length === 0) {
     throw new UsageError([setting('taskIds'), ' / ', setting('numTasks'), ' select no task'], {
