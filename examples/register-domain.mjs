@@ -4,7 +4,9 @@
 //   node examples/register-domain.mjs [output-dir]
 import { lookup, makeToolDomain, param, runSettings, startRun, tool } from 'tau2-trace';
 
-const db = { lamps: { L1: { id: 'L1', room: 'kitchen', on: false }, L2: { id: 'L2', room: 'hall', on: true } } };
+const db = {
+  lamps: { L1: { id: 'L1', room: 'kitchen', on: false }, L2: { id: 'L2', room: 'hall', on: true } },
+};
 
 // Records are shared between trials and frozen: `lookup` hands a tool the trial's own copy, safe to change.
 const tools = [
@@ -47,5 +49,6 @@ const outputDir = process.argv[2] ?? 'runs';
 const report = await startRun(runSettings({ domains: ['lamps'], timeScale: 0.1, outputDir, name: 'lamps' }), {
   domains: [lamps],
 });
-for (const r of report.results) console.log(`${r.domain}/${r.task_id}: reward ${r.reward} (${r.termination_reason})`);
+for (const r of report.results)
+  console.log(`${r.domain}/${r.task_id}: reward ${r.reward} (${r.termination_reason})`);
 console.log(`run directory: ${report.runDir}`);
