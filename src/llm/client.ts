@@ -120,15 +120,39 @@ function withErrorBodies(fetch: typeof globalThis.fetch): typeof globalThis.fetc
   };
 }
 
-/** Creates the client over `options.config`; models it does not name go to the OpenAI API. */
-export function createLlmClient(options: LlmClientOptions): LlmClient {
-  const env = options.env ?? process.env;
-  const retry = { ...DEFAULT_RETRY, ...options.retry };
-  const timeoutMs = options.timeoutMs ?? 600_000;
-  const idleTimeoutMs = options.idleTimeoutMs ?? 120_000;
-  const rng: Rng = createRng(options.seed ?? 0);
-  // The budget runs from the first failure: a slow first answer is not a reason to give up sooner.
-  const retryPolicy: RetryLoopPolicy = {
+/** A failed attempt that will be retried: a span of its own, so a retry is never hidden in one duration. */
+function recordFailedAttempt(
+  tracer: Tracer,
+  ctx: Context,
+  error: LlmError,
+  startedAt: number,
+  n: number,
+): void {
+  const failed = tracer.startSpan(
+    SpanName.attempt,
+    {
+      kind: SpanKind.CLIENT,
+      startTime: epochMs(startedAt),
+      attributes: {
+        [Attr.kind]: Kind.attempt,
+        [Attr.attemptIndex]: n,
+        [Attr.errorType]: error.errorType,
+        ...(error.status !== undefined ? { [Attr.httpStatus]: error.status } : {}),
+      },
+    },
+    ctx,
+  );
+  failed.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+  failed.end(epochMs());
+}
+
+/**
+ * The client's policy for the retry loop. The budget runs from the first failure (a slow first answer is not a
+ * reason to give up sooner), and a wait that would cross it ends the call; the seeded generator keeps a run's
+ * jitter reproducible.
+ */
+function loopPolicy(retry: RetryPolicy, rng: Rng): RetryLoopPolicy {
+  return {
     backoff: { baseMs: retry.baseDelayMs, maxMs: retry.maxDelayMs },
     budgetMs: retry.budgetMs,
     budgetFrom: 'first_failure',
@@ -136,6 +160,16 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
     maxAttempts: retry.maxAttempts,
     random: rng,
   };
+}
+
+/** Creates the client over `options.config`; models it does not name go to the OpenAI API. */
+export function createLlmClient(options: LlmClientOptions): LlmClient {
+  const env = options.env ?? process.env;
+  const retry = { ...DEFAULT_RETRY, ...options.retry };
+  const timeoutMs = options.timeoutMs ?? 600_000;
+  const idleTimeoutMs = options.idleTimeoutMs ?? 120_000;
+  const rng: Rng = createRng(options.seed ?? 0);
+  const retryPolicy = loopPolicy(retry, rng);
   const io = startIoThread();
   const pools = new Map<string, Endpoint[]>();
   const { tracer, instruments } = options;
@@ -312,7 +346,8 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
         {
           policy: retryPolicy,
           signal,
-          onRetry: ({ error, startedAt }, { attempt: n }) => recordFailedAttempt(ctx, error, startedAt, n),
+          onRetry: ({ error, startedAt }, { attempt: n }) =>
+            recordFailedAttempt(tracer, ctx, error, startedAt, n),
         },
       );
       if ('settled' in outcome) {
@@ -333,26 +368,6 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
     } finally {
       ep.inflight--;
     }
-  }
-
-  /** A failed attempt that will be retried: a span of its own, so a retry is never hidden in one duration. */
-  function recordFailedAttempt(ctx: Context, error: LlmError, startedAt: number, n: number): void {
-    const failed = tracer.startSpan(
-      SpanName.attempt,
-      {
-        kind: SpanKind.CLIENT,
-        startTime: epochMs(startedAt),
-        attributes: {
-          [Attr.kind]: Kind.attempt,
-          [Attr.attemptIndex]: n,
-          [Attr.errorType]: error.errorType,
-          ...(error.status !== undefined ? { [Attr.httpStatus]: error.status } : {}),
-        },
-      },
-      ctx,
-    );
-    failed.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
-    failed.end(epochMs());
   }
 
   function recordSuccess(
