@@ -20,6 +20,7 @@ import { runCli, type SimProcess, simModelFlags, startSim, stopAll, tempDir, wri
 import { parse } from 'yaml';
 import { readSpool, type SpoolSpan } from '../src/export/spool-reader.js';
 import { readJaegerRun } from '../src/export/jaeger-reader.js';
+import { LatestCounter, LatestHistogram } from '../src/grafana/metrics.js';
 import { Attr, Kind, SpanName } from '../src/telemetry/names.js';
 import {
   eventually,
@@ -77,7 +78,13 @@ async function startCollector(): Promise<void> {
 }
 
 /** Runs the demo against `sim` with spans and metrics going to the collector. */
-async function demoRun(name: string, sim: SimProcess, extra: string[] = [], trials = TRIALS) {
+async function demoRun(
+  name: string,
+  sim: SimProcess,
+  extra: string[] = [],
+  trials = TRIALS,
+  runEnv: Record<string, string> = {},
+) {
   const dir = join(tmp.dir, name);
   mkdirSync(dir);
   const r = await runCli(
@@ -103,6 +110,7 @@ async function demoRun(name: string, sim: SimProcess, extra: string[] = [], tria
         ...env,
         OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${ports.otlpHttp}`,
         OTEL_METRIC_EXPORT_INTERVAL: '1000',
+        ...runEnv,
       },
     },
   );
@@ -413,6 +421,69 @@ describe('the pipeline on loopback', { timeout: 30 * 60_000 }, () => {
       }
     }
     assert.deepEqual(empty, [], `queries without data:\n${empty.join('\n')}`);
+  });
+
+  it('a run opted in to the latest GenAI conventions: its new metric names come through the collector, the v1.41 ones do not, and the dashboards and rules read them', async () => {
+    const r = await demoRun('latest', sims[0]!, [], '1', { OTEL_SEMCONV_STABILITY_OPT_IN: 'gen_ai_latest_experimental' });
+    // What the collector's remote write produced for this run: the names Prometheus stores.
+    const genAiNames = async () =>
+      new Set(
+        (await promQuery(prom, `count by (__name__) ({__name__=~"gen_ai_.*", tau2_run_id="${r.id}"})`)).map(
+          (x) => x.metric.__name__!,
+        ),
+      );
+    const histograms = [
+      LatestHistogram.timeToFirstChunk,
+      LatestHistogram.inferenceDuration,
+      LatestHistogram.timePerOutputChunk,
+      LatestHistogram.inputTokensPerCall,
+      LatestHistogram.outputTokensPerCall,
+    ].flatMap((h) => [`${h}_bucket`, `${h}_sum`, `${h}_count`]);
+    // No cache_read counter: the simulator, like vLLM without --enable-prompt-tokens-details, reports no cached tokens.
+    const expected = [...histograms, LatestCounter.inputTokens, LatestCounter.outputTokens].sort();
+    const names = await eventually(
+      'the latest GenAI metrics of the run in Prometheus',
+      async () => {
+        const got = await genAiNames();
+        return expected.every((n) => got.has(n)) ? got : undefined;
+      },
+      60_000,
+    );
+    assert.deepEqual([...names].sort(), expected, 'the run sent the latest GenAI names and no v1.41 one');
+    const modalities = await promQuery(
+      prom,
+      `count by (gen_ai_token_modality) (${LatestCounter.inputTokens}{tau2_run_id="${r.id}"})`,
+    );
+    assert.deepEqual(
+      modalities.map((x) => x.metric.gen_ai_token_modality),
+      ['text'],
+    );
+    // The dashboards' PromQL about this run, the run-scoped recording rules: all have data from the new names.
+    const traceId = (await spoolSpans(r.dir)).find((s) => s.name === SpanName.task)!.traceId;
+    const subs = { runId: r.id, traceId, interval: '1m', range: '1h' };
+    const queries = dashboardQueries()
+      .filter((q) => q.language === 'promql')
+      .map((q) => ({ where: q.where, text: substitute(q.query, subs) }));
+    queries.push(
+      ...['tau2:ttft_seconds:p95_5m_by_run', 'tau2:ttft_calls:rate5m_by_run'].map((rule) => ({
+        where: `prometheus/rules › ${rule}`,
+        text: `${rule}{tau2_run_id="${r.id}"}`,
+      })),
+    );
+    const empty: string[] = [];
+    for (const q of queries) {
+      try {
+        await eventually(
+          q.where,
+          async () => ((await promQuery(prom, q.text, r.endSec - 2)).length > 0 ? true : undefined),
+          20_000,
+        );
+      } catch (err) {
+        empty.push(`${q.where}: ${q.text} (${(err as Error).message})`);
+      }
+    }
+    assert.deepEqual(empty, [], `queries without data for the opted-in run:\n${empty.join('\n')}`);
+    process.stderr.write(`latest GenAI names: ${names.size} series names for run ${r.id}, ${queries.length} queries with data\n`);
   });
 
   it('a run made with the collector stopped reaches Jaeger complete after tau2-trace replay', async () => {

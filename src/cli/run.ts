@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { CONFIG_FILE, readRunConfig } from '../harness/rundir.js';
 import { type RunReport, type RunSettings, RunStoppedError, startRun } from '../harness/session.js';
+import { GEN_AI_LATEST_OPT_IN, genAiConventionOf, SEMCONV_OPT_IN_ENV } from '../telemetry/semconv.js';
 import { UsageError } from '../util/errors.js';
 import { flagOf } from './errors.js';
 import { createProgress, type Progress, summaryTable } from './progress.js';
@@ -92,6 +93,13 @@ export async function runCommand(
   explicit: string[] = [],
 ): Promise<number> {
   const o = flags.resume !== undefined ? resumeOptions(flags, explicit) : { ...flags };
+  // A `gen_ai_…/dup` (some libraries invent one) would otherwise leave the default names in place unremarked.
+  const ignoredOptIn = genAiConventionOf(env[SEMCONV_OPT_IN_ENV]).ignored;
+  if (ignoredOptIn.length > 0) {
+    process.stderr.write(
+      `tau2-trace: warning: ${SEMCONV_OPT_IN_ENV}: ignoring ${ignoredOptIn.join(', ')} (the GenAI conventions define only ${GEN_AI_LATEST_OPT_IN})\n`,
+    );
+  }
   const { quiet, allowErrors: _a, ...settings } = o;
   const controller = new AbortController();
   let signalled: NodeJS.Signals | undefined;

@@ -4,6 +4,7 @@
  */
 import { mkdirSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { renderCharts } from '../export/charts/render.js';
 import { ChartWorker } from '../export/charts/worker.js';
 import { EXT_KINDS } from '../export/ext/collect.js';
 import { type ExtCollector, statsExtJson } from '../export/ext/stats-ext.js';
@@ -98,8 +99,10 @@ export async function statsCommand(o: StatsOptions): Promise<number> {
   const given = [o.logPath, o.logDir, o.spans, o.tempo, o.jaeger].filter((x) => x !== undefined).length;
   if (given !== 1)
     throw new UsageError('give exactly one of --log-path, --log-dir, --spans, --tempo and --jaeger');
-  // Loading the chart library and rasterising run on another core while this thread reads the input.
-  const charts = new ChartWorker();
+  const wantExt = o.ext ?? (o.spans !== undefined || o.tempo !== undefined || o.jaeger !== undefined);
+  // The ext charts need Vega (~300 ms to load): a worker loads it on another core while this thread reads
+  // the input. The 7 legacy charts need no chart library and are drawn here, after the input is read.
+  const charts = wantExt ? new ChartWorker() : undefined;
   try {
     const run = await openRun(sourceSpec(o), { onWarning: (w) => printWarnings([w]) });
     const parsed = run.legacyValues({ allFields: o.allFields });
@@ -108,20 +111,18 @@ export async function statsCommand(o: StatsOptions): Promise<number> {
     mkdirSync(o.outDir ?? besides, { recursive: true });
     const outDir = realpathSync(o.outDir ?? besides);
     const summaries = summarizeAll(LEGACY_METRICS, parsed.values, o.bins);
-    const pngs = charts.render(
-      LEGACY_METRICS.map((m) => ({ title: m.title, unit: m.unit, summary: summaries.get(m.name) ?? null })),
-    );
     const out = join(outDir, `${o.outPrefix}_stats.json`);
     const json = legacyStatsJson(parsed, o.bins, summaries);
-    const images = await pngs;
+    const images = await renderCharts(
+      LEGACY_METRICS.map((m) => ({ title: m.title, unit: m.unit, summary: summaries.get(m.name) ?? null })),
+    );
     const pngPaths = LEGACY_METRICS.map((m) => join(outDir, `${o.outPrefix}_${m.name}.png`));
     writeOutput(out, json);
     for (const [i, path] of pngPaths.entries()) writeOutput(path, images[i]!);
     process.stdout.write(legacyConsoleText(parsed, o.bins, summaries) + legacyWroteText(out, pngPaths));
-    if (o.ext ?? (o.spans !== undefined || o.tempo !== undefined || o.jaeger !== undefined))
-      await writeExt(charts, await run.ext(), source, outDir, o.outPrefix);
+    if (charts) await writeExt(charts, await run.ext(), source, outDir, o.outPrefix);
     return 0;
   } finally {
-    await charts.close();
+    await charts?.close();
   }
 }

@@ -13,9 +13,9 @@
 
 import { LLM_LATENCY_UID, RUN_OVERVIEW_UID } from './dashboards.js';
 import { Datasource, EXPRESSION_DATASOURCE_UID } from './datasources.js';
-import { Counter, Gauge, Histogram, Label, STATUS_ERROR } from './metrics.js';
+import { Counter, Gauge, GenAiHistogram, Label, STATUS_ERROR } from './metrics.js';
 import { GRAFANA_FOLDER } from './panels.js';
-import { matcher, quantile, rate, sumBy } from './queries.js';
+import { increase, matcher, quantile, rate, suffixed, sumBy } from './queries.js';
 
 /** TTFT regression: p95 over 5 min above this many times the same 5 min a day earlier … */
 export const TTFT_REGRESSION_RATIO = 1.5;
@@ -41,12 +41,14 @@ const TTFT_BY = [Label.model, Label.kind];
 const TTFT_WINDOW = '5m';
 
 function ttftP95(offset?: string): string {
-  return quantile(0.95, Histogram.timeToFirstChunk, TTFT_BY, [], TTFT_WINDOW, offset);
+  return quantile(0.95, GenAiHistogram.timeToFirstChunk, TTFT_BY, [], TTFT_WINDOW, offset);
 }
 
 function ttftCalls(offset?: string): string {
-  const count = `${Histogram.timeToFirstChunk}_count`;
-  return sumBy(TTFT_BY, `increase(${count}[${TTFT_WINDOW}]${offset ? ` offset ${offset}` : ''})`);
+  return sumBy(
+    TTFT_BY,
+    increase(suffixed(GenAiHistogram.timeToFirstChunk, '_count'), [], TTFT_WINDOW, offset),
+  );
 }
 
 const SPAN_BY = [Label.kind];
@@ -71,7 +73,7 @@ const RULES: RuleSpec[] = [
     for: '10m',
     summary:
       'TTFT p95 of {{ $labels.gen_ai_request_model }} ({{ $labels.tau2_kind }}) is {{ humanize $values.A.Value }}× the same 5 minutes a day ago',
-    description: `p95 of ${Histogram.timeToFirstChunk} over 5 min, ${TTFT_REGRESSION_RATIO}× or more the same 5 min a day earlier, with at least ${TTFT_MIN_CALLS} streamed calls in both windows.`,
+    description: `p95 of ${GenAiHistogram.timeToFirstChunk.join(' or ')} (GenAI conventions v1.41 or latest) over 5 min, ${TTFT_REGRESSION_RATIO}× or more the same 5 min a day earlier, with at least ${TTFT_MIN_CALLS} streamed calls in both windows.`,
     dashboardUid: LLM_LATENCY_UID,
   },
   {

@@ -9,14 +9,15 @@ import { RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { Attr, Kind, SpanName } from '../telemetry/names.js';
 import { Datasource } from './datasources.js';
-import { Gauge, Histogram, Label, LLM_KINDS, VLLM_JOB } from './metrics.js';
+import { meanTokensPerCall, tokenRate } from './genai-queries.js';
+import { Gauge, GenAiHistogram, Histogram, Label, LLM_KINDS, VLLM_JOB } from './metrics.js';
 import { baseDashboard, promTimeseries, runVariable, traceqlMetrics } from './panels.js';
 import {
+  type Metric,
   matcher,
   mean,
   quantile,
   RUN_MATCHER,
-  rate,
   sel,
   spanset,
   sumBy,
@@ -32,7 +33,7 @@ const VLLM = matcher(Label.job, '=', VLLM_JOB);
 const MODEL_KIND_LEGEND = `{{${Label.kind}}} {{${Label.model}}}`;
 
 /** p50 and p95 of a harness histogram per model and kind. */
-function p50p95(histogram: string, matchers: string[] = [RUN_MATCHER]) {
+function p50p95(histogram: Metric, matchers: string[] = [RUN_MATCHER]) {
   return [0.5, 0.95].map((q) => ({
     expr: quantile(q, histogram, BY_MODEL_KIND, matchers),
     legend: `p${q * 100} ${MODEL_KIND_LEGEND}`,
@@ -82,35 +83,35 @@ export function llmLatencyDashboard(): dashboard.Dashboard {
     .withPanel(
       promTimeseries(
         'Time to first chunk',
-        'gen_ai.client.operation.time_to_first_chunk: request sent → first chunk carrying content, tool calls or reasoning (streamed calls).',
+        'gen_ai.client.operation.time_to_first_chunk (gen_ai.client.inference.time_to_first_chunk under the latest GenAI conventions): request sent → first chunk carrying content, tool calls or reasoning (streamed calls).',
         's',
-        p50p95(Histogram.timeToFirstChunk),
+        p50p95(GenAiHistogram.timeToFirstChunk),
       ),
     )
     .withPanel(
       promTimeseries(
         'Decode time per output chunk',
-        'gen_ai.client.operation.time_per_output_chunk: decode time / (chunks − 1) of each streamed call.',
+        'gen_ai.client.operation.time_per_output_chunk (latest conventions: gen_ai.client.inference.time_per_output_chunk): decode time / (chunks − 1) of each streamed call.',
         's',
-        p50p95(Histogram.timePerOutputChunk),
+        p50p95(GenAiHistogram.timePerOutputChunk),
       ),
     )
     .withPanel(
       promTimeseries(
         'Call duration',
-        'gen_ai.client.operation.duration: the whole call, retries included.',
+        'gen_ai.client.operation.duration (latest conventions: gen_ai.client.inference.duration): the whole call, retries included.',
         's',
-        p50p95(Histogram.operationDuration),
+        p50p95(GenAiHistogram.callDuration),
       ),
     )
     .withPanel(
       promTimeseries(
         'Tokens per second',
-        'gen_ai.client.token.usage summed: input and output tokens per second.',
+        'gen_ai.client.token.usage summed (latest conventions: the gen_ai.client.inference.usage.* counters): input and output tokens per second.',
         'short',
         [
           {
-            expr: sumBy([Label.tokenType, Label.kind], rate(`${Histogram.tokenUsage}_sum`, [RUN_MATCHER])),
+            expr: tokenRate([Label.tokenType, Label.kind], [RUN_MATCHER]),
             legend: `{{${Label.tokenType}}} {{${Label.kind}}}`,
           },
         ],
@@ -128,12 +129,17 @@ export function llmLatencyDashboard(): dashboard.Dashboard {
       ),
     )
     .withPanel(
-      promTimeseries('Mean tokens per call', 'Mean input and output tokens per call, by kind.', 'short', [
-        {
-          expr: mean(Histogram.tokenUsage, [Label.tokenType, Label.kind], [RUN_MATCHER]),
-          legend: `{{${Label.tokenType}}} {{${Label.kind}}}`,
-        },
-      ]),
+      promTimeseries(
+        'Mean tokens per call',
+        'Mean input and output tokens per answered call, by kind.',
+        'short',
+        [
+          {
+            expr: meanTokensPerCall([Label.tokenType, Label.kind], [RUN_MATCHER]),
+            legend: `{{${Label.tokenType}}} {{${Label.kind}}}`,
+          },
+        ],
+      ),
     )
     .withRow(new RowBuilder('Server side (vLLM / simulator, all clients)'))
     .withPanel(
@@ -176,7 +182,7 @@ export function llmLatencyDashboard(): dashboard.Dashboard {
             legend: `server {{${Label.vllmModel}}}`,
           },
           {
-            expr: quantile(0.95, Histogram.timeToFirstChunk, [Label.model], [RUN_MATCHER]),
+            expr: quantile(0.95, GenAiHistogram.timeToFirstChunk, [Label.model], [RUN_MATCHER]),
             legend: `client {{${Label.model}}}`,
           },
         ],

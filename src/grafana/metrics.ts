@@ -2,6 +2,9 @@
  * Every Prometheus metric and label name the dashboards, alert rules and datasource links query: the one place
  * to edit when a name changes.
  *
+ * The harness's GenAI client metrics have two namings: the v1.41 conventions' (the default) and the latest
+ * conventions' (opt-in); dashboards and alerts read both ({@link GenAiHistogram}, genai-queries.ts).
+ *
  * How the names come about (collector/config.yaml): the harness's OTLP metrics and the span_metrics connector's
  * output go through `prometheus_remote_write` with `translation_strategy: UnderscoreEscapingWithSuffixes`, so
  * dots become underscores, the unit is appended (`s` → `_seconds`, `ms` → `_milliseconds`; a curly-brace unit
@@ -40,6 +43,45 @@ export const Histogram = {
 } as const;
 export type Histogram = (typeof Histogram)[keyof typeof Histogram];
 
+/**
+ * The harness's GenAI measurements under the latest conventions, when a harness runs with
+ * `OTEL_SEMCONV_STABILITY_OPT_IN=gen_ai_latest_experimental` (src/telemetry/semconv.ts, names.ts
+ * `LatestMetricName`). A harness emits one naming or the other, never both, so queries read both names joined by
+ * `or` ({@link GenAiSeries}, queries.ts) and work with runs of either.
+ */
+export const LatestHistogram = {
+  /** `gen_ai.client.inference.time_to_first_chunk` (s). */
+  timeToFirstChunk: 'gen_ai_client_inference_time_to_first_chunk_seconds',
+  /** `gen_ai.client.inference.duration` (s). */
+  inferenceDuration: 'gen_ai_client_inference_duration_seconds',
+  /** `gen_ai.client.inference.time_per_output_chunk` (s). */
+  timePerOutputChunk: 'gen_ai_client_inference_time_per_output_chunk_seconds',
+  /** `gen_ai.client.inference.operation.input_tokens` (`{token}`): tokens per call, 0 for failed calls. */
+  inputTokensPerCall: 'gen_ai_client_inference_operation_input_tokens',
+  /** `gen_ai.client.inference.operation.output_tokens` (`{token}`). */
+  outputTokensPerCall: 'gen_ai_client_inference_operation_output_tokens',
+} as const;
+
+/** The latest conventions' token counters (`{token}`: no unit suffix; counters get `_total`). */
+export const LatestCounter = {
+  /** `gen_ai.client.inference.usage.input_tokens`. */
+  inputTokens: 'gen_ai_client_inference_usage_input_tokens_total',
+  /** `gen_ai.client.inference.usage.output_tokens`. */
+  outputTokens: 'gen_ai_client_inference_usage_output_tokens_total',
+  /** `gen_ai.client.inference.usage.cache_read.input_tokens`: only from servers that report cached tokens. */
+  cacheReadInputTokens: 'gen_ai_client_inference_usage_cache_read_input_tokens_total',
+} as const;
+
+/** One harness histogram under both namings, v1.41 first: queries read them as one series set. */
+export type GenAiSeries = readonly [v141: string, latest: string];
+
+/** The client-side latency histograms dashboards and alerts read, under either GenAI naming. */
+export const GenAiHistogram = {
+  timeToFirstChunk: [Histogram.timeToFirstChunk, LatestHistogram.timeToFirstChunk],
+  callDuration: [Histogram.operationDuration, LatestHistogram.inferenceDuration],
+  timePerOutputChunk: [Histogram.timePerOutputChunk, LatestHistogram.timePerOutputChunk],
+} as const satisfies Record<string, GenAiSeries>;
+
 /** Counters (already with `_total`). */
 export const Counter = {
   /** span_metrics connector: spans per name/kind/status. */
@@ -59,8 +101,13 @@ export const Gauge = {
 
 /** Every metric name above, as Prometheus stores it (histograms with their three series). */
 export const ALL_METRIC_NAMES: readonly string[] = [
-  ...Object.values(Histogram).flatMap((h) => [`${h}_bucket`, `${h}_sum`, `${h}_count`]),
+  ...[...Object.values(Histogram), ...Object.values(LatestHistogram)].flatMap((h) => [
+    `${h}_bucket`,
+    `${h}_sum`,
+    `${h}_count`,
+  ]),
   ...Object.values(Counter),
+  ...Object.values(LatestCounter),
   ...Object.values(Gauge),
 ];
 
@@ -71,6 +118,7 @@ export const Label = {
   model: promLabel(Attr.genAiRequestModel),
   domain: promLabel(Attr.domain),
   tokenType: promLabel(Attr.genAiTokenType),
+  errorType: promLabel(Attr.errorType),
   termination: promLabel(Attr.taskTermination),
   serviceName: promLabel(Attr.serviceName),
   /** span_metrics connector's own dimensions. */

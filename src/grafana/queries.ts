@@ -26,14 +26,37 @@ export function sel(metric: string, ...matchers: string[]): string {
   return matchers.length ? `${metric}{${matchers.join(', ')}}` : metric;
 }
 
+/**
+ * A metric name, or the names one measurement has under each GenAI naming (metrics.ts `GenAiSeries`): range
+ * functions over several names join them with `or`. A harness emits one naming only, so for each label set
+ * one of the names has the series and `or` passes it on; `rate` drops the name, so the series of both namings
+ * aggregate together.
+ */
+export type Metric = string | readonly string[];
+
+/** `metric` with `suffix` (`_bucket`, `_sum`, `_count`) on each of its names. */
+export function suffixed(metric: Metric, suffix: string): Metric {
+  return typeof metric === 'string' ? metric + suffix : metric.map((m) => m + suffix);
+}
+
+function overRange(fn: string, metric: Metric, matchers: string[], window: string, offset?: string): string {
+  const one = (m: string) => `${fn}(${sel(m, ...matchers)}[${window}]${offset ? ` offset ${offset}` : ''})`;
+  return typeof metric === 'string' ? one(metric) : `(${metric.map(one).join(' or ')})`;
+}
+
 /** `rate(m{...}[window])`, or `rate(m{...}[window] offset 1d)` with `offset: '1d'`. */
 export function rate(
-  metric: string,
+  metric: Metric,
   matchers: string[],
   window = '$__rate_interval',
   offset?: string,
 ): string {
-  return `rate(${sel(metric, ...matchers)}[${window}]${offset ? ` offset ${offset}` : ''})`;
+  return overRange('rate', metric, matchers, window, offset);
+}
+
+/** `increase(m{...}[window])`, with an optional offset, as {@link rate}. */
+export function increase(metric: Metric, matchers: string[], window: string, offset?: string): string {
+  return overRange('increase', metric, matchers, window, offset);
 }
 
 /** `sum by (labels) (inner)`; `sum(inner)` without labels. */
@@ -44,23 +67,23 @@ export function sumBy(labels: readonly string[], inner: string): string {
 /** A quantile of a classic histogram, aggregated by `by`. */
 export function quantile(
   q: number,
-  histogram: string,
+  histogram: Metric,
   by: readonly string[],
   matchers: string[],
   window = '$__rate_interval',
   offset?: string,
 ): string {
-  return `histogram_quantile(${q}, ${sumBy(['le', ...by], rate(`${histogram}_bucket`, matchers, window, offset))})`;
+  return `histogram_quantile(${q}, ${sumBy(['le', ...by], rate(suffixed(histogram, '_bucket'), matchers, window, offset))})`;
 }
 
 /** The mean of a histogram over the window: rate of its sum / rate of its count. */
 export function mean(
-  histogram: string,
+  histogram: Metric,
   by: readonly string[],
   matchers: string[],
   window = '$__rate_interval',
 ): string {
-  return `${sumBy(by, rate(`${histogram}_sum`, matchers, window))} / ${sumBy(by, rate(`${histogram}_count`, matchers, window))}`;
+  return `${sumBy(by, rate(suffixed(histogram, '_sum'), matchers, window))} / ${sumBy(by, rate(suffixed(histogram, '_count'), matchers, window))}`;
 }
 
 /** The latest value of a counter or gauge in the dashboard's range, summed over series (still right after a run's series ended). */

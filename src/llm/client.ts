@@ -16,6 +16,7 @@ import {
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import OpenAI from 'openai';
 import { epochMs } from '../telemetry/clock.js';
+import type { LlmCallMeasurement } from '../telemetry/genai-metrics.js';
 import type { GenAiInstruments } from '../telemetry/metrics.js';
 import { Attr, Kind, type LlmKind, SpanName } from '../telemetry/names.js';
 import { createRng, type Rng } from '../util/random.js';
@@ -173,6 +174,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
   const io = startIoThread();
   const pools = new Map<string, Endpoint[]>();
   const { tracer, instruments } = options;
+  const latest = instruments.llmCalls.convention === 'latest';
   // An endpoint may echo the request's key in an error body; no message leaves this client with a key in it.
   const secrets = [
     ...new Set(
@@ -359,9 +361,10 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
       span.setAttributes({ [Attr.errorType]: error.errorType, [Attr.attempts]: n });
       span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
       span.end(epochMs());
-      instruments.operationDuration.record((performance.now() - start) / 1000, {
-        ...metricAttrs,
-        [Attr.errorType]: error.errorType,
+      instruments.llmCalls.record({
+        durationS: (performance.now() - start) / 1000,
+        attributes: metricAttrs,
+        errorType: error.errorType,
       });
       if (n > 1) error.message += ` (after ${n} attempts)`;
       throw error;
@@ -388,10 +391,16 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
       [Attr.hasToolCalls]: r.toolCalls.length > 0,
       [Attr.attempts]: attempts,
       ...(r.responseId ? { [Attr.genAiResponseId]: r.responseId } : {}),
+      // New in the latest GenAI conventions ("when available and non-zero"), so emitted only when opted in.
+      ...(latest && r.cachedInputTokens ? { [Attr.genAiCacheReadInputTokens]: r.cachedInputTokens } : {}),
       ...(options.captureContent ? { [Attr.genAiOutputMessages]: JSON.stringify(r.message) } : {}),
     });
-    const attrs = { ...metricAttrs, [Attr.genAiResponseModel]: r.responseModel };
+    let streamTimes: Pick<LlmCallMeasurement, 'timeToFirstChunkS' | 'timePerOutputChunkS'> = {};
     if (r.ttftMs !== undefined && r.decodeMs !== undefined && r.firstChunkAt !== undefined) {
+      streamTimes = {
+        timeToFirstChunkS: r.ttftMs / 1000,
+        ...(r.chunks > 1 ? { timePerOutputChunkS: r.decodeMs / 1000 / (r.chunks - 1) } : {}),
+      };
       span.setAttributes({
         [Attr.genAiTtfc]: r.ttftMs / 1000,
         [Attr.ttftMs]: r.ttftMs,
@@ -405,13 +414,16 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
         [Attr.genAiInputTokens]: r.inputTokens,
       });
       child(SpanName.decode, Kind.decode, r.firstChunkAt, end, { [Attr.genAiOutputTokens]: r.outputTokens });
-      instruments.timeToFirstChunk.record(r.ttftMs / 1000, attrs);
-      if (r.chunks > 1) instruments.timePerOutputChunk.record(r.decodeMs / 1000 / (r.chunks - 1), attrs);
     }
     span.end(epochMs(end));
-    instruments.operationDuration.record((end - start) / 1000, attrs);
-    instruments.tokenUsage.record(r.inputTokens, { ...attrs, [Attr.genAiTokenType]: 'input' });
-    instruments.tokenUsage.record(r.outputTokens, { ...attrs, [Attr.genAiTokenType]: 'output' });
+    instruments.llmCalls.record({
+      durationS: (end - start) / 1000,
+      attributes: { ...metricAttrs, [Attr.genAiResponseModel]: r.responseModel },
+      ...streamTimes,
+      inputTokens: r.inputTokens,
+      outputTokens: r.outputTokens,
+      ...(r.cachedInputTokens !== undefined ? { cacheReadInputTokens: r.cachedInputTokens } : {}),
+    });
   }
 
   return {

@@ -13,6 +13,11 @@ export interface ChatResult {
   responseId: string | undefined;
   inputTokens: number;
   outputTokens: number;
+  /**
+   * Input tokens served from the server's prefix cache, when its usage says so
+   * (`usage.prompt_tokens_details.cached_tokens`: OpenAI, and vLLM started with `--enable-prompt-tokens-details`).
+   */
+  cachedInputTokens: number | undefined;
   /** When the successful attempt's request was sent. */
   sentAt: number;
   /** First chunk carrying content, tool calls or reasoning (streams only). */
@@ -39,7 +44,7 @@ export interface Accumulator {
   finishReason: string | undefined;
   model: string;
   id: string | undefined;
-  usage: { prompt_tokens: number; completion_tokens: number } | undefined;
+  usage: OpenAI.CompletionUsage | undefined;
 }
 
 export function emptyAccumulator(sentAt: number): Accumulator {
@@ -132,6 +137,7 @@ export function finish(acc: Accumulator, endedAt: number, streamed: boolean): Ch
     responseId: acc.id,
     inputTokens: acc.usage?.prompt_tokens ?? 0,
     outputTokens: acc.usage?.completion_tokens ?? 0,
+    cachedInputTokens: acc.usage?.prompt_tokens_details?.cached_tokens ?? undefined,
     sentAt: acc.sentAt,
     firstChunkAt: first,
     endedAt,

@@ -3,9 +3,10 @@
  * DESIGN.md). Producers (harness, LLM client, simulated server) and consumers (exporters, tests, dashboards)
  * import these constants instead of spelling names themselves.
  *
- * GenAI names follow the OpenTelemetry GenAI semantic conventions (v1.41, Development stability); they are
- * spelled out here rather than imported from `@opentelemetry/semantic-conventions/incubating` so that a
- * rename upstream cannot silently change what we emit.
+ * GenAI names follow the OpenTelemetry GenAI semantic conventions (v1.41, Development stability) by default,
+ * and their latest names (semantic-conventions-genai v0.1.0) where `OTEL_SEMCONV_STABILITY_OPT_IN` asks for
+ * them ({@link LatestMetricName}, semconv.ts); they are spelled out here rather than imported from
+ * `@opentelemetry/semantic-conventions/incubating` so that a rename upstream cannot silently change what we emit.
  */
 
 /** Values of `tau2.kind`. */
@@ -89,6 +90,10 @@ export const Attr = {
   genAiOutputTokens: 'gen_ai.usage.output_tokens',
   genAiFinishReasons: 'gen_ai.response.finish_reasons',
   genAiTokenType: 'gen_ai.token.type',
+  /** Latest conventions only: the modality of the tokens a usage counter counts (`text`, `unknown`, …). */
+  genAiTokenModality: 'gen_ai.token.modality',
+  /** Latest conventions only: input tokens the provider served from its cache (a subset of the input tokens). */
+  genAiCacheReadInputTokens: 'gen_ai.usage.cache_read.input_tokens',
   genAiInputMessages: 'gen_ai.input.messages',
   genAiOutputMessages: 'gen_ai.output.messages',
   serverAddress: 'server.address',
@@ -170,6 +175,28 @@ export const MetricName = {
   tasksPlanned: 'tau2.tasks.planned',
   taskReward: 'tau2.task.reward',
 } as const;
+
+/**
+ * The GenAI client metrics under the latest conventions (semantic-conventions-genai v0.1.0), emitted instead of
+ * the four v1.41 ones above when `OTEL_SEMCONV_STABILITY_OPT_IN` contains `gen_ai_latest_experimental`
+ * (semconv.ts). The repository's docs/gen-ai/non-normative/migration.md maps them: `operation.duration`,
+ * `operation.time_to_first_chunk` and `operation.time_per_output_chunk` become `inference.*` with the same
+ * attributes; `gen_ai.client.token.usage` (one histogram, `gen_ai.token.type`) becomes counters of tokens spent
+ * (`inference.usage.*`, with `gen_ai.token.modality`) and histograms of tokens per call (`inference.operation.*`).
+ */
+export const LatestMetricName = {
+  inferenceDuration: 'gen_ai.client.inference.duration',
+  timeToFirstChunk: 'gen_ai.client.inference.time_to_first_chunk',
+  timePerOutputChunk: 'gen_ai.client.inference.time_per_output_chunk',
+  usageInputTokens: 'gen_ai.client.inference.usage.input_tokens',
+  usageOutputTokens: 'gen_ai.client.inference.usage.output_tokens',
+  usageCacheReadInputTokens: 'gen_ai.client.inference.usage.cache_read.input_tokens',
+  operationInputTokens: 'gen_ai.client.inference.operation.input_tokens',
+  operationOutputTokens: 'gen_ai.client.inference.operation.output_tokens',
+} as const;
+
+/** Values of `gen_ai.token.modality` the harness records (latest conventions). */
+export const TokenModality = { text: 'text', unknown: 'unknown' } as const;
 
 /** Default `service.name` of the harness and of the simulated server. */
 export const ServiceName = { harness: 'tau2-harness', sim: 'tau2-sim' } as const;

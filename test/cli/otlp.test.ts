@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { readSpool, spansOfRequest } from '../../src/export/spool-reader.js';
-import { Attr, Kind, MetricName } from '../../src/telemetry/names.js';
+import { Attr, Kind, LatestMetricName, MetricName } from '../../src/telemetry/names.js';
 import { FAST, runCli, runDirOf, tempDir } from '../helpers.js';
 
 interface MetricsRequest {
@@ -18,6 +18,10 @@ interface MetricsRequest {
             count: string | number;
             attributes: { key: string; value: { stringValue?: string } }[];
           }[];
+        };
+        sum?: {
+          isMonotonic?: boolean;
+          dataPoints: { attributes: { key: string; value: { stringValue?: string } }[] }[];
         };
       }[];
     }[];
@@ -86,6 +90,76 @@ describe('OTLP/HTTP export when OTEL_EXPORTER_OTLP_ENDPOINT is set', () => {
         ),
       );
       assert.ok(points.length > 0, 'data points carry tau2.run.id');
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('with OTEL_SEMCONV_STABILITY_OPT_IN=gen_ai_latest_experimental: the latest GenAI metric names only', async () => {
+    const c = await collector();
+    try {
+      const r = await runCli(['run', ...FAST, '--num-tasks', '2', '--output-dir', tmp.path], {
+        OTEL_EXPORTER_OTLP_ENDPOINT: c.url,
+        OTEL_SEMCONV_STABILITY_OPT_IN: 'http,gen_ai_latest_experimental',
+      });
+      assert.equal(r.code, 0, r.stderr);
+      const metrics = c.metrics.flatMap((m) =>
+        m.resourceMetrics.flatMap((rm) => rm.scopeMetrics.flatMap((s) => s.metrics)),
+      );
+      const names = new Set(metrics.map((m) => m.name));
+      for (const name of [
+        LatestMetricName.inferenceDuration,
+        LatestMetricName.timeToFirstChunk,
+        LatestMetricName.timePerOutputChunk,
+        LatestMetricName.usageInputTokens,
+        LatestMetricName.usageOutputTokens,
+        LatestMetricName.operationInputTokens,
+        LatestMetricName.operationOutputTokens,
+      ]) {
+        assert.ok(names.has(name), `metric ${name}`);
+      }
+      // "do not emit the old one"; tau2's own metrics are not GenAI conventions and stay.
+      for (const name of [
+        MetricName.operationDuration,
+        MetricName.tokenUsage,
+        MetricName.timeToFirstChunk,
+        MetricName.timePerOutputChunk,
+      ]) {
+        assert.ok(!names.has(name), `v1.41 metric ${name} still sent`);
+      }
+      assert.ok(names.has(MetricName.tasksCompleted));
+      const usage = metrics.find((m) => m.name === LatestMetricName.usageInputTokens)!;
+      assert.ok(usage.sum?.isMonotonic, 'usage is a monotonic counter');
+      const modalities = new Set(
+        usage.sum!.dataPoints.flatMap((p) =>
+          p.attributes.filter((a) => a.key === Attr.genAiTokenModality).map((a) => a.value.stringValue),
+        ),
+      );
+      assert.deepEqual([...modalities], ['text']);
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('warns about a gen_ai opt-in value the conventions do not define, and keeps the v1.41 names', async () => {
+    const c = await collector();
+    try {
+      const r = await runCli(['run', ...FAST, '--num-tasks', '1', '--output-dir', tmp.path], {
+        OTEL_EXPORTER_OTLP_ENDPOINT: c.url,
+        OTEL_SEMCONV_STABILITY_OPT_IN: 'gen_ai_latest_experimental/dup',
+      });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(
+        r.stderr,
+        /warning: OTEL_SEMCONV_STABILITY_OPT_IN: ignoring gen_ai_latest_experimental\/dup \(the GenAI conventions define only gen_ai_latest_experimental\)/,
+      );
+      const names = new Set(
+        c.metrics.flatMap((m) =>
+          m.resourceMetrics.flatMap((rm) => rm.scopeMetrics.flatMap((s) => s.metrics.map((x) => x.name))),
+        ),
+      );
+      assert.ok(names.has(MetricName.timeToFirstChunk));
+      assert.ok(!names.has(LatestMetricName.timeToFirstChunk));
     } finally {
       await c.close();
     }

@@ -6,9 +6,17 @@ import { parse } from 'yaml';
 import { LLM_LATENCY_UID, RUN_OVERVIEW_UID, TASK_EXPLORER_UID } from '../../src/grafana/dashboards.js';
 import { fromEnv } from '../../src/grafana/datasources.js';
 import { DASHBOARDS_MOUNT, generatedFiles } from '../../src/grafana/files.js';
-import { ALL_METRIC_NAMES, Gauge, Histogram, Label } from '../../src/grafana/metrics.js';
+import {
+  ALL_METRIC_NAMES,
+  Gauge,
+  GenAiHistogram,
+  Histogram,
+  Label,
+  LatestCounter,
+  LatestHistogram,
+} from '../../src/grafana/metrics.js';
 import { createSimMetrics } from '../../src/sim/metrics.js';
-import { Attr, MetricName } from '../../src/telemetry/names.js';
+import { Attr, LatestMetricName, MetricName } from '../../src/telemetry/names.js';
 import { repoRoot } from '../helpers.js';
 import {
   alertQueries,
@@ -131,6 +139,65 @@ test('the harness metric names follow the instrument names in names.ts', () => {
   assert.ok(Histogram.tokenUsage.startsWith(base(MetricName.tokenUsage)));
   assert.ok(Histogram.taskReward.startsWith(base(MetricName.taskReward)));
   assert.ok(Gauge.tasksPlanned.startsWith(base(MetricName.tasksPlanned)));
+});
+
+test('the latest GenAI metric names follow the instrument names in names.ts', () => {
+  const base = (instrument: string) => instrument.replaceAll('.', '_');
+  assert.equal(LatestHistogram.timeToFirstChunk, `${base(LatestMetricName.timeToFirstChunk)}_seconds`);
+  assert.equal(LatestHistogram.inferenceDuration, `${base(LatestMetricName.inferenceDuration)}_seconds`);
+  assert.equal(LatestHistogram.timePerOutputChunk, `${base(LatestMetricName.timePerOutputChunk)}_seconds`);
+  assert.equal(LatestHistogram.inputTokensPerCall, base(LatestMetricName.operationInputTokens));
+  assert.equal(LatestHistogram.outputTokensPerCall, base(LatestMetricName.operationOutputTokens));
+  assert.equal(LatestCounter.inputTokens, `${base(LatestMetricName.usageInputTokens)}_total`);
+  assert.equal(LatestCounter.outputTokens, `${base(LatestMetricName.usageOutputTokens)}_total`);
+  assert.equal(
+    LatestCounter.cacheReadInputTokens,
+    `${base(LatestMetricName.usageCacheReadInputTokens)}_total`,
+  );
+});
+
+test('every query of a v1.41 GenAI metric reads its latest twin too: dashboards and alerts work with either', () => {
+  const twin = new Map(
+    Object.values(GenAiHistogram).flatMap(([v141, latest]) =>
+      ['_bucket', '_sum', '_count'].map((suffix) => [v141 + suffix, latest + suffix] as const),
+    ),
+  );
+  const tokens = (direction: 'input' | 'output') => [
+    direction === 'input' ? LatestCounter.inputTokens : LatestCounter.outputTokens,
+    ...['_sum', '_count'].map(
+      (suffix) =>
+        (direction === 'input' ? LatestHistogram.inputTokensPerCall : LatestHistogram.outputTokensPerCall) +
+        suffix,
+    ),
+  ];
+  const rules = parse(readFileSync(join(repoRoot, 'prometheus/rules/tau2.rules.yml'), 'utf8')) as {
+    groups: { rules: { record?: string; alert?: string; expr: string }[] }[];
+  };
+  const queries = [
+    ...allQueries().filter((q) => q.language === 'promql'),
+    ...rules.groups
+      .flatMap((g) => g.rules)
+      .map((r) => ({ where: `prometheus/rules › ${r.record ?? r.alert}`, query: r.expr })),
+  ];
+  let checked = 0;
+  for (const q of queries) {
+    const { metrics } = promqlNames(substitute(q.query, { runId: 'r' }));
+    for (const m of metrics) {
+      if (twin.has(m)) {
+        assert.ok(metrics.has(twin.get(m)!), `${q.where}: reads ${m} but not ${twin.get(m)}`);
+        checked++;
+      }
+      if (m.startsWith(Histogram.tokenUsage)) {
+        for (const direction of ['input', 'output'] as const)
+          assert.ok(
+            tokens(direction).some((t) => metrics.has(t)),
+            `${q.where}: reads ${m} but no latest ${direction} token metric`,
+          );
+        checked++;
+      }
+    }
+  }
+  assert.ok(checked >= 15, `only ${checked} v1.41 GenAI metric reads found`);
 });
 
 test('the vLLM metric names exist on the simulated server', async () => {

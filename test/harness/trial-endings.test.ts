@@ -46,6 +46,7 @@ function reply(content: string, toolCalls: ChatResult['toolCalls'] = []): ChatRe
     responseId: undefined,
     inputTokens: 1,
     outputTokens: 1,
+    cachedInputTokens: undefined,
     sentAt: now,
     firstChunkAt: now,
     endedAt: now,

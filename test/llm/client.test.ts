@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { metrics, ROOT_CONTEXT } from '@opentelemetry/api';
+import { type Histogram, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { createLlmClient, type LlmClient } from '../../src/llm/client.js';
 import { LlmError } from '../../src/llm/errors.js';
-import { createGenAiInstruments } from '../../src/telemetry/metrics.js';
-import { Attr, Kind, SpanName } from '../../src/telemetry/names.js';
+import { createGenAiInstruments, type GenAiInstruments } from '../../src/telemetry/metrics.js';
+import { Attr, Kind, LatestMetricName, SpanName } from '../../src/telemetry/names.js';
+import type { GenAiConvention } from '../../src/telemetry/semconv.js';
 import { closedPort } from '../helpers.js';
 import { memoryTracer } from '../otel.js';
-import { chunk, type Script, scriptedServer, usage } from './scripted-server.js';
+import { chunk, type Script, scriptedServer, usage, usageWithCache } from './scripted-server.js';
 
 const instruments = createGenAiInstruments(metrics.getMeter('test'));
 let cleanup: (() => Promise<void>)[] = [];
@@ -16,13 +18,16 @@ afterEach(async () => {
   cleanup = [];
 });
 
-async function setup(scripts: Script[], options: { idleTimeoutMs?: number; maxAttempts?: number } = {}) {
+async function setup(
+  scripts: Script[],
+  options: { idleTimeoutMs?: number; maxAttempts?: number; instruments?: GenAiInstruments } = {},
+) {
   const server = await scriptedServer(scripts);
   const { tracer, exporter } = memoryTracer();
   const client: LlmClient = createLlmClient({
     config: { models: { m: [{ baseURL: server.baseURL, provider: 'vllm' }] }, expertMapping: {} },
     tracer,
-    instruments,
+    instruments: options.instruments ?? instruments,
     runId: 'test-run',
     retry: { baseDelayMs: 1, maxDelayMs: 5, maxAttempts: options.maxAttempts ?? 5 },
     ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
@@ -121,6 +126,57 @@ describe('LLM client timing', () => {
     await t.call();
     const ctx = t.chatSpan().spanContext();
     assert.equal(t.server.seen[0]?.traceparent, `00-${ctx.traceId}-${ctx.spanId}-01`);
+  });
+});
+
+describe('LLM client and the GenAI conventions', () => {
+  class Reader extends MetricReader {
+    protected async onForceFlush(): Promise<void> {}
+    protected async onShutdown(): Promise<void> {}
+  }
+  const cachedReply = (cached: number): Script => ({
+    frames: [
+      [0, chunk({ content: 'x' })],
+      [0, chunk({}, 'stop')],
+      [0, usageWithCache(12, 3, cached)],
+    ],
+  });
+  async function callWith(convention: GenAiConvention, cached: number) {
+    const reader = new Reader();
+    const provider = new MeterProvider({ readers: [reader] });
+    const t = await setup([cachedReply(cached)], {
+      instruments: createGenAiInstruments(provider.getMeter('t'), convention),
+    });
+    const r = await t.call();
+    const { resourceMetrics } = await reader.collect();
+    const recorded = new Map(
+      resourceMetrics.scopeMetrics.flatMap((sm) => sm.metrics).map((m) => [m.descriptor.name, m]),
+    );
+    await provider.shutdown();
+    return { r, span: t.chatSpan(), recorded };
+  }
+
+  it('reads the cached prompt tokens of the usage; the span names them only under the latest conventions', async () => {
+    const v141 = await callWith('v1.41', 8);
+    assert.equal(v141.r.cachedInputTokens, 8);
+    assert.equal(v141.span.attributes[Attr.genAiCacheReadInputTokens], undefined);
+    const latest = await callWith('latest', 8);
+    assert.equal(latest.span.attributes[Attr.genAiCacheReadInputTokens], 8);
+    assert.equal(latest.span.attributes[Attr.genAiInputTokens], 12);
+    // "when available and non-zero"
+    const none = await callWith('latest', 0);
+    assert.equal(none.span.attributes[Attr.genAiCacheReadInputTokens], undefined);
+  });
+
+  it('records the call into the latest metrics with its response model, tokens and cached tokens', async () => {
+    const { recorded } = await callWith('latest', 8);
+    const cache = recorded.get(LatestMetricName.usageCacheReadInputTokens)!;
+    assert.equal(cache.dataPoints[0]!.value, 8);
+    assert.equal(cache.dataPoints[0]!.attributes[Attr.genAiResponseModel], 'm');
+    assert.equal(cache.dataPoints[0]!.attributes[Attr.runId], 'test-run');
+    const perCall = recorded.get(LatestMetricName.operationInputTokens)!;
+    assert.equal((perCall.dataPoints[0]!.value as Histogram).sum, 12);
+    assert.equal(recorded.get(LatestMetricName.timeToFirstChunk)?.dataPoints.length, 1);
   });
 });
 

@@ -53,3 +53,6 @@ export const chunk = (delta: object, finish: string | null = null) =>
   `{${head},"choices":[{"index":0,"delta":${JSON.stringify(delta)},"finish_reason":${JSON.stringify(finish)}}]}`;
 export const usage = (prompt: number, completion: number) =>
   `{${head},"choices":[],"usage":{"prompt_tokens":${prompt},"completion_tokens":${completion},"total_tokens":${prompt + completion}}}`;
+/** A usage frame whose prompt tokens include `cached` served from the prefix cache (OpenAI's, vLLM's field). */
+export const usageWithCache = (prompt: number, completion: number, cached: number) =>
+  `{${head},"choices":[],"usage":{"prompt_tokens":${prompt},"completion_tokens":${completion},"total_tokens":${prompt + completion},"prompt_tokens_details":{"cached_tokens":${cached}}}}`;

@@ -37,6 +37,25 @@ export function initializeEnvironment(domain: OpenedTau2Domain, task: Tau2Task):
 }
 
 /**
+ * The gold environment of tau2's `EnvironmentEvaluator.calculate_reward`: `set_state` with the task's
+ * initialization data and actions (no message history), then each expected action through `make_tool_call`
+ * — no `sync_tools()` after the calls, their errors ignored (quirk 19). Its hashes are the gold DB hashes.
+ */
+export function goldEnvironment(domain: OpenedTau2Domain, task: Tau2Task): Tau2Environment {
+  const env = domain.createEnvironment();
+  env.setState({ ...task.initialState, messageHistory: [] });
+  for (const action of task.actions) {
+    try {
+      env.makeToolCall(action.name, action.requestor, action.arguments);
+    } catch (err) {
+      // The evaluator logs a failing gold action and goes on; a JS error is still a bug of the port.
+      if (!(err instanceof PyError)) throw err;
+    }
+  }
+  return env;
+}
+
+/**
  * Replays `actions` on a fresh set-up of `task` and appends the dump lines to `out`. A set-up that raises is
  * recorded (a `setup_error` line and a final line without hashes); tool errors never stop the sequence.
  */

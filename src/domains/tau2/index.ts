@@ -8,8 +8,37 @@ export {
   checkSequences,
   initializeEnvironment,
 } from './check.js';
+export type { EvaluationCriteria, RewardType, Tau2Action } from './criteria.js';
 export type { Tau2Environment, ToolCall as Tau2ToolCall, ToolResponse } from './env/environment.js';
 export { type OpenAiToolSchema, openAiSchema } from './env/schema.js';
+// Scoring as tau2's evaluate_simulation scores (docs/tau2-fidelity.md, Scoring).
+export {
+  type EvaluateSimulationInput,
+  evaluateSimulation,
+  Tau2EvaluationError,
+} from './evaluate/evaluate.js';
+export type {
+  Tau2Message,
+  Tau2ParticipantMessage,
+  Tau2SystemMessage,
+  Tau2ToolMessage,
+} from './evaluate/messages.js';
+export {
+  type Judge,
+  type JudgeMessage,
+  type JudgeRequest,
+  TAU2_JUDGE_MODEL,
+} from './evaluate/nl-assertions.js';
+export {
+  type ActionCheck,
+  type CommunicateCheck,
+  type DbCheck,
+  type EnvAssertionCheck,
+  type NlAssertionCheck,
+  type RewardInfo,
+  TERMINATION_REASONS,
+  type TerminationReason,
+} from './evaluate/reward-info.js';
 export { FAITHFUL_DOMAINS, faithfulPort, openFaithfulDomain, TAU2_DOMAINS } from './faithful.js';
 export {
   listTau2Domains,

@@ -3,13 +3,8 @@
  * expected actions of `evaluation_criteria`. Read from `tasks.json` losslessly (2 and 2.0 stay apart).
  */
 import type { PyValue } from '../../util/pyjson.js';
-import type {
-  EnvFunctionCall,
-  HistoryMessage,
-  InitialState,
-  Requestor,
-  ToolCall,
-} from './env/environment.js';
+import { type EvaluationCriteria, parseEvaluationCriteria, parseFunctionCall } from './criteria.js';
+import type { HistoryMessage, InitialState, Requestor, ToolCall } from './env/environment.js';
 import type { PyDict } from './env/python.js';
 import { readPyJson } from './files.js';
 import { Tau2DataError } from './port.js';
@@ -27,13 +22,15 @@ export interface Tau2Task {
   initialState: InitialState;
   /** `evaluation_criteria.actions`, [] when there are none. */
   actions: ReplayAction[];
+  /** `evaluation_criteria` as scoring reads it; null when the task has none. */
+  evaluationCriteria: EvaluationCriteria | null;
 }
 
 const isDict = (v: PyValue | undefined): v is PyDict =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Shape checks that name the culprit (`<file>: task 3 (id "x"): ...`). */
-class Reader {
+export class Reader {
   constructor(readonly where: string) {}
   fail(msg: string): never {
     throw new Tau2DataError(`${this.where}: ${msg}`);
@@ -65,17 +62,6 @@ export function parseAction(v: PyValue, what: string, where: string): ReplayActi
     name: r.str(a['name'], `${what}.name`),
     arguments: r.dict(a['arguments'], `${what}.arguments`),
     requestor: r.requestor(a['requestor'], `${what}.requestor`),
-  };
-}
-
-function parseFunctionCall(r: Reader, v: PyValue, what: string): EnvFunctionCall {
-  const c = r.dict(v, what);
-  const envType = c['env_type'];
-  if (envType !== 'assistant' && envType !== 'user') r.fail(`${what}.env_type must be "assistant" or "user"`);
-  return {
-    env_type: envType,
-    func_name: r.str(c['func_name'], `${what}.func_name`),
-    arguments: r.dict(c['arguments'] ?? {}, `${what}.arguments`),
   };
 }
 
@@ -122,6 +108,7 @@ function parseTask(v: PyValue, index: number, file: string): Tau2Task {
     actions: (r.optList(criteria?.['actions'], 'evaluation_criteria.actions') ?? []).map((a, i) =>
       parseAction(a, `evaluation_criteria.actions[${i}]`, r.where),
     ),
+    evaluationCriteria: parseEvaluationCriteria(r, task['evaluation_criteria']),
   };
 }
 

@@ -102,6 +102,6 @@ export async function renderSpecPng(spec: Spec): Promise<Uint8Array> {
 }
 
 /** Renders one legacy histogram chart as a 2000×800 PNG (no Vega involved). */
-export function renderHistogramPng(input: HistogramChartInput): Promise<Uint8Array> {
+export function renderHistogramPng(input: HistogramChartInput): Uint8Array {
   return svgToPng(histogramSvg(input));
 }

@@ -5,7 +5,7 @@
  */
 import { dumpsPy, loadsPy, type PyValue } from '../../../util/pyjson.js';
 import { modelDump } from './model.js';
-import { modelName, type PyDict, PyError, pyEquals, pyStr, valueError } from './python.js';
+import { modelName, type PyDict, PyError, pyEquals, pyStr, pyTypeName, valueError } from './python.js';
 import type { ToolKit } from './toolkit.js';
 
 /** Who makes a tool call (tau2's `ToolRequestor`). */
@@ -30,6 +30,14 @@ export interface EnvFunctionCall {
   env_type: Requestor;
   func_name: string;
   arguments: PyDict;
+}
+
+/** An `EnvAssertion` of a task's `evaluation_criteria.env_assertions`: a call whose result must be a bool. */
+export interface EnvAssertion extends EnvFunctionCall {
+  /** The value the result must equal (default true). */
+  assert_value: boolean;
+  /** What a failed assertion says; default `Assertion failed: <the call>`. */
+  message: string | null;
 }
 
 /** A message of a task's `initial_state.message_history`, as far as `set_state` reads it. */
@@ -62,6 +70,12 @@ export interface Tau2Environment {
   sync(): void;
   /** `run_env_function_call(call)`: any method of either toolkit, then a sync. */
   runEnvFunctionCall(call: EnvFunctionCall): PyValue;
+  /**
+   * `run_env_assertion(assertion, raise_assertion_error)`: runs the call (then a sync) and compares its bool
+   * with `assert_value`; a non-bool result is a `ValueError`, a failure with `raise_assertion_error` an
+   * `AssertionError`. This is what tau2's `EnvironmentEvaluator` does for ENV_ASSERTION scoring.
+   */
+  runEnvAssertion(assertion: EnvAssertion, raiseAssertionError?: boolean): boolean;
   /** `set_state(initialization_data, initialization_actions, message_history)`; throws on bad history. */
   setState(state: InitialState): void;
   /** `get_db_hash()`. */
@@ -145,6 +159,21 @@ export function createEnvironment(parts: EnvironmentParts): Tau2Environment {
       const res = kit.callMethod(call.func_name, call.arguments);
       env.sync();
       return res;
+    },
+    runEnvAssertion(assertion, raiseAssertionError = true) {
+      const res = env.runEnvFunctionCall(assertion);
+      if (typeof res !== 'boolean') {
+        throw valueError(
+          `Function ${assertion.func_name} returned <class '${pyTypeName(res)}'> instead of bool`,
+        );
+      }
+      const pass = res === assertion.assert_value;
+      if (raiseAssertionError && !pass) {
+        // EnvFunctionCall.__str__: env type, function name and the arguments as json.dumps(indent=2).
+        const call = `Env Type: ${assertion.env_type}\nFunc Name: ${assertion.func_name}\nArguments:\n${dumpsPy(assertion.arguments, { indent: 2 })}`;
+        throw new PyError('AssertionError', assertion.message ?? `Assertion failed: ${call}`);
+      }
+      return pass;
     },
     setState(state) {
       if (state.agentData != null) {

@@ -18,12 +18,24 @@ export type FieldType =
   | { kind: 'optional'; inner: FieldType }
   | { kind: 'list'; item: FieldType }
   | { kind: 'dict'; value: FieldType }
-  | { kind: 'model'; model: ModelType };
+  | { kind: 'model'; model: ModelType }
+  /** A `str`-mixin `Enum` class; a member is stored as its value (it equals its value in Python). */
+  | { kind: 'enum'; name: string; values: readonly string[] }
+  /** `datetime.date`, stored as `str(date)` (`2025-01-20`): what `json.dumps(default=str)` writes of it. */
+  | { kind: 'date' }
+  /** `datetime.datetime` (naive), stored as `str(datetime)` (`2025-01-20 14:30:00`), for the same reason. */
+  | { kind: 'datetime' }
+  /** `Union[A, B]`: tried left to right (pydantic's smart mode agrees for the unions tau2's tools declare). */
+  | { kind: 'union'; options: readonly FieldType[] };
 
 /** One field: its type and, when it has one, its default (a factory, as `default_factory` or a copy). */
 export interface FieldSpec {
   type: FieldType;
   default?: () => PyValue;
+  /** `Field(default_factory=...)`: pydantic then writes no `default` in the JSON schema. */
+  defaultFactory?: boolean;
+  /** `Field(description=...)`, for the JSON schema. */
+  description?: string;
 }
 
 /** A pydantic model class. */
@@ -32,6 +44,8 @@ export interface ModelType {
   fields: Readonly<Record<string, FieldSpec>>;
   /** `extra="forbid"` (tau2's `BaseModelNoExtra`, every `DB`) or pydantic's default `ignore`. */
   extra: 'ignore' | 'forbid';
+  /** The class docstring, which pydantic writes as the schema's `description`. */
+  description?: string;
 }
 
 /** Builders of {@link FieldType}s, named as the Python annotations. */
@@ -46,6 +60,10 @@ export const t = {
   list: (item: FieldType): FieldType => ({ kind: 'list', item }),
   dict: (value: FieldType): FieldType => ({ kind: 'dict', value }),
   model: (model: ModelType): FieldType => ({ kind: 'model', model }),
+  enum: (name: string, ...values: string[]): FieldType => ({ kind: 'enum', name, values }),
+  date: { kind: 'date' } as FieldType,
+  datetime: { kind: 'datetime' } as FieldType,
+  union: (...options: FieldType[]): FieldType => ({ kind: 'union', options }),
 };
 
 /** Declares a model class; fields in declaration order (the order `model_dump()` writes them). */
@@ -53,10 +71,13 @@ export function defineModel(
   name: string,
   fields: Record<string, FieldType | FieldSpec>,
   extra: ModelType['extra'] = 'ignore',
+  description?: string,
 ): ModelType {
   const specs: Record<string, FieldSpec> = {};
   for (const [k, f] of Object.entries(fields)) specs[k] = 'type' in f ? f : { type: f };
-  return { name, fields: specs, extra };
+  return description === undefined
+    ? { name, fields: specs, extra }
+    : { name, fields: specs, extra, description };
 }
 
 /** The pydantic minor version in the documentation links of validation errors (the goldens' 2.12.4). */
@@ -195,6 +216,23 @@ function check(type: FieldType, v: PyValue, loc: (string | number)[], errors: Li
       }
       return errors.length > before ? { ok: false } : { ok: true, value: out };
     }
+    case 'enum':
+      // A member or its value; a member is kept as its value, which it equals (a str mixin).
+      return typeof v === 'string' && type.values.includes(v)
+        ? { ok: true, value: v }
+        : fail('enum', literalMessage(type.values));
+    case 'date':
+    case 'datetime':
+      return checkDate(type.kind, v, fail);
+    case 'union': {
+      for (const option of type.options) {
+        const r = check(option, v, loc, []);
+        if (r.ok) return r;
+      }
+      // pydantic lists one error per member, labelled by member; no tau2 model validates a union (only tool
+      // signatures declare them, for the schema), so that text is not modelled and must not be guessed.
+      throw new Error(`validation errors of a union are not modelled (input ${pyRepr(v)})`);
+    }
     case 'model':
       // pydantic's default revalidate_instances='never': an instance of the model is taken as it is.
       if (modelName(v) === type.model.name) return { ok: true, value: v };
@@ -203,6 +241,36 @@ function check(type: FieldType, v: PyValue, loc: (string | number)[], errors: Li
       }
       return checkModel(type.model, v, loc, errors);
   }
+}
+
+// An ISO 8601 string as pydantic reads it for a `date` or a `datetime` field (`T` or a space before the time,
+// seconds optional), stored as the str() of the Python value: how every tau2 output and hash shows it. tau2's
+// data only has such strings; other inputs (numbers, which pydantic takes as Unix times; zones; fractions) are
+// not modelled and raise a JS error rather than a guessed pydantic text.
+function checkDate(kind: 'date' | 'datetime', v: PyValue, fail: (t: string, m: string) => Result): Result {
+  const m =
+    typeof v === 'string' ? /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(v) : null;
+  if (m === null) throw new Error(`${kind} input ${pyRepr(v)} is not modelled`);
+  const [, y, mo, d, hh = '00', mm = '00', ss = '00'] = m;
+  const parsing = (what: string) =>
+    kind === 'date'
+      ? fail('date_from_datetime_parsing', `Input should be a valid date or datetime, ${what}`)
+      : fail('datetime_from_date_parsing', `Input should be a valid datetime or date, ${what}`);
+  const month = Number(mo);
+  if (month < 1 || month > 12) return parsing('month value is outside expected range of 1-12');
+  const daysInMonth = new Date(Date.UTC(Number(y), month, 0)).getUTCDate();
+  if (Number(d) < 1 || Number(d) > daysInMonth) return parsing('day value is outside expected range');
+  if (Number(hh) > 23 || Number(mm) > 59 || Number(ss) > 59)
+    throw new Error(`${kind} input ${pyRepr(v)} is not modelled`);
+  const day = `${y}-${mo}-${d}`;
+  if (kind === 'datetime') return { ok: true, value: `${day} ${hh}:${mm}:${ss}` };
+  // A date takes a datetime string only when its time is midnight.
+  return hh === '00' && mm === '00' && ss === '00'
+    ? { ok: true, value: day }
+    : fail(
+        'date_from_datetime_inexact',
+        'Datetimes provided to dates should have zero time - e.g. be exact dates',
+      );
 }
 
 function checkModel(model: ModelType, input: PyDict, loc: (string | number)[], errors: LineError[]): Result {

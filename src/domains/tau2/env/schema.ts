@@ -58,24 +58,47 @@ function typeSchema(type: FieldType, defs: Map<string, JsonSchema>): JsonSchema 
     case 'list':
       return { items: typeSchema(type.item, defs), type: 'array' };
     case 'dict':
-      return { additionalProperties: typeSchema(type.value, defs), type: 'object' };
+      // pydantic writes `additionalProperties: true` for a bare `dict` / `Dict[str, Any]`.
+      return {
+        additionalProperties: type.value.kind === 'any' ? true : typeSchema(type.value, defs),
+        type: 'object',
+      };
+    case 'enum':
+      if (!defs.has(type.name)) {
+        defs.set(type.name, { enum: [...type.values], title: type.name, type: 'string' });
+      }
+      return { $ref: `#/$defs/${type.name}` };
+    case 'date':
+      return { format: 'date', type: 'string' };
+    case 'datetime':
+      return { format: 'date-time', type: 'string' };
+    case 'union':
+      return { anyOf: type.options.map((o) => typeSchema(o, defs)) };
     case 'model':
       if (!defs.has(type.model.name)) defs.set(type.model.name, modelSchema(type.model, defs));
       return { $ref: `#/$defs/${type.model.name}` };
   }
 }
 
-// A model in $defs. Field descriptions of nested models are not modelled yet (no mock tool takes a model);
-// retail and airline will need them (see docs/tau2-fidelity.md).
+// A field that is only a `$ref` (a model or an enum) gets no title from pydantic, only its siblings.
+const titled = (schema: JsonSchema, name: string): JsonSchema =>
+  '$ref' in schema ? schema : { ...schema, title: fieldTitle(name) };
+
+// A model in $defs: the class docstring as description; per field its description and a plain default (a
+// default_factory writes none).
 function modelSchema(model: ModelType, defs: Map<string, JsonSchema>): JsonSchema {
   const properties: JsonSchema = {};
   const required: string[] = [];
   for (const [name, spec] of Object.entries(model.fields)) {
-    properties[name] = sortKeys({ ...typeSchema(spec.type, defs), title: fieldTitle(name) });
+    const prop = titled(typeSchema(spec.type, defs), name);
+    if (spec.description !== undefined) prop['description'] = spec.description;
+    if (spec.default && !spec.defaultFactory) prop['default'] = jsonDefault(spec.default());
+    properties[name] = sortKeys(prop);
     if (!spec.default) required.push(name);
   }
   return sortKeys({
     ...(model.extra === 'forbid' ? { additionalProperties: false } : {}),
+    ...(model.description !== undefined ? { description: model.description } : {}),
     properties,
     ...(required.length > 0 ? { required } : {}),
     title: model.name,
@@ -89,7 +112,7 @@ export function openAiSchema(method: MethodSpec): OpenAiToolSchema {
   const properties: JsonSchema = {};
   const required: string[] = [];
   for (const p of method.params) {
-    const prop: JsonSchema = { ...typeSchema(p.type, defs), title: fieldTitle(p.name) };
+    const prop = titled(typeSchema(p.type, defs), p.name);
     if (p.description !== undefined) prop['description'] = p.description;
     if ('default' in p) prop['default'] = jsonDefault(p.default!);
     else required.push(p.name);
