@@ -49,21 +49,16 @@ export function explicitOptions(cmd: Command): string[] {
     .filter((name, i, all) => all.indexOf(name) === i && cmd.getOptionValueSource(name) === 'cli');
 }
 
-/**
- * Builds the program: `exit` receives the exit code of the command that ran, `commands` do the work (the real
- * ones unless a test records instead), `env` is what `run` reads its API keys and OTEL_* settings from.
- */
-export function buildProgram(
-  exit: (code: number) => void,
-  commands: CommandHandlers = COMMANDS,
-  env: NodeJS.ProcessEnv = process.env,
-): Command {
-  const program = new Command('tau2-trace')
-    .description('Traced evaluation harness for tool-orchestrating LLM agents')
-    .version(versions().tau2_trace)
-    .exitOverride()
-    .showSuggestionAfterError(true);
+/** What each command's declaration needs: the program, the handlers, and where exit codes go. */
+interface Wiring {
+  program: Command;
+  commands: CommandHandlers;
+  exit: (code: number) => void;
+  env: NodeJS.ProcessEnv;
+}
 
+/** `run`: every run setting as a flag, with the library's defaults. */
+function declareRun({ program, commands, exit, env }: Wiring): void {
   const run = program
     .command('run')
     .description('run an evaluation (starts the simulated server when no endpoint is given)')
@@ -139,7 +134,10 @@ export function buildProgram(
   addSimFlags(run, 'embedded simulator').action(async (opts: RunOptions, cmd: Command) =>
     exit(await commands.run(opts, env, explicitOptions(cmd))),
   );
+}
 
+/** `sim`: the standalone simulated server. */
+function declareSim({ program, commands, exit }: Wiring): void {
   const sim = program
     .command('sim')
     .description('start the simulated OpenAI-compatible (vLLM-like) server')
@@ -158,7 +156,10 @@ export function buildProgram(
     ])
     .option('--spans-file <file>', 'also append llm_request spans to this OTLP/JSON lines file');
   addSimFlags(sim, 'timing model').action(async (opts: SimCommandOptions) => exit(await commands.sim(opts)));
+}
 
+/** `stats`: the legacy analyzer's flags, plus the other run sources. */
+function declareStats({ program, commands, exit }: Wiring): void {
   program
     .command('stats')
     .description("legacy <prefix>_stats.json and console tables from PROFILE logs or a run's spans")
@@ -185,14 +186,20 @@ export function buildProgram(
     )
     .option('--no-ext', 'skip <prefix>_stats_ext.json and the log-scale / CDF charts')
     .action(async (opts: StatsOptions) => exit(await commands.stats(opts)));
+}
 
+/** `logs`. */
+function declareLogs({ program, commands, exit }: Wiring): void {
   program
     .command('logs')
     .description("write a run's spans as legacy tau2_<domain>.log lines (PROFILE / USER_JUDGE)")
     .argument('<run>', 'a run directory or its spans.otlp.jsonl')
     .option('--out-dir <dir>', 'where to write (default: the run directory)')
     .action(async (run: string, opts: LogsOptions) => exit(await commands.logs(run, opts)));
+}
 
+/** `import`. */
+function declareImport({ program, commands, exit }: Wiring): void {
   program
     .command('import')
     .description('turn legacy tau2_<domain>.log files into spans (a spool file and/or OTLP to a collector)')
@@ -206,7 +213,10 @@ export function buildProgram(
     )
     .option('--run-id <id>', "the run's tau2.run.id (default: the log directory's name)")
     .action(async (opts: ImportOptions) => exit(await commands.import(opts)));
+}
 
+/** `replay`. */
+function declareReplay({ program, commands, exit }: Wiring): void {
   program
     .command('replay')
     .description(
@@ -226,7 +236,10 @@ export function buildProgram(
       REPLAY_FLAG_DEFAULTS.retryFor,
     )
     .action(async (run: string, opts: ReplayOptions) => exit(await commands.replay(run, opts)));
+}
 
+/** `tasks check`. */
+function declareTasks({ program, commands, exit }: Wiring): void {
   const tasks = program.command('tasks').description('tau2 tasks on the faithful domain ports');
   tasks
     .command('check')
@@ -240,6 +253,34 @@ export function buildProgram(
     )
     .option('--dump <file>', 'write one JSON line per call and a final line per task')
     .action(async (opts: TasksCheckOptions) => exit(await commands.tasksCheck(opts)));
+}
+
+/**
+ * Builds the program: `exit` receives the exit code of the command that ran, `commands` do the work (the real
+ * ones unless a test records instead), `env` is what `run` reads its API keys and OTEL_* settings from.
+ */
+export function buildProgram(
+  exit: (code: number) => void,
+  commands: CommandHandlers = COMMANDS,
+  env: NodeJS.ProcessEnv = process.env,
+): Command {
+  const program = new Command('tau2-trace')
+    .description('Traced evaluation harness for tool-orchestrating LLM agents')
+    .version(versions().tau2_trace)
+    .exitOverride()
+    .showSuggestionAfterError(true);
+  const wiring: Wiring = { program, commands, exit, env };
+  for (const declare of [
+    declareRun,
+    declareSim,
+    declareStats,
+    declareLogs,
+    declareImport,
+    declareReplay,
+    declareTasks,
+  ]) {
+    declare(wiring);
+  }
   return program;
 }
 
