@@ -19,8 +19,8 @@ import { legacyLogFiles } from '../export/sources.js';
 import { runIdOf, SPOOL_FILE } from '../harness/rundir.js';
 import { Attr, ServiceName } from '../telemetry/names.js';
 import { createSpoolProcessor, createSpoolWriter, type SpoolWriter } from '../telemetry/spool.js';
+import { versions } from '../util/about.js';
 import { UsageError } from '../util/errors.js';
-import { versions } from './about.js';
 import { printWarnings } from './errors.js';
 import { defaultOtlpEndpoint } from './replay.js';
 

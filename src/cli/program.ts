@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_RUN_SETTINGS as D } from '../harness/run-settings.js';
-import { versions } from './about.js';
+import { versions } from '../util/about.js';
 import { reportError } from './errors.js';
 import type { ImportOptions } from './import.js';
 import type { LogsOptions } from './logs.js';

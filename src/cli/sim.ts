@@ -8,8 +8,8 @@ import { engineConfigOf, faultConfigOf } from '../sim/settings.js';
 import { ServiceName } from '../telemetry/names.js';
 import { startTelemetry } from '../telemetry/setup.js';
 import { createSpoolWriter } from '../telemetry/spool.js';
+import { versions } from '../util/about.js';
 import { UsageError } from '../util/errors.js';
-import { versions } from './about.js';
 import type { SimFlags } from './sim-flags.js';
 
 export { addSimFlags, type SimFlags } from './sim-flags.js';

@@ -13,8 +13,8 @@ import { legacyStatsJson } from '../export/legacy/json.js';
 import { LEGACY_METRICS } from '../export/legacy/parse.js';
 import { summarizeAll } from '../export/legacy/stats.js';
 import { openRun, type RunSourceSpec } from '../export/sources.js';
+import { versions } from '../util/about.js';
 import { UsageError } from '../util/errors.js';
-import { versions } from './about.js';
 import { printWarnings } from './errors.js';
 
 /** Options of `tau2-trace stats` (the legacy analyzer's flags, plus `--spans`). */

@@ -4,7 +4,6 @@
  * starts it stops, whatever happens.
  */
 import type { Context } from '@opentelemetry/api';
-import { hostInfo, versions } from '../cli/about.js';
 import { type ChatRequest, createLlmClient, type LlmClient } from '../llm/client.js';
 import type { ModelConfig } from '../llm/endpoints.js';
 import { type Role, startSimServer } from '../sim/index.js';
@@ -12,6 +11,7 @@ import { engineConfigOf, faultConfigOf } from '../sim/settings.js';
 import { Attr, ServiceName } from '../telemetry/names.js';
 import { type ExportReport, startTelemetry, type Telemetry } from '../telemetry/setup.js';
 import { createSpoolWriter, type SpoolWriter } from '../telemetry/spool.js';
+import { hostInfo, versions } from '../util/about.js';
 import { setting, systemErrorCode, Tau2Error } from '../util/errors.js';
 import { safeUrl } from '../util/url.js';
 import { type TrialResult, type TrialSettings, trialFailed } from './orchestrator.js';

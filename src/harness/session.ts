@@ -6,11 +6,11 @@
  */
 import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
-import { versions } from '../cli/about.js';
 import { resolveDomains } from '../domains/registry.js';
 import type { Domain } from '../domains/types.js';
 import { type RunEndpoints, resolveEndpoints } from '../llm/run-endpoints.js';
 import type { ExportReport } from '../telemetry/setup.js';
+import { versions } from '../util/about.js';
 import { setting, UsageError } from '../util/errors.js';
 import { type TrialResult, trialFailed } from './orchestrator.js';
 import { RESULTS_JOURNAL, readRecorded } from './results.js';
