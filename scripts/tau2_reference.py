@@ -15,6 +15,9 @@ is read from --data-dir only. Writes into --out:
   <domain>_wrong.jsonl    the sequences of <out>/wrong-actions.json (hand-written input) for that domain
   <domain>_schemas.json   the tool schemas tau2 sends to the model
   <domain>_prompts.json   the agent's system prompt and the user simulator's for every task
+  <domain>_extra.jsonl    the sequences of <out>/<domain>-extra-actions.json (hand-written input), if any
+  calculate.jsonl         with retail: each value of <out>/calculate-cases.json (hand-written input) sent to
+                          retail's calculate tool
 and prints a summary per domain (tasks, calls, errors, set-up failures).
 """
 import argparse
@@ -161,6 +164,19 @@ class Reference:
         return {"agent_system_prompt": agent_prompt, "user_system_prompts": users}
 
 
+    def calculate(self, cases: list) -> list[str]:
+        """Each case as the `expression` argument of retail's calculate tool, through get_response on a
+        set-up task (calculate reads no state): the text the model sees, and the error flag."""
+        env = self.orchestrator("retail", self.tasks("retail")[0]).environment
+        out = []
+        for index, expression in enumerate(cases):
+            call = self.ToolCall(id=f"call_{index}", name="calculate", arguments={"expression": expression},
+                                 requestor="assistant")
+            message = env.get_response(call)
+            out.append(dumps({"expression": expression, "output": message.content, "error": message.error}))
+        return out
+
+
 def new_counts() -> dict:
     return {"tasks": 0, "calls": 0, "errors": 0, "setup_failures": 0}
 
@@ -194,8 +210,19 @@ def main():
             write_lines(args.out / f"{domain}_{name}.jsonl", lines)
             print(f"{domain:<8} {name:<6} {counts['tasks']:>6} {counts['calls']:>6} {counts['errors']:>6} "
                   f"{counts['setup_failures']:>15}")
+        extra_path = args.out / f"{domain}-extra-actions.json"
+        if extra_path.exists():
+            lines, counts = ref.wrong(domain, json.loads(extra_path.read_text(encoding="utf-8")))
+            write_lines(args.out / f"{domain}_extra.jsonl", lines)
+            print(f"{domain:<8} {'extra':<6} {counts['tasks']:>6} {counts['calls']:>6} {counts['errors']:>6} "
+                  f"{counts['setup_failures']:>15}")
         write_json(args.out / f"{domain}_schemas.json", ref.schemas(domain))
         write_json(args.out / f"{domain}_prompts.json", ref.prompts(domain))
+        cases_path = args.out / "calculate-cases.json"
+        if domain == "retail" and cases_path.exists():
+            cases = json.loads(cases_path.read_text(encoding="utf-8"))
+            write_lines(args.out / "calculate.jsonl", ref.calculate(cases))
+            print(f"calculate: {len(cases)} cases")
 
 
 if __name__ == "__main__":

@@ -73,7 +73,7 @@ function declareRun({ program, commands, exit, env }: Wiring): void {
     .option('--max-steps <n>', 'steps before a conversation is cut off', positiveInt, D.maxSteps)
     .option(
       '--max-errors <n>',
-      'consecutive tool errors before a conversation is cut off',
+      'tool errors before a conversation is cut off (faithful tau2 ports: all of them, as tau2 counts; other domains: in a row)',
       positiveInt,
       D.maxErrors,
     )

@@ -174,6 +174,8 @@ export function lookup<T>(table: Record<string, T>, id: string, what: string): T
 
 /** JSON with object keys sorted at every level, so equal data always serializes the same way. */
 export function canonicalJson(value: unknown): string {
+  // A tau2 port's arguments hold Python ints as bigints; compared as numbers, 2 equals 2.0 as in Python.
+  if (typeof value === 'bigint') return value.toString();
   if (typeof value !== 'object' || value === null) return JSON.stringify(value) ?? 'null';
   const cached = frozenJson.get(value);
   if (cached !== undefined) return cached;

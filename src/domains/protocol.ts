@@ -11,10 +11,20 @@ import type { ToolSchema } from './types.js';
 export const STOP = '###STOP###';
 /** The user simulator signals it was transferred to a human. */
 export const TRANSFER = '###TRANSFER###';
+/** The user simulator signals its scenario does not say how to go on (tau2's third stop token). */
+export const OUT_OF_SCOPE = '###OUT-OF-SCOPE###';
 /** What an agent says when it transfers the user (tau2's wording). */
 export const TRANSFER_NOTICE = 'YOU ARE BEING TRANSFERRED TO A HUMAN AGENT. PLEASE HOLD ON.';
 /** The agent's fixed opening line, before the user's first message. */
 export const AGENT_GREETING = 'Hi! How can I help you today?';
+
+/**
+ * How the simulated agent asks the user to run one of the user's tools (telecom's phone): the call, exactly,
+ * between these markers, `<user_action name="toggle_airplane_mode">{"...": ...}</user_action>`. Only the
+ * simulated user reads them; a real user simulator reads the prose around them.
+ */
+export const USER_ACTION_OPEN = '<user_action name="';
+export const USER_ACTION_CLOSE = '</user_action>';
 
 export const SCENARIO_OPEN = '<scenario>';
 export const SCENARIO_CLOSE = '</scenario>';

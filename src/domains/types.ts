@@ -4,6 +4,8 @@
  * simulated agent, the orchestrator and the evaluator all see the same world.
  */
 
+import type { Tau2Play } from './tau2/play.js';
+
 /** JSON Schema of a tool's parameters, as sent in an OpenAI `tools` entry. */
 export interface JsonSchema {
   type: 'object';
@@ -25,6 +27,10 @@ export interface ExpectedAction {
   arguments: Record<string, unknown>;
   /** Argument names compared by the action check; undefined means all of them, [] means none. */
   compareArgs?: string[];
+  /** Who makes the call (tau2's `requestor`); undefined: the agent. */
+  requestor?: 'assistant' | 'user';
+  /** The arguments as a model sends them, when plain JSON would change them (tau2 keeps 2 and 2.0 apart). */
+  argumentsJson?: string;
 }
 
 /** What a task's reward is made of (tau2's `reward_basis`). */
@@ -39,6 +45,8 @@ export interface Task {
   expectedActions: ExpectedAction[];
   nlAssertions: string[];
   rewardBasis: RewardBasis[];
+  /** tau2's `communicate_info`: what the agent must tell the user. */
+  communicateInfo?: string[];
 }
 
 /** Outcome of one tool execution: tool errors are values, not exceptions. */
@@ -50,7 +58,8 @@ export interface ToolResult {
 
 /** One task trial's private world: a deep copy of the domain database and the tools bound to it. */
 export interface DomainEnvironment {
-  execute(toolName: string, args: Record<string, unknown>): ToolResult;
+  /** Runs a tool for the agent, or for the user when `requestor` is `user` (domains with user tools). */
+  execute(toolName: string, args: Record<string, unknown>, requestor?: 'assistant' | 'user'): ToolResult;
   /** A stable digest of the current database, compared by the evaluator's DB check. */
   dbHash(): string;
 }
@@ -62,4 +71,9 @@ export interface Domain {
   tools: ToolSchema[];
   tasks: Task[];
   createEnvironment(task: Task): DomainEnvironment;
+  /**
+   * Set on a faithful tau2 port: the orchestrator then plays the domain as tau2 does (its prompts, schemas,
+   * tool outputs and message list) and `tools`/`policy` only describe it.
+   */
+  tau2?: Tau2Play;
 }

@@ -14,7 +14,7 @@ import { judgePrompt } from './prompts.js';
 
 /** One part of the reward. */
 export interface EvaluationPart {
-  name: 'db' | 'action' | 'nl_assertion';
+  name: 'db' | 'env_assertion' | 'action' | 'communicate' | 'nl_assertion';
   score: number;
   explanation: string;
 }
@@ -59,7 +59,9 @@ function matches(expected: ExpectedAction, call: MadeCall): boolean {
 }
 
 function dbCheck(input: EvaluationInput): EvaluationPart {
-  for (const action of input.task.expectedActions) input.freshEnv.execute(action.name, action.arguments);
+  for (const action of input.task.expectedActions) {
+    input.freshEnv.execute(action.name, action.arguments, action.requestor);
+  }
   const ok = input.freshEnv.dbHash() === input.env.dbHash();
   return {
     name: 'db',

@@ -13,6 +13,8 @@ import {
 } from '@opentelemetry/api';
 import type OpenAI from 'openai';
 import { AGENT_GREETING, CALL_EXPERT, callExpertTool, STOP, TRANSFER } from '../domains/protocol.js';
+import { Tau2EvaluationError } from '../domains/tau2/evaluate/evaluate.js';
+import type { Tau2Play } from '../domains/tau2/play.js';
 import type { Domain, DomainEnvironment, Task } from '../domains/types.js';
 import type { ChatRequest, ChatResult } from '../llm/client.js';
 import { LlmError } from '../llm/errors.js';
@@ -20,6 +22,8 @@ import { epochMs } from '../telemetry/clock.js';
 import { Attr, Kind, type LlmKind, SpanName } from '../telemetry/names.js';
 import { type Evaluation, evaluate, JudgeFormatError, type MadeCall, recordEvaluation } from './evaluator.js';
 import { agentSystemPrompt, expertSystemPrompt, userSystemPrompt } from './prompts.js';
+import { createTau2Conversation, type Tau2Conversation } from './tau2-conversation.js';
+import { scoreTau2Trial } from './tau2-scoring.js';
 
 /**
  * Why a trial ended: tau2's reasons (`user_stop`, `agent_stop`, `max_steps`, `too_many_errors`, `agent_error`,
@@ -191,6 +195,9 @@ export async function runTrial(input: TrialInput): Promise<TrialResult> {
     if (signal.aborted) return interrupted();
     if (err instanceof LlmError) return new Ended(CALLER_ENDING[caller], err.message, err.errorType);
     if (err instanceof JudgeFormatError) return new Ended('evaluator_error', err.message, 'judge_format');
+    // Where tau2's evaluation raises (a judge answer that is not its JSON, an env assertion that raises).
+    if (err instanceof Tau2EvaluationError)
+      return new Ended('evaluator_error', `${err.pyType}: ${err.message}`, 'tau2_evaluation');
     const e = err instanceof Error ? err : new Error(String(err));
     return new Ended('harness_error', `${e.name}: ${e.message}`, e.name);
   }
@@ -214,9 +221,14 @@ export async function runTrial(input: TrialInput): Promise<TrialResult> {
     }
   };
 
-  async function step<T>(from: Role, body: (ctx: Context, span: Span) => Promise<T>): Promise<T> {
+  /** One traced step; `limited: false` for the tau2 loop, which checks `max_steps` itself, as tau2 does. */
+  async function step<T>(
+    from: Role,
+    body: (ctx: Context, span: Span) => Promise<T>,
+    limited = true,
+  ): Promise<T> {
     if (signal.aborted) throw interrupted();
-    if (steps >= settings.maxSteps) throw new Ended('max_steps');
+    if (limited && steps >= settings.maxSteps) throw new Ended('max_steps');
     steps++;
     const span = tracer.startSpan(
       SpanName.step,
@@ -292,9 +304,12 @@ export async function runTrial(input: TrialInput): Promise<TrialResult> {
     return r.content;
   }
 
-  async function runTool(ctx: Context, call: ChatResult['toolCalls'][number]): Promise<string> {
-    const args = parseArgs(call.arguments);
-    if (call.name === CALL_EXPERT) return callExpert(ctx, args);
+  /** Runs a domain tool inside its `execute_tool` span and counts it; `run` answers as the domain does. */
+  function traceTool(
+    ctx: Context,
+    call: { id: string; name: string; arguments: string },
+    run: () => { ok: boolean; content: string },
+  ): { ok: boolean; content: string } {
     toolCalls++;
     const span = tracer.startSpan(
       SpanName.executeToolPrefix + call.name,
@@ -311,24 +326,33 @@ export async function runTrial(input: TrialInput): Promise<TrialResult> {
       ctx,
     );
     try {
-      const result = args
-        ? env.execute(call.name, args)
-        : { ok: false, content: `Error: arguments of ${call.name} are not valid JSON` };
-      if (args) made.push({ name: call.name, arguments: args });
+      const result = run();
       if (!result.ok) {
         toolErrors++;
         span.setStatus({ code: SpanStatusCode.ERROR, message: result.content });
       }
       span.setAttribute(Attr.toolError, !result.ok);
       if (settings.captureContent) span.setAttribute(Attr.toolCallResult, result.content);
-      consecutiveErrors = result.ok ? 0 : consecutiveErrors + 1;
-      return result.content;
+      return result;
     } catch (err) {
       span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
       throw err;
     } finally {
       span.end(epochMs());
     }
+  }
+
+  async function runTool(ctx: Context, call: ChatResult['toolCalls'][number]): Promise<string> {
+    const args = parseArgs(call.arguments);
+    if (call.name === CALL_EXPERT) return callExpert(ctx, args);
+    const result = traceTool(ctx, call, () =>
+      args
+        ? env.execute(call.name, args)
+        : { ok: false, content: `Error: arguments of ${call.name} are not valid JSON` },
+    );
+    if (args) made.push({ name: call.name, arguments: args });
+    consecutiveErrors = result.ok ? 0 : consecutiveErrors + 1;
+    return result.content;
   }
 
   /** Agent turns until the agent speaks to the user. */
@@ -368,6 +392,16 @@ export async function runTrial(input: TrialInput): Promise<TrialResult> {
   async function evaluateTrial(): Promise<Evaluation> {
     return step('env', async (ctx, span) => {
       span.setAttribute(Attr.stepTo, 'evaluator');
+      if (tau2 && domain.tau2) {
+        return scoreTau2Trial({
+          play: domain.tau2,
+          taskId: task.id,
+          conversation: tau2,
+          judgeModel: settings.judgeModel,
+          chat: (request, parent) => chat(request, parent, 'evaluator'),
+          parent: ctx,
+        });
+      }
       return evaluate({
         task,
         env,
@@ -381,17 +415,50 @@ export async function runTrial(input: TrialInput): Promise<TrialResult> {
     });
   }
 
+  /**
+   * The conversation as tau2's Orchestrator plays it (./tau2-conversation.ts), for a faithful port. Its
+   * trajectory is tau2's message list, what tau2's evaluate_simulation reads.
+   */
+  let tau2: Tau2Conversation | undefined;
+  async function playTau2(play: Tau2Play): Promise<never> {
+    tau2 = createTau2Conversation({
+      play,
+      task,
+      settings,
+      step: (from, body) =>
+        step(
+          from,
+          async (ctx, span) => {
+            span.setAttribute(Attr.stepTo, await body(ctx));
+          },
+          false,
+        ),
+      chat: (request, ctx, caller) => chat(request, ctx, caller),
+      tool: (ctx, call, run) => traceTool(ctx, call, run),
+      expert: (ctx, args) => callExpert(ctx, args),
+      made,
+      transcript,
+      end: (reason, message, errorType) => new Ended(reason, message, errorType),
+    });
+    env = tau2.environment;
+    return tau2.run();
+  }
+
   let ending: Ended;
   let evaluation: Evaluation | undefined;
   try {
-    env = domain.createEnvironment(task);
-    try {
-      for (;;) {
-        await userTurn();
-        await agentTurns();
+    if (domain.tau2) {
+      ending = await playTau2(domain.tau2).catch((err: unknown) => endingOf(err, 'agent'));
+    } else {
+      env = domain.createEnvironment(task);
+      try {
+        for (;;) {
+          await userTurn();
+          await agentTurns();
+        }
+      } catch (err) {
+        ending = endingOf(err, 'agent');
       }
-    } catch (err) {
-      ending = endingOf(err, 'agent');
     }
     const conversationEnded = ['user_stop', 'user_transfer', 'agent_stop'].includes(ending.reason);
     if (conversationEnded) evaluation = await evaluateTrial();

@@ -17,8 +17,10 @@ import {
   STOP,
   TRANSFER,
   TRANSFER_NOTICE,
+  USER_ACTION_CLOSE,
+  USER_ACTION_OPEN,
 } from '../domains/protocol.js';
-import type { Task } from '../domains/types.js';
+import type { ExpectedAction, Task } from '../domains/types.js';
 import { hash32, intBetween, type Rng, rngFor } from '../util/random.js';
 
 /** Roles a served model can play. */
@@ -86,9 +88,12 @@ function prose(text: string, kind: 'content' | 'reasoning' = 'content'): Delta[]
   return tokens(text).map((t) => ({ kind, text: t }));
 }
 
-function toolCall(rng: Rng, name: string, args: Record<string, unknown>): Delta[] {
+/** The arguments of an expected action as a model would write them (a tau2 task's keep 2.0 a float). */
+const argumentsText = (a: ExpectedAction): string => a.argumentsJson ?? JSON.stringify(a.arguments);
+
+function toolCall(rng: Rng, name: string, args: Record<string, unknown> | string): Delta[] {
   const id = `call_${Math.floor(rng() * 2 ** 32).toString(16)}`;
-  const json = JSON.stringify(args);
+  const json = typeof args === 'string' ? args : JSON.stringify(args);
   const out: Delta[] = [{ kind: 'tool', index: 0, id, name, args: '' }];
   // Roughly four characters per token, as a BPE tokenizer gives for JSON.
   for (let i = 0; i < json.length; i += 4) out.push({ kind: 'tool', index: 0, args: json.slice(i, i + 4) });
@@ -100,9 +105,9 @@ function withReasoning(rng: Rng, rate: number, deltas: Delta[]): Delta[] {
   return [...prose(filler(rng, intBetween(rng, 12, 48)), 'reasoning'), ...deltas];
 }
 
-/** Finds the task a conversation is about, by the user's opening words. */
+/** Finds the task a conversation is about, by the words the user opens with. */
 export interface TaskCatalog {
-  find(firstUserMessage: string, toolNames: string[]): Task | undefined;
+  find(userMessage: string, toolNames: string[]): Task | undefined;
 }
 
 /** Indexes tasks by the instructions their user simulator states first. */
@@ -116,33 +121,77 @@ export function createTaskCatalog(tasks: Task[]): TaskCatalog {
     find(first, toolNames) {
       const candidates = byText.get(first.trim()) ?? [];
       const tools = new Set(toolNames);
-      return candidates.find((t) => t.expectedActions.every((a) => tools.has(a.name))) ?? candidates[0];
+      // The agent's own actions must be among its tools; the user's run on the user's side.
+      const fits = (t: Task) => t.expectedActions.every((a) => a.requestor === 'user' || tools.has(a.name));
+      return candidates.find(fits) ?? candidates[0];
     },
   };
 }
 
+/** The request to run a user tool, as the simulated agent words it. */
+function userActionRequest(a: ExpectedAction): string {
+  return (
+    `Please do this on your side and tell me what you see: ${USER_ACTION_OPEN}${a.name}">` +
+    `${argumentsText(a)}${USER_ACTION_CLOSE}`
+  );
+}
+
+/** The user tool call an agent's message asks for, or undefined. */
+function requestedUserAction(text: string): { name: string; args: string } | undefined {
+  const start = text.indexOf(USER_ACTION_OPEN);
+  if (start < 0) return undefined;
+  const rest = text.slice(start + USER_ACTION_OPEN.length);
+  const nameEnd = rest.indexOf('">');
+  const end = rest.indexOf(USER_ACTION_CLOSE);
+  if (nameEnd < 0 || end < nameEnd) return undefined;
+  return { name: rest.slice(0, nameEnd), args: rest.slice(nameEnd + 2, end) };
+}
+
 function agentPlan(req: RoleRequest, catalog: TaskCatalog, seed: number): Plan {
-  const firstUser = req.messages.find((m) => m.role === 'user');
-  const task = firstUser ? catalog.find(textOf(firstUser.content), req.toolNames) : undefined;
+  // The task is the one whose scenario a user message states; a task's message history may come first, so
+  // only what follows that message is the sim's own work.
+  let task: Task | undefined;
+  let from = 0;
+  for (const [i, m] of req.messages.entries()) {
+    if (m.role !== 'user') continue;
+    task = catalog.find(textOf(m.content), req.toolNames);
+    if (task) {
+      from = i + 1;
+      break;
+    }
+  }
   const turn = req.messages.length;
   const rng = rngFor(seed, `agent:${task?.id ?? 'unknown'}:${turn}`);
   if (!task) {
     return { deltas: prose("I'm sorry, I cannot help with that request. " + DONE), finishReason: 'stop' };
   }
-  const calls = req.messages.flatMap((m) => (m.role === 'assistant' ? (m.tool_calls ?? []) : []));
-  const done = calls.filter((c) => c.function?.name !== CALL_EXPERT).length;
+  const since = req.messages.slice(from);
+  const calls = since.flatMap((m) => (m.role === 'assistant' ? (m.tool_calls ?? []) : []));
+  // An action is done when the agent called it, or asked the user to (its reply follows before the next turn).
+  const userActionsAsked = since.filter(
+    (m) => m.role === 'assistant' && textOf(m.content).includes(USER_ACTION_OPEN),
+  ).length;
+  const done = calls.filter((c) => c.function?.name !== CALL_EXPERT).length + userActionsAsked;
   const last = req.messages[req.messages.length - 1];
   const lastCall = calls[calls.length - 1];
   const justConsulted = last?.role === 'tool' && lastCall?.function?.name === CALL_EXPERT;
-  const asked = req.messages.some((m) => m.role === 'assistant' && textOf(m.content).includes(CONFIRM));
+  const asked = since.some((m) => m.role === 'assistant' && textOf(m.content).includes(CONFIRM));
   const actions = task.expectedActions;
 
   if (done >= actions.length) {
     const transferred = actions.some((a) => a.name === 'transfer_to_human_agents');
-    const text = transferred ? TRANSFER_NOTICE : `I have taken care of your request. ${DONE}`;
+    // tau2's COMMUNICATE check looks for each `communicate_info` string in the agent's messages.
+    const info = (task.communicateInfo ?? []).map((i) => `${i}. `).join('');
+    const text = transferred ? TRANSFER_NOTICE : `I have taken care of your request. ${info}${DONE}`;
     return { deltas: withReasoning(rng, AGENT_REASONING_RATE, prose(text)), finishReason: 'stop' };
   }
   const action = actions[done]!;
+  if (action.requestor === 'user') {
+    return {
+      deltas: withReasoning(rng, AGENT_REASONING_RATE, prose(userActionRequest(action))),
+      finishReason: 'stop',
+    };
+  }
   if (actions.length > 1 && done === actions.length - 1 && !asked) {
     const text = `I am ready to run ${action.name} for you. ${CONFIRM}`;
     return { deltas: withReasoning(rng, AGENT_REASONING_RATE, prose(text)), finishReason: 'stop' };
@@ -154,18 +203,29 @@ function agentPlan(req: RoleRequest, catalog: TaskCatalog, seed: number): Plan {
     return { deltas: toolCall(rng, CALL_EXPERT, args), finishReason: 'tool_calls' };
   }
   return {
-    deltas: withReasoning(rng, AGENT_REASONING_RATE, toolCall(rng, action.name, action.arguments)),
+    deltas: withReasoning(rng, AGENT_REASONING_RATE, toolCall(rng, action.name, argumentsText(action))),
     finishReason: 'tool_calls',
   };
 }
 
-function userPlan(req: RoleRequest): Plan {
+function userPlan(req: RoleRequest, seed: number): Plan {
   const system = textOf(req.messages.find((m) => m.role === 'system')?.content);
   // The user simulator's own words are `assistant` messages; the agent's are `user` messages.
   const own = req.messages.filter((m) => m.role === 'assistant');
   const agent = textOf([...req.messages].reverse().find((m) => m.role === 'user')?.content);
+  const last = req.messages[req.messages.length - 1];
+  const scenario = between(system, SCENARIO_OPEN, SCENARIO_CLOSE);
+  // A task's message history may hold earlier words of the user: the scenario is stated once, all the same.
+  const stated = own.some((m) => textOf(m.content).trim() === scenario);
+  const wanted = last?.role === 'user' ? requestedUserAction(agent) : undefined;
   let text: string;
-  if (own.length === 0) text = between(system, SCENARIO_OPEN, SCENARIO_CLOSE) ?? 'I need some help.';
+  if (!stated && scenario !== undefined) text = scenario;
+  else if (own.length === 0) text = 'I need some help.';
+  else if (last?.role === 'tool') text = `I did it. This is what I see: ${textOf(last.content)}`;
+  else if (wanted && req.toolNames.includes(wanted.name)) {
+    const rng = rngFor(seed, `user:${wanted.name}:${req.messages.length}`);
+    return { deltas: toolCall(rng, wanted.name, wanted.args), finishReason: 'tool_calls' };
+  } else if (wanted) text = 'I cannot do that from here.';
   else if (agent.includes(TRANSFER_NOTICE)) text = TRANSFER;
   else if (agent.includes(CONFIRM)) text = 'Yes, please go ahead.';
   else if (agent.includes(DONE) || own.length >= 4) text = `No, that's all. Thank you! ${STOP}`;
@@ -173,12 +233,42 @@ function userPlan(req: RoleRequest): Plan {
   return { deltas: prose(text), finishReason: 'stop' };
 }
 
+// tau2's judge gets its assertions as the Python repr of a list of str, after `expectedOutcomes:`.
+const TAU2_OUTCOMES = 'expectedOutcomes:';
+const PY_STR = /'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"/g;
+const PY_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"' };
+
+/** The strings of a Python list repr of str (the escapes `repr` writes for text). */
+function pyStrList(repr: string): string[] {
+  return [...repr.matchAll(PY_STR)].map((m) =>
+    (m[1] ?? m[2] ?? '').replace(/\\(x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8}|.)/g, (_, e: string) =>
+      e.length > 1 ? String.fromCodePoint(Number.parseInt(e.slice(1), 16)) : (PY_ESCAPES[e] ?? `\\${e}`),
+    ),
+  );
+}
+
+/** The assertions a judge request asks about: ours between markers, or tau2's list. */
+function judgedAssertions(prompt: string): string[] {
+  const ours = between(prompt, ASSERTIONS_OPEN, ASSERTIONS_CLOSE);
+  if (ours !== undefined) {
+    return ours
+      .split('\n')
+      .map((l) => l.replace(/^\s*\d+\.\s*/, '').trim())
+      .filter(Boolean);
+  }
+  const at = prompt.lastIndexOf(TAU2_OUTCOMES);
+  if (at < 0) return [];
+  const line =
+    prompt
+      .slice(at + TAU2_OUTCOMES.length)
+      .trimStart()
+      .split('\n')[0] ?? '';
+  return pyStrList(line);
+}
+
 function judgePlan(req: RoleRequest): Plan {
   const prompt = req.messages.map((m) => textOf(m.content)).join('\n');
-  const assertions = (between(prompt, ASSERTIONS_OPEN, ASSERTIONS_CLOSE) ?? '')
-    .split('\n')
-    .map((l) => l.replace(/^\s*\d+\.\s*/, '').trim())
-    .filter(Boolean);
+  const assertions = judgedAssertions(prompt);
   const results: AssertionVerdict[] = assertions.map((a) => ({
     expectedOutcome: a,
     reasoning: 'The conversation shows this outcome.',
@@ -200,7 +290,7 @@ export function planResponse(role: Role, req: RoleRequest, catalog: TaskCatalog,
     case 'agent':
       return agentPlan(req, catalog, seed);
     case 'user':
-      return userPlan(req);
+      return userPlan(req, seed);
     case 'judge':
       return judgePlan(req);
     case 'expert':

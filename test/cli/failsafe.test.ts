@@ -434,17 +434,36 @@ describe('break 8: smaller ones', () => {
   });
 
   it('skipped tasks are named, each with its own reason', async () => {
+    // Only the older loader skips tasks (a faithful port runs them all): retail, until its port lands, with
+    // two tasks given features that loader lacks.
+    const data = join(tmp.path, 'skip-data');
+    const domainDir = join(data, 'domains', 'retail');
+    mkdirSync(domainDir, { recursive: true });
+    const src = join(tau2DataDir, 'domains', 'retail');
+    for (const f of readdirSync(src)) writeFileSync(join(domainDir, f), readFileSync(join(src, f)));
+    const tasks = JSON.parse(readFileSync(join(domainDir, 'tasks.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >[];
+    const stateful = { ...tasks[1]!, initial_state: { initialization_actions: [] as unknown[] } };
+    (stateful.initial_state as { initialization_actions: unknown[] }).initialization_actions.push({
+      env_type: 'assistant',
+      func_name: 'calculate',
+      arguments: { expression: '1' },
+    });
+    const asserted = { ...tasks[2]!, evaluation_criteria: { env_assertions: [{ func_name: 'x' }] } };
+    writeFileSync(join(domainDir, 'tasks.json'), JSON.stringify([tasks[0], stateful, asserted]));
     const r = await runCli([
       'run',
       ...FAST,
       '--data-dir',
-      tau2DataDir,
+      data,
       '--domains',
-      'mock',
+      'retail',
       '--output-dir',
       join(tmp.path, 'b8k'),
     ]);
-    const m = /domain mock: (\d+) tasks skipped:\n((?: {2}.+\n)+)/.exec(r.stderr);
+    const m = /domain retail: (\d+) tasks skipped:\n((?: {2}.+\n)+)/.exec(r.stderr);
     assert.ok(m, r.stderr);
     const lines = m[2]!.trimEnd().split('\n');
     assert.ok(lines.length >= 1 && lines.length <= 6);

@@ -44,8 +44,8 @@ describe('tau2-trace tasks check', () => {
   const bad: [string, string[], RegExp][] = [
     [
       'a domain not ported yet',
-      ['--domains', 'mock,retail'],
-      /tau2 domain "retail" is not yet supported.*supported: mock/,
+      ['--domains', 'mock,airline'],
+      /tau2 domain "airline" is not yet supported.*supported: mock, retail, telecom/,
     ],
     ['an unknown domain', ['--domains', 'shop'], /unknown tau2 domain "shop"/],
     ['an unknown task id', ['--domains', 'mock', '--task-ids', 'nope'], /--task-ids: no task "nope" in mock/],

@@ -2,13 +2,18 @@
 import path from 'node:path';
 import { mockDomain } from './mock/index.js';
 import type { OpenedTau2Domain, Tau2DomainPort } from './port.js';
+import { retailDomain } from './retail/index.js';
 import { readTasks, type Tau2Task } from './tasks.js';
 import { telecomDomain } from './telecom/index.js';
 
 /** The four domains of tau2-bench, ported or not. */
 export const TAU2_DOMAINS = ['mock', 'retail', 'airline', 'telecom'] as const;
 
-const PORTS: Record<string, Tau2DomainPort> = { mock: mockDomain, telecom: telecomDomain };
+const PORTS: Record<string, Tau2DomainPort> = {
+  mock: mockDomain,
+  retail: retailDomain,
+  telecom: telecomDomain,
+};
 
 /** Names of the domains ported faithfully so far. */
 export const FAITHFUL_DOMAINS = Object.keys(PORTS);

@@ -24,6 +24,8 @@ export interface Tau2Task {
   actions: ReplayAction[];
   /** `evaluation_criteria` as scoring reads it; null when the task has none. */
   evaluationCriteria: EvaluationCriteria | null;
+  /** The task as `json.loads` read it: the fields set-up and replay do not need (user scenario, criteria). */
+  raw: PyDict;
 }
 
 const isDict = (v: PyValue | undefined): v is PyDict =>
@@ -109,6 +111,7 @@ function parseTask(v: PyValue, index: number, file: string): Tau2Task {
       parseAction(a, `evaluation_criteria.actions[${i}]`, r.where),
     ),
     evaluationCriteria: parseEvaluationCriteria(r, task['evaluation_criteria']),
+    raw: task,
   };
 }
 

@@ -3,7 +3,7 @@
  * the three things a run does with them: answer a tool call as the model sees it (`get_response`), set a task's
  * initial state (`set_state`), and hash the DBs (`get_db_hash`, `get_user_db_hash`).
  */
-import { dumpsPy, loadsPy, type PyValue } from '../../../util/pyjson.js';
+import { dumpsPy, loadsPy, orderedDict, type PyValue } from '../../../util/pyjson.js';
 import { modelDump } from './model.js';
 import { modelName, type PyDict, PyError, pyEquals, pyStr, pyTypeName, valueError } from './python.js';
 import type { ToolKit } from './toolkit.js';
@@ -104,9 +104,7 @@ function processResult(v: PyValue): PyValue {
   if (typeof v === 'boolean' || typeof v === 'bigint' || typeof v === 'number') return pyStr(v);
   if (Array.isArray(v)) return v.map(processResult);
   if (v !== null && typeof v === 'object') {
-    const out: PyDict = {};
-    for (const [k, x] of Object.entries(v)) out[k] = processResult(x);
-    return out;
+    return orderedDict(Object.entries(v).map(([k, x]) => [k, processResult(x)]));
   }
   return v;
 }

@@ -4,7 +4,7 @@
  * anything assigned later is stored and hashed as is), and `model_dump()` is the fields in declaration order.
  * An instance is a plain object of its fields, tagged with its class name (see `tagModel`).
  */
-import type { PyValue } from '../../../util/pyjson.js';
+import { orderedDict, type PyValue } from '../../../util/pyjson.js';
 import { modelClass, modelName, type PyDict, PyError, pyRepr, pyTypeName, tagModel } from './python.js';
 
 /** A field's type annotation, as far as tau2's models use them. */
@@ -209,12 +209,13 @@ function check(type: FieldType, v: PyValue, loc: (string | number)[], errors: Li
     case 'dict': {
       if (!isDict(v)) return fail('dict_type', 'Input should be a valid dictionary');
       const before = errors.length;
-      const out: PyDict = {};
+      const out: [string, PyValue][] = [];
       for (const [k, x] of Object.entries(v)) {
         const r = check(type.value, x, [...loc, k], errors);
-        if (r.ok) out[k] = r.value;
+        if (r.ok) out.push([k, r.value]);
       }
-      return errors.length > before ? { ok: false } : { ok: true, value: out };
+      // orderedDict: a dict keeps its keys' order even when they look like integers.
+      return errors.length > before ? { ok: false } : { ok: true, value: orderedDict(out) };
     }
     case 'enum':
       // A member or its value; a member is kept as its value, which it equals (a str mixin).
@@ -314,12 +315,25 @@ export function validateModel<T extends PyDict = PyDict>(model: ModelType, data:
 /** `model.model_dump()`: the stored values, models as plain dicts, recursively (a deep copy). */
 export function modelDump(v: PyValue): PyValue {
   if (Array.isArray(v)) return v.map(modelDump);
-  if (isDict(v)) {
-    const out: PyDict = {};
-    for (const [k, x] of Object.entries(v)) out[k] = modelDump(x);
-    return out;
-  }
+  if (isDict(v)) return orderedDict(Object.entries(v).map(([k, x]) => [k, modelDump(x)]));
   return v;
+}
+
+/**
+ * A deep copy of a validated instance, models still tagged with their classes: what validating the same input
+ * again gives, without the checks (a large DB is validated once, then copied for every environment).
+ */
+export function copyInstance<T extends PyValue>(v: T): T {
+  if (Array.isArray(v)) return v.map(copyInstance) as T;
+  if (!isDict(v)) return v;
+  const cls = modelClass(v);
+  if (cls !== undefined) {
+    // Field names are never integer-like, so a plain object keeps them in order.
+    const out: PyDict = {};
+    for (const k of Object.keys(v)) out[k] = copyInstance(v[k]!);
+    return tagModel(out, cls) as T;
+  }
+  return orderedDict(Object.keys(v).map((k): [string, PyValue] => [k, copyInstance(v[k]!)])) as T;
 }
 
 /** `type(instance)` for a model instance built by {@link validateModel}. */
