@@ -3,6 +3,7 @@
  * directory, runs the trials with telemetry and a progress bar, and handles Ctrl-C / SIGTERM and `--resume`.
  */
 import { setMaxListeners } from 'node:events';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from '@opentelemetry/api';
 import { fetch as undiciFetch } from 'undici';
@@ -87,11 +88,13 @@ interface Models {
   experts: Record<string, string>;
 }
 
+// The simulated experts answer under the fork's default names: it routes an expert by its model's name
+// (gpt-5* to the OpenAI API with tools, qwen3 to vLLM without), and refuses names it does not know.
 const EMBEDDED: Models = {
   agent: 'sim-orchestrator-8b',
   user: 'sim-user',
   judge: 'sim-judge',
-  experts: { 'expert-1': 'sim-expert-1', 'expert-2': 'sim-expert-2', 'expert-3': 'sim-expert-3' },
+  experts: { ...DEFAULT_EXPERT_MAPPING },
 };
 
 function usesEndpoints(o: RunOptions): boolean {
@@ -373,6 +376,8 @@ export async function runCommand(
       judgeModel: models.judge,
       expertMapping: models.experts,
       useModelTool: o.useModelTool,
+      // The simulated orchestrator stands for a local checkpoint (the fork's runs name one by its path).
+      orchestratorIsLocalPath: embedded || existsSync(models.agent),
       maxSteps: o.maxSteps,
       maxErrors: o.maxErrors,
       captureContent: o.captureContent,
