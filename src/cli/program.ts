@@ -92,8 +92,12 @@ function declareRun({ program, commands, exit, env }: Wiring): void {
     .option('--user-base-url <url>', 'base URL of the user model (key: TAU2_USER_API_KEY)')
     .option('--expert-base-url <url>', 'base URL of the expert models (key: TAU2_EXPERT_API_KEY)')
     .option('--judge-base-url <url>', 'base URL of the judge model (key: TAU2_JUDGE_API_KEY)')
-    .option('--use-model-tool', 'give the agent the call_expert tool', D.useModelTool)
-    .option('--no-use-model-tool', 'do not give the agent the call_expert tool')
+    .option(
+      '--use-model-tool',
+      'expert routing: on tau2 domains the ToolOrchestra fork’s agent (call_expert hands the turn to an expert)',
+      D.useModelTool,
+    )
+    .option('--no-use-model-tool', 'no experts: tau2’s plain LLMAgent')
     .option('--output-dir <dir>', 'where run directories are created', D.outputDir)
     .option('--name <name>', 'experiment name (run directory prefix)', D.name)
     .option('--resume <run-dir>', 'finish an interrupted run, with its stored parameters')

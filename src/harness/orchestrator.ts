@@ -70,6 +70,12 @@ export interface TrialSettings {
   judgeModel: string;
   expertMapping: Record<string, string>;
   useModelTool: boolean;
+  /**
+   * Whether the agent model is a local checkpoint: the ToolOrchestra fork sends its orchestrator tools only
+   * then (quirk O7). Default: whether `agentModel` names an existing path, as the fork decides; the embedded
+   * run's simulated orchestrator counts as one.
+   */
+  orchestratorIsLocalPath?: boolean;
   maxSteps: number;
   maxErrors: number;
   captureContent: boolean;
@@ -442,7 +448,6 @@ export async function runTrial(input: TrialInput): Promise<TrialResult> {
         ),
       chat: (request, ctx, caller) => chat(request, ctx, caller),
       tool: (ctx, call, run) => traceTool(ctx, call, run),
-      expert: (ctx, args) => callExpert(ctx, args),
       made,
       transcript,
       end: (reason, message, errorType) => new Ended(reason, message, errorType),

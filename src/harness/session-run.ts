@@ -3,6 +3,7 @@
  * simulator's own), the LLM client, config.json, the results store, and the trials themselves. Everything it
  * starts it stops, whatever happens.
  */
+import { existsSync } from 'node:fs';
 import type { Context } from '@opentelemetry/api';
 import { type ChatRequest, createLlmClient, type LlmClient } from '../llm/client.js';
 import type { ModelConfig } from '../llm/endpoints.js';
@@ -166,6 +167,8 @@ function trialSettingsOf(plan: RunPlan): TrialSettings {
     judgeModel: endpoints.models.judge,
     expertMapping: endpoints.models.experts,
     useModelTool: s.useModelTool,
+    // The simulated orchestrator stands for a local checkpoint (the fork's runs name one by its path).
+    orchestratorIsLocalPath: endpoints.embedded || existsSync(endpoints.models.agent),
     maxSteps: s.maxSteps,
     maxErrors: s.maxErrors,
     captureContent: s.captureContent,

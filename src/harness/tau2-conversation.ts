@@ -4,19 +4,13 @@
  * message from one role to the next (agent → user or env, user → agent or env, env → whoever called), a
  * `sync_tools()` after every step, and tau2's termination checks after every step that does not go to the
  * environment. The models see exactly what tau2 sends; the trajectory is tau2's message list. Tracing,
- * LLM calls and endings belong to the orchestrator (./orchestrator.ts), reached through {@link Tau2IO}.
+ * LLM calls and endings belong to the orchestrator (./orchestrator.ts), reached through {@link Tau2IO}. With
+ * `--use-model-tool` each agent turn is the ToolOrchestra fork's (./tau2-orchestra-turn.ts), else tau2's LLMAgent.
  * Decisions where the harness differs from tau2 are listed in docs/tau2-fidelity.md, "Simulation".
  */
+import { existsSync } from 'node:fs';
 import type { Context } from '@opentelemetry/api';
-import type OpenAI from 'openai';
-import {
-  AGENT_GREETING,
-  CALL_EXPERT,
-  callExpertTool,
-  OUT_OF_SCOPE,
-  STOP,
-  TRANSFER,
-} from '../domains/protocol.js';
+import { AGENT_GREETING, OUT_OF_SCOPE, STOP, TRANSFER } from '../domains/protocol.js';
 import type { ToolCall } from '../domains/tau2/env/environment.js';
 import type { TerminationReason as Tau2TerminationReason } from '../domains/tau2/evaluate/reward-info.js';
 import {
@@ -31,6 +25,7 @@ import {
   userSees,
   userWire,
 } from '../domains/tau2/messages.js';
+import { forkDomainTools } from '../domains/tau2/orchestra/index.js';
 import type { Tau2Play } from '../domains/tau2/play.js';
 import type { DomainEnvironment, Task } from '../domains/types.js';
 import type { ChatRequest, ChatResult } from '../llm/client.js';
@@ -38,6 +33,7 @@ import { Kind } from '../telemetry/names.js';
 import { dumpsPy } from '../util/pyjson.js';
 import type { MadeCall } from './evaluator.js';
 import type { TerminationReason, TrialSettings } from './orchestrator.js';
+import { type OrchestraSetup, orchestraTurn, routerJobId } from './tau2-orchestra-turn.js';
 
 /** tau2's roles of a step. */
 export type Tau2Role = 'agent' | 'user' | 'env';
@@ -50,15 +46,13 @@ export interface Tau2IO {
   /** One traced step from `from`; `body` returns the role the step's message goes to. */
   step(from: Tau2Role, body: (ctx: Context) => Promise<Tau2Role>): Promise<void>;
   /** An LLM call; a failure ends the trial as the caller's error (it throws the ending). */
-  chat(request: ChatRequest, ctx: Context, caller: 'agent' | 'user'): Promise<ChatResult>;
+  chat(request: ChatRequest, ctx: Context, caller: 'agent' | 'user' | 'expert'): Promise<ChatResult>;
   /** Runs a tool call inside its span. */
   tool(
     ctx: Context,
     call: { id: string; name: string; arguments: string },
     run: () => { ok: boolean; content: string },
   ): { ok: boolean; content: string };
-  /** Answers a `call_expert` tool call. */
-  expert(ctx: Context, args: Record<string, unknown> | undefined): Promise<string>;
   /** Tool calls made, for today's evaluator's action check. */
   made: MadeCall[];
   /** The transcript today's judge reads; rewritten from the start. */
@@ -97,20 +91,27 @@ const TAU2_REASON: Record<LoopEnding, Tau2TerminationReason> = {
 const userStops = (m: Tau2Turn): boolean =>
   !isToolCall(m) && m.content !== null && [STOP, TRANSFER, OUT_OF_SCOPE].some((t) => m.content!.includes(t));
 
-const expertSchema: OpenAI.Chat.ChatCompletionTool = {
-  type: 'function',
-  function: { ...callExpertTool, parameters: { ...callExpertTool.parameters } },
-};
-
 /** Sets the trial up (tau2's `Orchestrator.initialize`); a set-up that raises throws its `PyError`. */
 export function createTau2Conversation(io: Tau2IO): Tau2Conversation {
   const { play, task, settings } = io;
   const { env, history } = play.start(task.id);
   const user = play.user(task.id);
-  const agentTools: OpenAI.Chat.ChatCompletionTool[] = [
-    ...play.agentTools,
-    ...(settings.useModelTool ? [expertSchema] : []),
-  ];
+  // With experts on, the agent is the ToolOrchestra fork's (./tau2-orchestra-turn.ts); without, tau2's LLMAgent.
+  const orchestra: OrchestraSetup | undefined = settings.useModelTool
+    ? {
+        settings: {
+          orchestratorModel: settings.agentModel,
+          orchestratorIsLocalPath: settings.orchestratorIsLocalPath ?? existsSync(settings.agentModel),
+          ossMapping: settings.expertMapping,
+          jobId: routerJobId(task.domain, task.id),
+          // The fork with its profiling switches on: the only way it measures TTFT.
+          streamOrchestrator: true,
+          streamExperts: true,
+        },
+        systemPrompt: play.agentSystemPrompt,
+        domainTools: forkDomainTools(task.domain, play.agentTools),
+      }
+    : undefined;
   const trajectory: ConversationMessage[] = [];
   let agentState: ConversationMessage[];
   let userState: ConversationMessage[];
@@ -136,7 +137,8 @@ export function createTau2Conversation(io: Tau2IO): Tau2Conversation {
   if (last === undefined) {
     const greeting: Tau2Turn = { role: 'assistant', content: AGENT_GREETING, tool_calls: null };
     trajectory.push(greeting);
-    agentState = [greeting];
+    // The fork's agent state never holds the greeting (quirk O9): its first request is [system, user].
+    agentState = orchestra ? [] : [greeting];
     userState = [];
     message = greeting;
     from = 'agent';
@@ -221,14 +223,14 @@ export function createTau2Conversation(io: Tau2IO): Tau2Conversation {
     return to;
   }
 
-  async function agentStep(ctx: Context): Promise<Tau2Role> {
-    take(agentState, message);
+  /** tau2's LLMAgent: one request, its answer is the agent's message. */
+  async function llmAgentTurn(ctx: Context): Promise<Tau2Turn> {
     const r = await io.chat(
       {
         kind: Kind.llmCall,
         model: settings.agentModel,
         messages: [{ role: 'system', content: play.agentSystemPrompt }, ...agentWire(agentState)],
-        tools: agentTools,
+        tools: play.agentTools,
         temperature: 0,
       },
       ctx,
@@ -236,6 +238,12 @@ export function createTau2Conversation(io: Tau2IO): Tau2Conversation {
     );
     const msg = received(r, 'assistant');
     if ('invalid' in msg) throw io.end('agent_error', `the agent ${msg.invalid}`, msg.errorType);
+    return msg;
+  }
+
+  async function agentStep(ctx: Context): Promise<Tau2Role> {
+    take(agentState, message);
+    const msg = orchestra ? await orchestraTurn(io, ctx, orchestra, agentState) : await llmAgentTurn(ctx);
     agentState.push(msg);
     trajectory.push(msg);
     note(msg);
@@ -250,19 +258,14 @@ export function createTau2Conversation(io: Tau2IO): Tau2Conversation {
     const results: Tau2ToolResult[] = [];
     for (const call of m.tool_calls ?? []) {
       const id = call.id ?? '';
-      let content: string;
-      let error = false;
-      if (call.name === CALL_EXPERT && call.requestor === 'assistant' && settings.useModelTool) {
-        content = await io.expert(ctx, call.arguments as Record<string, unknown>);
-      } else {
-        const r = io.tool(ctx, { id, name: call.name, arguments: dumpsPy(call.arguments) }, () => {
-          const res = env.getResponse(call);
-          return { ok: !res.error, content: res.content };
-        });
-        content = r.content;
-        error = !r.ok;
-        io.made.push({ name: call.name, arguments: call.arguments as Record<string, unknown> });
-      }
+      // A `call_expert` the fork left in the agent's message (an unknown expert) is a tool like any other here.
+      const r = io.tool(ctx, { id, name: call.name, arguments: dumpsPy(call.arguments) }, () => {
+        const res = env.getResponse(call);
+        return { ok: !res.error, content: res.content };
+      });
+      const content = r.content;
+      const error = !r.ok;
+      io.made.push({ name: call.name, arguments: call.arguments as Record<string, unknown> });
       // `_execute_tool_calls`: every tool error counts, in a row or not.
       if (error) numErrors++;
       const result: Tau2ToolResult = { role: 'tool', id, content, requestor: call.requestor, error };

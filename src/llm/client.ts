@@ -42,7 +42,28 @@ export interface ChatRequest {
   temperature?: number;
   /** `expert-1`… for expert calls. */
   expertName?: string;
+  /**
+   * The request body exactly as it must go on the wire (the ToolOrchestra fork's requests,
+   * domains/tau2/orchestra): sent as is, key order and extra fields (`job_id`) included, streamed when it says
+   * `stream: true`. `model` and `messages` above must be its own; `tools`, `stream`, `maxTokens` and
+   * `temperature` are ignored.
+   */
+  body?: WireBody;
 }
+
+/** A request body built elsewhere, sent unchanged (see {@link ChatRequest.body}). */
+export interface WireBody {
+  model: string;
+  messages: readonly unknown[];
+  stream?: boolean;
+  max_tokens?: number;
+  max_completion_tokens?: number;
+  temperature?: number;
+}
+
+/** Whether a request is streamed: its body's word when it has one, else `stream` (default true). */
+export const isStreamed = (request: ChatRequest): boolean =>
+  request.body ? request.body.stream === true : (request.stream ?? true);
 
 /**
  * Retry policy: exponential backoff with full jitter, honouring `retry-after`. A call is retried while it has
@@ -221,7 +242,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
     headers: Record<string, string>,
     signal: AbortSignal | undefined,
   ): Promise<ChatResult> {
-    const stream = request.stream ?? true;
+    const stream = isStreamed(request);
     const controller = new AbortController();
     let aborted: 'timeout' | 'cancelled' | undefined;
     const abort = (why: 'timeout' | 'cancelled') => {
@@ -234,13 +255,16 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
     const total = setTimeout(() => abort('timeout'), timeoutMs);
     const idle = setTimeout(() => abort('timeout'), idleTimeoutMs);
     const sentAt = performance.now();
-    const params = {
-      model: request.model,
-      messages: request.messages,
-      ...(request.tools?.length ? { tools: request.tools } : {}),
-      ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
-      ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-    };
+    const params = request.body
+      ? // A body built elsewhere goes unchanged; `stream` and `stream_options` are already its own.
+        (request.body as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming)
+      : {
+          model: request.model,
+          messages: request.messages,
+          ...(request.tools?.length ? { tools: request.tools } : {}),
+          ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
+          ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+        };
     let endedAt: number | undefined;
     try {
       const acc = emptyAccumulator(sentAt);
@@ -271,7 +295,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
         );
       } else {
         const completion = await ep.client.chat.completions.create(
-          { ...params, stream: false },
+          request.body ? params : { ...params, stream: false },
           { signal: controller.signal, headers },
         );
         accumulate(acc, completion, performance.now());
@@ -298,7 +322,11 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
   async function chat(request: ChatRequest, parent: Context, signal?: AbortSignal): Promise<ChatResult> {
     const endpoints = pool(request.model);
     const ep = endpoints[Math.floor(rng() * endpoints.length)]!;
-    const stream = request.stream ?? true;
+    const stream = isStreamed(request);
+    const maxTokens = request.body
+      ? (request.body.max_tokens ?? request.body.max_completion_tokens)
+      : request.maxTokens;
+    const temperature = request.body ? request.body.temperature : request.temperature;
     const start = performance.now();
     // Shared by the span and the metrics (low cardinality: no ids, no content).
     const callAttrs: Attributes = {
@@ -319,10 +347,8 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
           [Attr.genAiRequestStream]: stream,
           [Attr.inflight]: ep.inflight,
           ...(request.expertName ? { [Attr.expertName]: request.expertName } : {}),
-          ...(request.maxTokens !== undefined ? { [Attr.genAiRequestMaxTokens]: request.maxTokens } : {}),
-          ...(request.temperature !== undefined
-            ? { [Attr.genAiRequestTemperature]: request.temperature }
-            : {}),
+          ...(maxTokens !== undefined ? { [Attr.genAiRequestMaxTokens]: maxTokens } : {}),
+          ...(temperature !== undefined ? { [Attr.genAiRequestTemperature]: temperature } : {}),
           ...(options.captureContent ? { [Attr.genAiInputMessages]: JSON.stringify(request.messages) } : {}),
         },
       },

@@ -3,7 +3,6 @@
  * {...}}`), base-URL flags, and the pool a request picks its endpoint from at random.
  */
 import { readFileSync } from 'node:fs';
-import { EXPERT_NAMES } from '../domains/protocol.js';
 import { UsageError } from '../util/errors.js';
 import { safeUrl } from '../util/url.js';
 
@@ -108,13 +107,9 @@ export function parseModelConfig(text: string, name: string, field?: string): Mo
   for (const [key, value] of Object.entries(raw)) {
     if (key === 'oss_expert_mapping') {
       if (typeof value !== 'object' || value === null) fail(source, '"oss_expert_mapping" is not an object');
+      // Any name, as the fork takes them: its orchestrator may call an expert by a name its tool does not
+      // list (expert-1…3), and a legacy config with more entries must still load.
       for (const [name, model] of Object.entries(value)) {
-        if (!(EXPERT_NAMES as readonly string[]).includes(name)) {
-          fail(
-            source,
-            `"oss_expert_mapping" has unknown expert "${name}" (expected ${EXPERT_NAMES.join(', ')})`,
-          );
-        }
         if (typeof model !== 'string') fail(source, `"oss_expert_mapping"."${name}" is not a model name`);
       }
       expertMapping = value as Record<string, string>;

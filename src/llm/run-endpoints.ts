@@ -37,12 +37,16 @@ export interface RunEndpoints {
   config: ModelConfig;
 }
 
-/** The models of the embedded simulated server. */
+/**
+ * The models of the embedded simulated server. The simulated experts answer under the fork's default names:
+ * it routes an expert by its model's name (gpt-5* to the OpenAI API with tools, qwen3 to vLLM without), and
+ * refuses names it does not know.
+ */
 export const EMBEDDED_MODELS: RunModels = {
   agent: 'sim-orchestrator-8b',
   user: 'sim-user',
   judge: 'sim-judge',
-  experts: { 'expert-1': 'sim-expert-1', 'expert-2': 'sim-expert-2', 'expert-3': 'sim-expert-3' },
+  experts: { ...DEFAULT_EXPERT_MAPPING },
 };
 
 function usesEndpoints(s: EndpointSettings): boolean {

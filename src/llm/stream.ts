@@ -29,6 +29,12 @@ export interface ChatResult {
   inferMs: number;
   /** Chunks received (streams only). */
   chunks: number;
+  /**
+   * Streams only: every content and reasoning delta joined in arrival order, as the ToolOrchestra fork's
+   * LLM_CALL assembles a streamed reply (domains/tau2/orchestra `streamedReply`); `content` and `reasoning`
+   * keep the two apart.
+   */
+  arrivalText?: string;
   /** The assistant message to append to the conversation. */
   message: OpenAI.Chat.ChatCompletionAssistantMessageParam;
 }
@@ -40,6 +46,8 @@ export interface Accumulator {
   chunks: number;
   content: string;
   reasoning: string;
+  /** Content and reasoning deltas in arrival order (streams). */
+  arrivalText: string;
   calls: { id: string; name: string; arguments: string }[];
   finishReason: string | undefined;
   model: string;
@@ -54,6 +62,7 @@ export function emptyAccumulator(sentAt: number): Accumulator {
     chunks: 0,
     content: '',
     reasoning: '',
+    arrivalText: '',
     calls: [],
     finishReason: undefined,
     model: '',
@@ -98,6 +107,9 @@ export function accumulate(
     acc.firstChunkAt = now;
   if (d.content) acc.content += d.content;
   if (reasoning) acc.reasoning += reasoning;
+  // Within one delta the fork takes the content first, then the reasoning.
+  if (d.content) acc.arrivalText += d.content;
+  if (reasoning) acc.arrivalText += reasoning;
   for (const t of d.tool_calls ?? []) {
     let call = acc.calls[t.index];
     if (!call) {
@@ -145,6 +157,7 @@ export function finish(acc: Accumulator, endedAt: number, streamed: boolean): Ch
     decodeMs: first === undefined ? undefined : endedAt - first,
     inferMs: endedAt - acc.sentAt,
     chunks: acc.chunks,
+    ...(streamed ? { arrivalText: acc.arrivalText } : {}),
     message,
   };
 }

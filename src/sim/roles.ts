@@ -1,9 +1,11 @@
 /**
  * What the simulated server answers, by the role the requested model plays: the agent replays the task's
  * expected actions as tool calls (sometimes consulting an expert first, and asking the user before the last
- * action), the user states its scenario and stops when served, the judge accepts every assertion, experts
- * answer in prose (often reasoning first). Every choice is drawn from the seed and the conversation, never
- * from arrival order, so the same run gives the same tokens.
+ * action), the user states its scenario and stops when served, the judge accepts every assertion. An expert
+ * given tools (the ToolOrchestra fork's gpt-5 experts, who see the agent's conversation) answers as the agent
+ * would, without consulting; an expert without tools answers in prose (often reasoning first), as advice the
+ * agent then acts on. Every choice is drawn from the seed and the conversation, never from arrival order, so
+ * the same run gives the same tokens.
  */
 import {
   ASSERTIONS_CLOSE,
@@ -20,6 +22,7 @@ import {
   USER_ACTION_CLOSE,
   USER_ACTION_OPEN,
 } from '../domains/protocol.js';
+import { GPT5_NOTE } from '../domains/tau2/orchestra/index.js';
 import type { ExpectedAction, Task } from '../domains/types.js';
 import { hash32, intBetween, type Rng, rngFor } from '../util/random.js';
 
@@ -42,7 +45,7 @@ export interface Plan {
 export interface ChatMessage {
   role: string;
   content?: unknown;
-  tool_calls?: { id?: string; function?: { name?: string; arguments?: string } }[];
+  tool_calls?: { id?: string; function?: { name?: string; arguments?: string } }[] | null;
   tool_call_id?: string;
 }
 
@@ -59,6 +62,8 @@ const EXPERT_RATE = 0.3;
 const AGENT_REASONING_RATE = 0.3;
 const EXPERT_REASONING_RATE = 0.6;
 const CONFIRM = 'Shall I proceed?';
+/** How an expert without tools opens its advice; the agent acts on advice rather than asking again. */
+const ADVICE = 'My advice:';
 const DONE = 'Is there anything else I can help you with?';
 
 const WORDS = (
@@ -183,6 +188,12 @@ function agentPlan(req: RoleRequest, catalog: TaskCatalog, seed: number): Plan {
   const last = req.messages[req.messages.length - 1];
   const lastCall = calls[calls.length - 1];
   const justConsulted = last?.role === 'tool' && lastCall?.function?.name === CALL_EXPERT;
+  // With the fork's routing an expert's words are the agent's own message: advice given since the agent's
+  // last tool call counts as consulted for the action at hand.
+  const lastCallAt = since.findLastIndex((m) => m.role === 'assistant' && (m.tool_calls?.length ?? 0) > 0);
+  const advised = since
+    .slice(lastCallAt + 1)
+    .some((m) => m.role === 'assistant' && textOf(m.content).includes(ADVICE));
   const asked = since.some((m) => m.role === 'assistant' && textOf(m.content).includes(CONFIRM));
   const actions = task.expectedActions;
 
@@ -204,7 +215,7 @@ function agentPlan(req: RoleRequest, catalog: TaskCatalog, seed: number): Plan {
     const text = `I am ready to run ${action.name} for you. ${CONFIRM}`;
     return { deltas: withReasoning(rng, AGENT_REASONING_RATE, prose(text)), finishReason: 'stop' };
   }
-  const consult = req.toolNames.includes(CALL_EXPERT) && !justConsulted;
+  const consult = req.toolNames.includes(CALL_EXPERT) && !justConsulted && !advised;
   if (consult && rngFor(seed, `expert:${task.id}:${done}`)() < EXPERT_RATE) {
     const expert = EXPERT_NAMES[hash32(`${seed}:${task.id}:${done}`) % EXPERT_NAMES.length]!;
     const args = { expert, question: `How should I handle ${action.name} under the policy?` };
@@ -234,6 +245,7 @@ function userPlan(req: RoleRequest, seed: number): Plan {
     const rng = rngFor(seed, `user:${wanted.name}:${req.messages.length}`);
     return { deltas: toolCall(rng, wanted.name, wanted.args), finishReason: 'tool_calls' };
   } else if (wanted) text = 'I cannot do that from here.';
+  else if (agent.includes(ADVICE)) text = 'Please go ahead.';
   else if (agent.includes(TRANSFER_NOTICE)) text = TRANSFER;
   else if (agent.includes(CONFIRM)) text = 'Yes, please go ahead.';
   else if (agent.includes(DONE) || own.length >= 4) text = `No, that's all. Thank you! ${STOP}`;
@@ -285,11 +297,22 @@ function judgePlan(req: RoleRequest): Plan {
   return { deltas: prose(JSON.stringify({ results })), finishReason: 'stop' };
 }
 
-function expertPlan(req: RoleRequest, seed: number): Plan {
+function expertPlan(req: RoleRequest, catalog: TaskCatalog, seed: number): Plan {
+  // With the agent's tools it can take the agent's next step itself (it has no call_expert to consult).
+  if (req.toolNames.length > 0) return agentPlan(req, catalog, seed);
   const question = textOf(req.messages[req.messages.length - 1]?.content);
   const rng = rngFor(seed, `expert:${question}:${req.messages.length}`);
-  const answer = prose(`Follow the policy: ${filler(rng, intBetween(rng, 30, 120))}`);
+  const answer = prose(`${ADVICE} follow the policy: ${filler(rng, intBetween(rng, 30, 120))}`);
   return { deltas: withReasoning(rng, EXPERT_REASONING_RATE, answer), finishReason: 'stop' };
+}
+
+/** The request without the fork's note on its last message (which a gpt-5 expert is sent; quirk O5). */
+function withoutNote(req: RoleRequest): RoleRequest {
+  const last = req.messages.at(-1);
+  const text = typeof last?.content === 'string' ? last.content : undefined;
+  if (last === undefined || text === undefined || !text.endsWith(GPT5_NOTE)) return req;
+  const stripped = { ...last, content: text.slice(0, -GPT5_NOTE.length) };
+  return { ...req, messages: [...req.messages.slice(0, -1), stripped] };
 }
 
 /** The answer of a model playing `role` to `req`. */
@@ -302,6 +325,6 @@ export function planResponse(role: Role, req: RoleRequest, catalog: TaskCatalog,
     case 'judge':
       return judgePlan(req);
     case 'expert':
-      return expertPlan(req, seed);
+      return expertPlan(withoutNote(req), catalog, seed);
   }
 }

@@ -64,7 +64,6 @@ describe('the tau2 conversation’s trajectory', () => {
         return script.shift()!;
       },
       tool: (_ctx, _call, run) => run(),
-      expert: async () => '',
       made: [],
       transcript: [],
       end: (reason) => new Ending(reason),

@@ -74,7 +74,6 @@ describe('the trajectory handed to tau2’s scorer', () => {
           return { content: m.content ?? '', toolCalls } as unknown as ChatResult;
         },
         tool: (_ctx, _call, run) => run(),
-        expert: async () => '',
         made: [],
         transcript: [],
         end: (reason) => new Ending(reason),

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, it } from 'node:test';
 import { metrics, ROOT_CONTEXT } from '@opentelemetry/api';
 import { type Histogram, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
@@ -285,6 +287,92 @@ describe('LLM client retries', () => {
       (e: unknown) =>
         e instanceof LlmError && e.type === 'connection_refused' && e.message.includes(`127.0.0.1:${port}`),
     );
+  });
+});
+
+describe('LLM client: a request with its own wire body', () => {
+  // The ToolOrchestra fork's shape: tool_calls null, a name beside function, router fields, its sampling.
+  const body = {
+    messages: [
+      { role: 'user', content: 'hi \u00e9' },
+      { role: 'assistant', content: 'x', tool_calls: null },
+    ],
+    model: 'm',
+    max_tokens: 8000,
+    temperature: 1,
+    stream: true,
+    stream_options: { include_usage: true },
+    job_id: 'tau2:mock:t:0123abcd',
+    is_last_step: false,
+  };
+
+  it('goes on the wire unchanged, and the stream’s content and reasoning are kept in arrival order', async () => {
+    const { server } = await setup([
+      ok([
+        [1, { reasoning_content: 'think ' }],
+        [1, { content: 'say ' }],
+        [1, { reasoning_content: 'more ' }],
+        [1, { content: 'done' }],
+      ]),
+    ]);
+    const { tracer } = memoryTracer();
+    const client = createLlmClient({
+      config: { models: { m: [{ baseURL: server.baseURL, provider: 'vllm' }] }, expertMapping: {} },
+      tracer,
+      instruments,
+      runId: 'test-run',
+    });
+    cleanup.push(() => client.close());
+    const r = await client.chat(
+      { kind: Kind.llmCall, model: 'm', messages: [], body, temperature: 0, maxTokens: 1 },
+      ROOT_CONTEXT,
+    );
+    assert.equal(server.bodies[0], JSON.stringify(body));
+    assert.equal(r.arrivalText, 'think say more done');
+    assert.deepEqual([r.content, r.reasoning], ['say done', 'think more ']);
+  });
+
+  it('without stream: true it is sent as is, not streamed (no stream key added)', async () => {
+    const { stream: _s, stream_options: _o, ...plain } = body;
+    const completion = {
+      id: 'c1',
+      object: 'chat.completion',
+      created: 1,
+      model: 'm',
+      choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
+      usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 },
+    };
+    const received: string[] = [];
+    const srv = createServer((req, res) => {
+      const parts: Buffer[] = [];
+      req.on('data', (b: Buffer) => parts.push(b));
+      req.on('end', () => {
+        received.push(Buffer.concat(parts).toString('utf8'));
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(completion));
+      });
+    });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    cleanup.push(() => new Promise<void>((r) => srv.close(() => r())));
+    const { port } = srv.address() as AddressInfo;
+    const { tracer } = memoryTracer();
+    const client = createLlmClient({
+      config: {
+        models: { m: [{ baseURL: `http://127.0.0.1:${port}/v1`, provider: 'vllm' }] },
+        expertMapping: {},
+      },
+      tracer,
+      instruments,
+      runId: 'test-run',
+    });
+    cleanup.push(() => client.close());
+    const r = await client.chat(
+      { kind: Kind.expertCall, model: 'm', messages: [], body: plain },
+      ROOT_CONTEXT,
+    );
+    assert.equal(received[0], JSON.stringify(plain));
+    assert.equal(r.content, 'ok');
+    assert.equal(r.arrivalText, undefined);
   });
 });
 

@@ -11,13 +11,16 @@ export interface Script {
   cut?: boolean;
 }
 
-/** An HTTP server answering chat requests from a queue of scripts, recording request headers. */
+/** An HTTP server answering chat requests from a queue of scripts, recording request headers and bodies. */
 export async function scriptedServer(scripts: Script[]) {
   const seen: IncomingHttpHeaders[] = [];
+  const bodies: string[] = [];
   const server = createServer({ noDelay: true }, (req, res) => {
-    req.resume();
+    const parts: Buffer[] = [];
+    req.on('data', (b: Buffer) => parts.push(b));
     req.on('end', async () => {
       seen.push(req.headers);
+      bodies.push(Buffer.concat(parts).toString('utf8'));
       const script = scripts.shift() ?? { status: 500 };
       if (script.status && script.status !== 200) {
         res.writeHead(script.status, { 'content-type': 'application/json', ...script.headers });
@@ -39,6 +42,8 @@ export async function scriptedServer(scripts: Script[]) {
   return {
     baseURL: `http://127.0.0.1:${port}/v1`,
     seen,
+    /** Each request's body as it arrived. */
+    bodies,
     close: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();

@@ -37,7 +37,7 @@ export {
   orchestratorRequest,
   type VllmBody,
 } from './requests.js';
-export { CALL_EXPERT, CALL_EXPERT_TOOL, orchestratorTools, TRANSFER_TOOL } from './tools.js';
+export { CALL_EXPERT, CALL_EXPERT_TOOL, forkDomainTools, orchestratorTools, TRANSFER_TOOL } from './tools.js';
 export {
   GPT5_NOTE,
   type Tau2Message,

@@ -46,3 +46,18 @@ export const CALL_EXPERT_TOOL: OpenAiToolSchema = {
 export function orchestratorTools(domainTools: readonly OpenAiToolSchema[]): OpenAiToolSchema[] {
   return [...domainTools.filter((t) => t.function.name !== TRANSFER_TOOL), CALL_EXPERT_TOOL];
 }
+
+// Tools of a2c0247 that the fork's older tau2 does not have (tested against the fork's schemas).
+const NOT_IN_FORK: Readonly<Record<string, readonly string[]>> = { retail: ['get_item_details'] };
+
+/**
+ * The domain's tools as the fork's tau2 declares them: a2c0247's schemas, without the tools the fork's older
+ * tau2 lacks (retail's `get_item_details`). This is the `domainTools` of every request built here.
+ */
+export function forkDomainTools(
+  domain: string,
+  a2c0247Tools: readonly OpenAiToolSchema[],
+): OpenAiToolSchema[] {
+  const missing = NOT_IN_FORK[domain] ?? [];
+  return a2c0247Tools.filter((t) => !missing.includes(t.function.name));
+}
