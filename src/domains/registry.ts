@@ -1,12 +1,8 @@
 /** Resolves domain names given on the command line to {@link Domain}s: built-in ones or tau2 data. */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { demoDomain } from './demo/index.js';
-import {
-  faithfulHarnessDomain,
-  faithfulPort,
-  listTau2Domains,
-  loadTau2Domain,
-  type SkippedTask,
-} from './tau2/index.js';
+import { FAITHFUL_DOMAINS, faithfulHarnessDomain, faithfulPort } from './tau2/index.js';
 import type { Domain } from './types.js';
 
 const BUILTIN: Record<string, Domain> = { demo: demoDomain };
@@ -16,40 +12,58 @@ export function listBuiltinDomains(): string[] {
   return Object.keys(BUILTIN);
 }
 
+/** The domain directories of a tau2 data directory (`<dataDir>/domains/<name>/`), sorted. */
+export function listTau2Domains(dataDir: string): string[] {
+  const dir = path.join(dataDir, 'domains');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
+}
+
 /** Options of {@link resolveDomains}. */
 export interface ResolveOptions {
   /** tau2-bench's `data/tau2` directory, holding `domains/<name>/`. */
   dataDir?: string | undefined;
-  /** Told about the tasks a tau2 domain had to leave out. */
-  onSkipped?: ((domain: string, skipped: SkippedTask[]) => void) | undefined;
+}
+
+const isDirectory = (p: string): boolean => existsSync(p) && statSync(p).isDirectory();
+
+/** What a data directory offers, for the message about a name it lacks. */
+function offered(dataDir: string | undefined): string {
+  if (dataDir === undefined) return 'none given';
+  if (!isDirectory(dataDir)) return `${dataDir} does not exist`;
+  const names = listTau2Domains(dataDir);
+  if (names.length > 0) return names.join(', ');
+  // A tau2-bench checkout keeps its data two levels down.
+  const nested = path.join(dataDir, 'data', 'tau2');
+  const hint = isDirectory(path.join(nested, 'domains')) ? `; did you mean --data-dir ${nested}?` : '';
+  return `no domains/ directory in ${dataDir}${hint}`;
 }
 
 /**
- * Returns the domains named in `names` (each once, in order). Built-in names win; any other name is loaded
- * from `opts.dataDir`, with its faithful port when it has one. Throws an Error listing what is available when a name is neither.
+ * Returns the domains named in `names` (each once, in order). Built-in names win; any other name is a tau2
+ * domain read from `opts.dataDir` and played by its faithful port (tau2's own behaviour,
+ * docs/tau2-fidelity.md). Throws an Error naming what is available when a name is neither, and a
+ * `Tau2DataError` naming the file when the domain's data cannot be used.
  */
 export function resolveDomains(names: string[], opts: ResolveOptions = {}): Domain[] {
-  const available = opts.dataDir === undefined ? [] : listTau2Domains(opts.dataDir);
   return [...new Set(names)].map((name) => {
     const builtin = Object.hasOwn(BUILTIN, name) ? BUILTIN[name] : undefined;
     if (builtin) return builtin;
-    if (opts.dataDir === undefined || !available.includes(name)) {
-      const found =
-        opts.dataDir === undefined
-          ? 'none given'
-          : available.length > 0
-            ? available.join(', ')
-            : `no domains/ directory in ${opts.dataDir}`;
+    const { dataDir } = opts;
+    if (dataDir === undefined || !listTau2Domains(dataDir).includes(name)) {
       throw new Error(
-        `unknown domain "${name}" (built in: ${listBuiltinDomains().join(', ')}; with --data-dir: ${found})`,
+        `unknown domain "${name}" (built in: ${listBuiltinDomains().join(', ')}; with --data-dir: ${offered(dataDir)})`,
       );
     }
-    // A faithful port plays the domain as tau2 does; the older loader serves the domains not yet ported
-    // (dropping it once every port has landed is a deletion of this fallback).
     const port = faithfulPort(name);
-    if (port) return faithfulHarnessDomain(port, opts.dataDir);
-    const { domain, skipped } = loadTau2Domain(opts.dataDir, name);
-    if (skipped.length > 0) opts.onSkipped?.(name, skipped);
-    return domain;
+    if (!port) {
+      throw new Error(
+        `tau2 domain "${name}" at ${path.join(dataDir, 'domains', name)} has no port here (ported: ${FAITHFUL_DOMAINS.join(', ')})`,
+      );
+    }
+    return faithfulHarnessDomain(port, dataDir);
   });
 }

@@ -103,18 +103,12 @@ function checkSettings(s: RunSettings): void {
 }
 
 function loadDomains(s: RunSettings, options: StartRunOptions): Domain[] {
-  const notice = options.onNotice ?? (() => {});
-  const onSkipped = (name: string, skipped: { id: string; reason: string }[]) => {
-    const shown = skipped.slice(0, 5).map((t) => `  ${t.id}: ${t.reason}\n`);
-    const more = skipped.length > shown.length ? `  … and ${skipped.length - shown.length} more\n` : '';
-    notice(`domain ${name}: ${skipped.length} tasks skipped:\n${shown.join('')}${more}`);
-  };
   const names = [...new Set(s.domains)];
   const own = new Map((options.domains ?? []).map((d) => [d.name, d]));
   const others = names.filter((n) => !own.has(n));
   let found: Domain[];
   try {
-    found = others.length === 0 ? [] : resolveDomains(others, { dataDir: s.dataDir, onSkipped });
+    found = others.length === 0 ? [] : resolveDomains(others, { dataDir: s.dataDir });
   } catch (err) {
     throw new UsageError([setting('domains'), `: ${(err as Error).message}`], {
       field: 'domains',

@@ -433,10 +433,9 @@ describe('break 8: smaller ones', () => {
     assert.match(r.stderr, /--num-trials 10000000: plans 140000000 trials/);
   });
 
-  it('skipped tasks are named, each with its own reason', async () => {
-    // Only the older loader skips tasks (a faithful port runs them all): retail, until its port lands, with
-    // two tasks given features that loader lacks.
-    const data = join(tmp.path, 'skip-data');
+  it('a task that cannot be read is refused, naming the file, the task and the field', async () => {
+    // Every task of a faithful port runs; one it cannot read stops the run before it starts.
+    const data = join(tmp.path, 'bad-task-data');
     const domainDir = join(data, 'domains', 'retail');
     mkdirSync(domainDir, { recursive: true });
     const src = join(tau2DataDir, 'domains', 'retail');
@@ -445,29 +444,18 @@ describe('break 8: smaller ones', () => {
       string,
       unknown
     >[];
-    const stateful = { ...tasks[1]!, initial_state: { initialization_actions: [] as unknown[] } };
-    (stateful.initial_state as { initialization_actions: unknown[] }).initialization_actions.push({
-      env_type: 'assistant',
-      func_name: 'calculate',
-      arguments: { expression: '1' },
-    });
     const asserted = { ...tasks[2]!, evaluation_criteria: { env_assertions: [{ func_name: 'x' }] } };
-    writeFileSync(join(domainDir, 'tasks.json'), JSON.stringify([tasks[0], stateful, asserted]));
-    const r = await runCli([
-      'run',
-      ...FAST,
-      '--data-dir',
-      data,
-      '--domains',
-      'retail',
-      '--output-dir',
-      join(tmp.path, 'b8k'),
-    ]);
-    const m = /domain retail: (\d+) tasks skipped:\n((?: {2}.+\n)+)/.exec(r.stderr);
-    assert.ok(m, r.stderr);
-    const lines = m[2]!.trimEnd().split('\n');
-    assert.ok(lines.length >= 1 && lines.length <= 6);
-    for (const line of lines.filter((l) => !l.includes('more'))) assert.match(line, /^ {2}\S+: \S/);
+    writeFileSync(join(domainDir, 'tasks.json'), JSON.stringify([tasks[0], tasks[1], asserted]));
+    const out = join(tmp.path, 'bad-task-runs');
+    const r = await runCli(['run', ...FAST, '--data-dir', data, '--domains', 'retail', '--output-dir', out]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.ok(
+      r.stderr.includes(
+        `${join(domainDir, 'tasks.json')}: task 2 (id "2"): evaluation_criteria.env_assertions[0].env_type must be "assistant" or "user"`,
+      ),
+      r.stderr,
+    );
+    assert.equal(existsSync(out), false, 'no run directory for a run that never started');
   });
 
   it('repeated task ids are refused, naming them', async () => {

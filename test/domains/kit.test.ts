@@ -9,7 +9,6 @@ import {
   ToolError,
   tool,
 } from '../../src/domains/kit.js';
-import { evaluateArithmetic } from '../../src/domains/tau2/calculate.js';
 
 describe('canonicalJson / hashJson', () => {
   it('ignores key order at every level but not array order', () => {
@@ -104,22 +103,5 @@ describe('shared records', () => {
     const env = domain.createEnvironment({} as never);
     assert.throws(() => env.execute('sneaky', {}), TypeError);
     assert.equal(initial.items.a!.n, 1);
-  });
-});
-
-describe('evaluateArithmetic', () => {
-  it('follows precedence, parentheses and unary signs', () => {
-    assert.equal(evaluateArithmetic('2 + 3 * 4'), 14);
-    assert.equal(evaluateArithmetic('(2 + 3) * 4'), 20);
-    assert.equal(evaluateArithmetic('10 / 4 - 1'), 1.5);
-    assert.equal(evaluateArithmetic('-(1.5 + .5) * -2'), 4);
-    assert.equal(evaluateArithmetic('8 - 2 - 1'), 5);
-    assert.equal(evaluateArithmetic('3131.1 + 4777.75 + 367.38').toFixed(2), '8276.23');
-  });
-
-  it('rejects anything that is not arithmetic', () => {
-    for (const bad of ['', 'process.exit()', '2 ** 3', '1 +', '(1 + 2', '1 2', '2 / 0', 'Math.PI']) {
-      assert.throws(() => evaluateArithmetic(bad), ToolError, bad);
-    }
   });
 });

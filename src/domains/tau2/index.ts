@@ -1,5 +1,4 @@
 /** tau2-bench domains read from a data directory at run time. */
-export { evaluateArithmetic } from './calculate.js';
 // The faithful ports (tau2's own behaviour, quirks included; docs/tau2-fidelity.md).
 export {
   type ActionSequence,
@@ -41,20 +40,10 @@ export {
 } from './evaluate/reward-info.js';
 export { FAITHFUL_DOMAINS, faithfulPort, openFaithfulDomain, TAU2_DOMAINS } from './faithful.js';
 export { faithfulHarnessDomain } from './harness.js';
-export {
-  listTau2Domains,
-  loadTau2Domain,
-  type SkippedTask,
-  SUPPORTED_TAU2_DOMAINS,
-  type Tau2Load,
-} from './load.js';
 export type { ConversationMessage, Tau2ToolResult, Tau2Turn } from './messages.js';
-export { type MockDb, mockTools } from './mock.js';
 export type { Tau2Play, Tau2TrialStart, Tau2UserSetup } from './play.js';
 export type { OpenedTau2Domain, Tau2DomainPort } from './port.js';
 export { Tau2DataError } from './port.js';
 export { agentSystemPrompt } from './prompts.js';
-export { retailTools } from './retail.js';
-export { isRetailDb, type RetailDb } from './retail-db.js';
 export { readTasks, type Tau2Task } from './tasks.js';
 export { userScenarioText, userSystemPrompt } from './user-prompt.js';
