@@ -18,12 +18,15 @@ export type FieldType =
   | { kind: 'optional'; inner: FieldType }
   | { kind: 'list'; item: FieldType }
   | { kind: 'dict'; value: FieldType }
-  | { kind: 'model'; model: ModelType };
+  | { kind: 'model'; model: ModelType }
+  | { kind: 'union'; options: readonly FieldType[] };
 
 /** One field: its type and, when it has one, its default (a factory, as `default_factory` or a copy). */
 export interface FieldSpec {
   type: FieldType;
   default?: () => PyValue;
+  /** `Field(description=...)`: shown in the JSON schema when the model is a tool parameter. */
+  description?: string;
 }
 
 /** A pydantic model class. */
@@ -46,6 +49,7 @@ export const t = {
   list: (item: FieldType): FieldType => ({ kind: 'list', item }),
   dict: (value: FieldType): FieldType => ({ kind: 'dict', value }),
   model: (model: ModelType): FieldType => ({ kind: 'model', model }),
+  union: (...options: FieldType[]): FieldType => ({ kind: 'union', options }),
 };
 
 /** Declares a model class; fields in declaration order (the order `model_dump()` writes them). */
@@ -202,6 +206,38 @@ function check(type: FieldType, v: PyValue, loc: (string | number)[], errors: Li
         return fail('model_type', `Input should be a valid dictionary or instance of ${type.model.name}`);
       }
       return checkModel(type.model, v, loc, errors);
+    case 'union': {
+      // pydantic's smart mode as far as tau2's unions need it: their members are models told apart by a
+      // Literal field (or a model and a plain dict), so at most one member fits and the first that does wins.
+      // When none fits, every member's errors are reported under the member's tag (`CreditCard.source`).
+      const tried: LineError[] = [];
+      for (const option of type.options) {
+        const r = check(option, v, [...loc, unionTag(option)], tried);
+        if (r.ok) return r;
+      }
+      errors.push(...tried);
+      return { ok: false };
+    }
+  }
+}
+
+// How pydantic names a union member in an error location: a model by its class name, a plain type by its name.
+function unionTag(type: FieldType): string {
+  switch (type.kind) {
+    case 'model':
+      return type.model.name;
+    case 'literal':
+      return `literal[${type.values.map((v) => pyRepr(v)).join(',')}]`;
+    case 'list':
+      return `list[${unionTag(type.item)}]`;
+    case 'dict':
+      return `dict[str,${unionTag(type.value)}]`;
+    case 'optional':
+      return `nullable[${unionTag(type.inner)}]`;
+    case 'union':
+      return `union[${type.options.map(unionTag).join(',')}]`;
+    default:
+      return type.kind;
   }
 }
 
@@ -250,6 +286,21 @@ export function modelDump(v: PyValue): PyValue {
     const out: PyDict = {};
     for (const [k, x] of Object.entries(v)) out[k] = modelDump(x);
     return out;
+  }
+  return v;
+}
+
+/**
+ * `copy.deepcopy(v)`: containers copied recursively, model instances stay instances of their class (unlike
+ * {@link modelDump}). Values shared inside `v` are not kept shared (tau2 never deep-copies such values).
+ */
+export function deepcopy<T extends PyValue>(v: T): T {
+  if (Array.isArray(v)) return v.map(deepcopy) as T;
+  if (isDict(v)) {
+    const out: PyDict = {};
+    for (const [k, x] of Object.entries(v)) out[k] = deepcopy(x);
+    const cls = modelClass(v);
+    return (cls === undefined ? out : tagModel(out, cls)) as T;
   }
   return v;
 }

@@ -58,20 +58,30 @@ function typeSchema(type: FieldType, defs: Map<string, JsonSchema>): JsonSchema 
     case 'list':
       return { items: typeSchema(type.item, defs), type: 'array' };
     case 'dict':
-      return { additionalProperties: typeSchema(type.value, defs), type: 'object' };
+      // A bare `dict` (or `Dict[str, Any]`) allows any value: pydantic writes `true`, not `{}`.
+      return {
+        additionalProperties: type.value.kind === 'any' ? true : typeSchema(type.value, defs),
+        type: 'object',
+      };
+    case 'union':
+      return { anyOf: type.options.map((o) => typeSchema(o, defs)) };
     case 'model':
       if (!defs.has(type.model.name)) defs.set(type.model.name, modelSchema(type.model, defs));
       return { $ref: `#/$defs/${type.model.name}` };
   }
 }
 
-// A model in $defs. Field descriptions of nested models are not modelled yet (no mock tool takes a model);
-// retail and airline will need them (see docs/tau2-fidelity.md).
+// A model in $defs, its fields' `Field(description=...)` included. Not modelled (no tool parameter needs them
+// yet): a field default in the schema, the class docstring as the model's description.
 function modelSchema(model: ModelType, defs: Map<string, JsonSchema>): JsonSchema {
   const properties: JsonSchema = {};
   const required: string[] = [];
   for (const [name, spec] of Object.entries(model.fields)) {
-    properties[name] = sortKeys({ ...typeSchema(spec.type, defs), title: fieldTitle(name) });
+    properties[name] = sortKeys({
+      ...typeSchema(spec.type, defs),
+      title: fieldTitle(name),
+      ...(spec.description === undefined ? {} : { description: spec.description }),
+    });
     if (!spec.default) required.push(name);
   }
   return sortKeys({
