@@ -1,5 +1,6 @@
 /** The tau2 domains ported faithfully (tau2's own behaviour, quirks included), by name. */
 import path from 'node:path';
+import { airlineDomain } from './airline/index.js';
 import { mockDomain } from './mock/index.js';
 import type { OpenedTau2Domain, Tau2DomainPort } from './port.js';
 import { readTasks, type Tau2Task } from './tasks.js';
@@ -7,7 +8,7 @@ import { readTasks, type Tau2Task } from './tasks.js';
 /** The four domains of tau2-bench, ported or not. */
 export const TAU2_DOMAINS = ['mock', 'retail', 'airline', 'telecom'] as const;
 
-const PORTS: Record<string, Tau2DomainPort> = { mock: mockDomain };
+const PORTS: Record<string, Tau2DomainPort> = { mock: mockDomain, airline: airlineDomain };
 
 /** Names of the domains ported faithfully so far. */
 export const FAITHFUL_DOMAINS = Object.keys(PORTS);

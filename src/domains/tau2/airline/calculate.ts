@@ -1,0 +1,399 @@
+/**
+ * tau2's `calculate` tool (airline and retail `tools.py`):
+ * `str(round(float(eval(expression, {"__builtins__": None}, {})), 2))` after a check that every character is
+ * one of `0123456789+-*\/(). `. With those characters Python's grammar still allows more than arithmetic:
+ * `**` and `//`, calls (`2(3)` → `'int' object is not callable`), the empty tuple `()`, Ellipsis `...`, and
+ * complex results (`(-8) ** 0.5`). This module parses that subset as CPython 3.12 does, compiles before it
+ * evaluates (a syntax error wins over `1/0`), and reproduces its error texts.
+ *
+ * Known limits: a complex value is tracked by type only (any use of it yields a complex, so only its errors
+ * and the final `float()` TypeError are modelled); powers of ints whose result would exceed 2^24 bits raise
+ * the OverflowError that Python's final `float()` would raise after minutes of work; float `**` uses the
+ * platform's `Math.pow`, which may differ from C's `pow` in the last bit before rounding to 2 digits.
+ */
+import { pyFixed } from '../../../export/legacy/console.js';
+import type { PyValue } from '../../../util/pyjson.js';
+import { intToFloat, pyArith, pyIter } from '../env/operators.js';
+import { PyError, pyStr, pyTypeName, typeError, valueError } from '../env/python.js';
+
+const ALLOWED = '0123456789+-*/(). ';
+
+type Special = { kind: 'tuple' } | { kind: 'ellipsis' } | { kind: 'complex' };
+/** A value of the expression: an int (bigint), a float (number), or one of the few other objects reachable. */
+type Value = bigint | number | Special;
+
+type Node =
+  | { t: 'num'; value: bigint | number }
+  | { t: 'ellipsis' }
+  | { t: 'tuple' }
+  | { t: 'unary'; op: '+' | '-'; operand: Node }
+  | { t: 'binary'; op: string; left: Node; right: Node }
+  | { t: 'call'; callee: Node; arg: Node | null };
+
+type Token =
+  | { k: 'num'; text: string; depth: number }
+  | { k: 'op'; text: string; depth: number }
+  | { k: 'eof'; depth: number }
+  | { k: 'error'; message: string };
+
+const syntaxError = (message: string, line = 1): PyError =>
+  new PyError('SyntaxError', `${message} (<string>, line ${line})`);
+
+const LEADING_ZEROS =
+  'leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers';
+
+/** CPython's tokenizer over the allowed characters; a tokenizer error becomes the last token. */
+function tokenize(src: string): Token[] {
+  const tokens: Token[] = [];
+  let depth = 0;
+  let i = 0;
+  const digits = () => {
+    while (i < src.length && src[i]! >= '0' && src[i]! <= '9') i++;
+  };
+  while (i < src.length) {
+    const c = src[i]!;
+    if (c === ' ') {
+      i++;
+      continue;
+    }
+    const start = i;
+    const isDigit = (ch: string | undefined) => ch !== undefined && ch >= '0' && ch <= '9';
+    if (isDigit(c) || (c === '.' && isDigit(src[i + 1]))) {
+      digits();
+      const intPart = src.slice(start, i);
+      if (src[i] === '.') {
+        i++;
+        digits();
+      } else if (/^0+[1-9]/.test(intPart)) {
+        // An int literal with leading zeros (a float such as 0123.5 is fine).
+        tokens.push({ k: 'error', message: LEADING_ZEROS });
+        return tokens;
+      }
+      tokens.push({ k: 'num', text: src.slice(start, i), depth });
+      continue;
+    }
+    let op: string = c;
+    if (src.startsWith('...', i)) op = '...';
+    else if (src.startsWith('**', i) || src.startsWith('//', i)) op = src.slice(i, i + 2);
+    i += op.length;
+    if (op === '(') depth++;
+    if (op === ')') {
+      if (depth === 0) {
+        tokens.push({ k: 'error', message: "unmatched ')'" });
+        return tokens;
+      }
+      depth--;
+    }
+    tokens.push({ k: 'op', text: op, depth });
+  }
+  tokens.push({ k: 'eof', depth });
+  return tokens;
+}
+
+class ParseFailure {
+  constructor(readonly at: number) {}
+}
+
+/**
+ * The parser, fetching tokens lazily as CPython's does: a tokenizer error or an unclosed `(` at the end is
+ * raised when the parser reaches it; a token the grammar cannot take is a {@link ParseFailure}.
+ */
+class Parser {
+  pos = 0;
+  furthest = -1;
+  constructor(readonly tokens: Token[]) {}
+
+  peek(offset = 0): Token {
+    const index = Math.min(this.pos + offset, this.tokens.length - 1);
+    this.furthest = Math.max(this.furthest, index);
+    const tok = this.tokens[index]!;
+    if (tok.k === 'error') throw syntaxError(tok.message);
+    if (tok.k === 'eof' && tok.depth > 0) throw syntaxError("'(' was never closed");
+    return tok;
+  }
+  isOp(text: string): boolean {
+    const tok = this.peek();
+    return tok.k === 'op' && tok.text === text;
+  }
+  fail(): never {
+    throw new ParseFailure(this.pos);
+  }
+
+  expr(): Node {
+    let left = this.term();
+    while (this.isOp('+') || this.isOp('-')) {
+      const op = (this.tokens[this.pos++] as { text: string }).text;
+      left = { t: 'binary', op, left, right: this.term() };
+    }
+    return left;
+  }
+  term(): Node {
+    let left = this.factor();
+    while (this.isOp('*') || this.isOp('/') || this.isOp('//')) {
+      const op = (this.tokens[this.pos++] as { text: string }).text;
+      left = { t: 'binary', op, left, right: this.factor() };
+    }
+    return left;
+  }
+  factor(): Node {
+    if (this.isOp('+') || this.isOp('-')) {
+      const op = (this.tokens[this.pos++] as { text: string }).text as '+' | '-';
+      return { t: 'unary', op, operand: this.factor() };
+    }
+    const base = this.primary();
+    if (this.isOp('**')) {
+      this.pos++;
+      return { t: 'binary', op: '**', left: base, right: this.factor() };
+    }
+    return base;
+  }
+  primary(): Node {
+    let node = this.atom();
+    for (;;) {
+      if (this.isOp('(')) {
+        this.pos++;
+        const arg = this.isOp(')') ? null : this.expr();
+        if (!this.isOp(')')) this.fail();
+        this.pos++;
+        node = { t: 'call', callee: node, arg };
+      } else if (this.isOp('.')) {
+        // Attribute access needs a NAME, which the allowed characters cannot spell.
+        this.peek(1);
+        this.fail();
+      } else return node;
+    }
+  }
+  atom(): Node {
+    const tok = this.peek();
+    if (tok.k === 'num') {
+      this.pos++;
+      return { t: 'num', value: tok.text.includes('.') ? Number(tok.text) : BigInt(tok.text) };
+    }
+    if (tok.k === 'op' && tok.text === '...') {
+      this.pos++;
+      return { t: 'ellipsis' };
+    }
+    if (tok.k === 'op' && tok.text === '(') {
+      this.pos++;
+      if (this.isOp(')')) {
+        this.pos++;
+        return { t: 'tuple' };
+      }
+      const inner = this.expr();
+      if (!this.isOp(')')) this.fail();
+      this.pos++;
+      return inner;
+    }
+    return this.fail();
+  }
+}
+
+/** `compile(src, '<string>', 'eval')`: the expression tree, or CPython's `SyntaxError`. */
+function compile(src: string): Node {
+  // eval() strips leading blanks; an empty source fails on line 0.
+  const text = src.replace(/^ +/, '');
+  const parser = new Parser(tokenize(text));
+  let failedAt: number;
+  try {
+    const node = parser.expr();
+    if (parser.peek().k === 'eof') return node;
+    failedAt = parser.pos;
+  } catch (err) {
+    if (!(err instanceof ParseFailure)) throw err;
+    failedAt = err.at;
+  }
+  if (text === '') throw syntaxError('invalid syntax', 0);
+  // CPython's second pass: an expression followed by another inside brackets is "Perhaps you forgot a comma?".
+  // Parsing that second expression may itself reach a tokenizer error or the unclosed end.
+  const tok = parser.tokens[failedAt]!;
+  const juxtaposed =
+    tok.k !== 'error' && tok.k !== 'eof' && tok.depth > 0 && (tok.k === 'num' || tok.text === '...');
+  let error = syntaxError('invalid syntax');
+  if (juxtaposed) {
+    parser.pos = failedAt;
+    try {
+      parser.expr();
+    } catch (err) {
+      if (!(err instanceof ParseFailure)) throw err;
+    }
+    error = syntaxError('invalid syntax. Perhaps you forgot a comma?');
+  }
+  // Then the rest of the source is tokenized: a tokenizer error there replaces the parser's error.
+  for (const rest of parser.tokens.slice(parser.furthest + 1)) {
+    if (rest.k === 'error') throw syntaxError(rest.message);
+  }
+  throw error;
+}
+
+const COMPLEX: Special = { kind: 'complex' };
+const typeName = (v: Value): string => (typeof v === 'object' ? v.kind : pyTypeName(v));
+const unsupported = (op: string, a: Value, b: Value): PyError =>
+  typeError(`unsupported operand type(s) for ${op}: '${typeName(a)}' and '${typeName(b)}'`);
+const zeroDivision = (message: string): PyError => new PyError('ZeroDivisionError', message);
+const bitLength = (n: bigint): number => (n < 0n ? -n : n).toString(2).length;
+
+// int / int, correctly rounded as CPython's long_true_divide (exact for operands up to 2^53).
+function intTrueDiv(a: bigint, b: bigint): number {
+  if (b === 0n) throw zeroDivision('division by zero');
+  const limit = 2n ** 53n;
+  if (-limit <= a && a <= limit && -limit <= b && b <= limit) return Number(a) / Number(b);
+  const negative = a < 0n !== b < 0n;
+  const x = a < 0n ? -a : a;
+  const y = b < 0n ? -b : b;
+  if (x === 0n) return negative ? -0 : 0;
+  // Scale so the integer quotient has at least 55 bits, then round to 53 with a sticky bit.
+  const shift = 55 - (bitLength(x) - bitLength(y));
+  const num = shift >= 0 ? x << BigInt(shift) : x;
+  const den = shift >= 0 ? y : y << BigInt(-shift);
+  const q = num / den;
+  const sticky = num % den !== 0n;
+  const drop = bitLength(q) - 53;
+  let mant = q >> BigInt(drop);
+  const rest = q & ((1n << BigInt(drop)) - 1n);
+  const half = 1n << BigInt(drop - 1);
+  if (rest > half || (rest === half && (sticky || (mant & 1n) === 1n))) mant += 1n;
+  const value = Number(mant) * 2 ** (drop - shift);
+  if (!Number.isFinite(value)) {
+    throw new PyError('OverflowError', 'integer division result too large for a float');
+  }
+  return negative ? -value : value;
+}
+
+// float // float as CPython's float_floor_div computes it (via fmod, so -7.0 // 2 is -4.0).
+function floatFloorDiv(x: number, y: number): number {
+  if (y === 0) throw zeroDivision('float floor division by zero');
+  const mod = x % y;
+  let div = (x - mod) / y;
+  if (mod !== 0 && y < 0 !== mod < 0) div -= 1;
+  if (div === 0) return Math.sign(x / y) < 0 || Object.is(x / y, -0) ? -0 : 0;
+  let floored = Math.floor(div);
+  if (div - floored > 0.5) floored += 1;
+  return floored;
+}
+
+// float ** float as CPython's float_pow, special cases included; a negative base with a fractional exponent
+// gives a complex.
+function floatPow(x: number, y: number): number | Special {
+  if (y === 0) return 1;
+  if (Number.isNaN(x)) return x;
+  if (Number.isNaN(y)) return x === 1 ? 1 : y;
+  const oddInt = (n: number) => Math.abs(n) % 2 === 1;
+  if (!Number.isFinite(y)) {
+    const ax = Math.abs(x);
+    if (ax === 1) return 1;
+    return y > 0 === ax > 1 ? Math.abs(y) : 0;
+  }
+  if (!Number.isFinite(x)) {
+    if (y > 0) return oddInt(y) ? x : Math.abs(x);
+    return oddInt(y) ? (x < 0 ? -0 : 0) : 0;
+  }
+  if (x === 0) {
+    if (y < 0) throw zeroDivision('0.0 cannot be raised to a negative power');
+    return oddInt(y) ? x : 0;
+  }
+  let negate = false;
+  let base = x;
+  if (x < 0) {
+    if (y !== Math.floor(y)) return COMPLEX;
+    base = -x;
+    negate = oddInt(y);
+  }
+  if (base === 1) return negate ? -1 : 1;
+  const r = base ** y;
+  if (!Number.isFinite(r)) throw new PyError('OverflowError', "(34, 'Numerical result out of range')");
+  return negate ? -r : r;
+}
+
+function intPow(a: bigint, b: bigint): Value {
+  if (b < 0n) return floatPow(intToFloat(a), intToFloat(b));
+  if (a === 0n || a === 1n || a === -1n || b === 0n) return a ** b;
+  if (Number(b) * (bitLength(a) - 1) > 2 ** 24) {
+    throw new PyError('OverflowError', 'int too large to convert to float');
+  }
+  return a ** b;
+}
+
+function binary(op: string, a: Value, b: Value): Value {
+  if (typeof a !== 'object' && typeof b !== 'object') {
+    switch (op) {
+      case '+':
+      case '-':
+      case '*':
+        return pyArith(op, a, b) as bigint | number;
+      case '/':
+        if (typeof a === 'bigint' && typeof b === 'bigint') return intTrueDiv(a, b);
+        if (intToFloat(b) === 0) throw zeroDivision('float division by zero');
+        return intToFloat(a) / intToFloat(b);
+      case '//':
+        if (typeof a === 'bigint' && typeof b === 'bigint') {
+          if (b === 0n) throw zeroDivision('integer division or modulo by zero');
+          const q = a / b;
+          return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
+        }
+        return floatFloorDiv(intToFloat(a), intToFloat(b));
+      default:
+        return typeof a === 'bigint' && typeof b === 'bigint'
+          ? intPow(a, b)
+          : floatPow(intToFloat(a), intToFloat(b));
+    }
+  }
+  const isComplexOrNumber = (v: Value) => typeof v !== 'object' || v.kind === 'complex';
+  if (isComplexOrNumber(a) && isComplexOrNumber(b) && op !== '//') return COMPLEX;
+  const tuple = (v: Value) => typeof v === 'object' && v.kind === 'tuple';
+  if (op === '+' && tuple(a)) {
+    if (tuple(b)) return a;
+    throw typeError(`can only concatenate tuple (not "${typeName(b)}") to tuple`);
+  }
+  if (op === '*' && (tuple(a) || tuple(b))) {
+    // Python falls back to repeating the sequence, which wants an int count whatever the other operand is.
+    const count = tuple(a) ? b : a;
+    if (typeof count === 'bigint') return { kind: 'tuple' };
+    throw typeError(`can't multiply sequence by non-int of type '${typeName(count)}'`);
+  }
+  throw unsupported(op, a, b);
+}
+
+function evaluate(node: Node): Value {
+  switch (node.t) {
+    case 'num':
+      return node.value;
+    case 'ellipsis':
+      return { kind: 'ellipsis' };
+    case 'tuple':
+      return { kind: 'tuple' };
+    case 'unary': {
+      const v = evaluate(node.operand);
+      if (typeof v !== 'object') return node.op === '-' ? -v : v;
+      if (v.kind === 'complex') return v;
+      throw typeError(`bad operand type for unary ${node.op}: '${v.kind}'`);
+    }
+    case 'binary': {
+      const left = evaluate(node.left);
+      return binary(node.op, left, evaluate(node.right));
+    }
+    case 'call': {
+      const callee = evaluate(node.callee);
+      if (node.arg !== null) evaluate(node.arg);
+      throw typeError(`'${typeName(callee)}' object is not callable`);
+    }
+  }
+}
+
+/** The `calculate` tool: Python's result text (`152.0`, `0.38`, `1e+20`) or the exception it raises. */
+export function pyCalculate(expression: PyValue): string {
+  for (const ch of pyIter(expression)) {
+    if (typeof ch !== 'string') {
+      throw typeError(`'in <string>' requires string as left operand, not ${pyTypeName(ch)}`);
+    }
+    // `in` on a str is a substring test: a list item "12" passes, and so does "".
+    if (!ALLOWED.includes(ch)) throw valueError('Invalid characters in expression');
+  }
+  if (typeof expression !== 'string') throw typeError('eval() arg 1 must be a string, bytes or code object');
+  const value = evaluate(compile(expression));
+  if (typeof value === 'object') {
+    throw typeError(`float() argument must be a string or a real number, not '${value.kind}'`);
+  }
+  const x = intToFloat(value);
+  // round(x, 2): the exact binary value rounded half to even, as CPython's dtoa does.
+  return pyStr(Number.isFinite(x) ? Number(pyFixed(x, 2)) : x);
+}
