@@ -40,6 +40,7 @@ const SHORT: Record<string, string> = {
 
 /** A string as `json.dumps` quotes it (per UTF-16 code unit, as Python escapes astral characters). */
 function quote(s: string, ensureAscii: boolean): string {
+  if (PLAIN_ASCII.test(s)) return `"${s}"`;
   let out = '"';
   for (let i = 0; i < s.length; i++) {
     const ch = s[i]!;
@@ -52,8 +53,14 @@ function quote(s: string, ensureAscii: boolean): string {
   return `${out}"`;
 }
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+// Strings that need no escaping in json.dumps (the common case: a fast path for multi-MB DBs).
+const PLAIN_ASCII = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 /** Python orders str keys by code point; JS's default sort compares UTF-16 code units. */
 function byCodePoint(a: string, b: string): number {
+  // Without surrogates, UTF-16 code unit order is code point order.
+  if (!SURROGATE.test(a) && !SURROGATE.test(b)) return a < b ? -1 : a > b ? 1 : 0;
   const x = [...a];
   const y = [...b];
   for (let i = 0; i < Math.min(x.length, y.length); i++) {

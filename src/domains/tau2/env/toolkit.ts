@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { dumpsPy, type PyValue } from '../../../util/pyjson.js';
-import { type FieldType, modelDump, updateModel } from './model.js';
+import { type FieldType, updateModel } from './model.js';
 import { attributeError, type PyDict, typeError, valueError } from './python.js';
 
 /** tau2's `ToolType`: what a tool does, for prompts and metrics. */
@@ -128,7 +128,8 @@ export function createToolKit(spec: ToolKitSpec, db: PyDict): ToolKit {
     updateDb(data) {
       kit.db = updateModel(kit.db, data);
     },
-    dbHash: () => dictHash(modelDump(kit.db)),
+    // model_dump() would only copy: the instance already holds exactly the dumped fields.
+    dbHash: () => dictHash(kit.db),
   };
   return kit;
 }
