@@ -15,6 +15,8 @@ is read from --data-dir only. Writes into --out:
   <domain>_wrong.jsonl    the sequences of <out>/wrong-actions.json (hand-written input) for that domain
   <domain>_schemas.json   the tool schemas tau2 sends to the model
   <domain>_prompts.json   the agent's system prompt and the user simulator's for every task
+  <domain>_probes.jsonl   the sequences of <out>/<domain>-probes.json (hand-written edge cases of one
+                          domain, same format as wrong-actions.json), when that file exists
 and prints a summary per domain (tasks, calls, errors, set-up failures).
 """
 import argparse
@@ -193,6 +195,13 @@ def main():
                 continue
             write_lines(args.out / f"{domain}_{name}.jsonl", lines)
             print(f"{domain:<8} {name:<6} {counts['tasks']:>6} {counts['calls']:>6} {counts['errors']:>6} "
+                  f"{counts['setup_failures']:>15}")
+        probes_path = args.out / f"{domain}-probes.json"
+        if probes_path.exists():
+            probes = json.loads(probes_path.read_text(encoding="utf-8"))
+            lines, counts = ref.wrong(domain, probes)
+            write_lines(args.out / f"{domain}_probes.jsonl", lines)
+            print(f"{domain:<8} {'probes':<6} {counts['tasks']:>6} {counts['calls']:>6} {counts['errors']:>6} "
                   f"{counts['setup_failures']:>15}")
         write_json(args.out / f"{domain}_schemas.json", ref.schemas(domain))
         write_json(args.out / f"{domain}_prompts.json", ref.prompts(domain))

@@ -41,6 +41,17 @@ describe('tau2-trace tasks check', () => {
     );
   });
 
+  it('accepts airline, a faithful port too (task 1 of airline_check.jsonl, byte for byte)', async () => {
+    const dump = path.join(tmp.path, 'airline.jsonl');
+    const r = await runCli([...base, '--domains', 'airline', '--task-ids', '1', '--dump', dump]);
+    assert.equal(r.code, 0, r.stderr);
+    const task1 = readFileSync(path.join(fixtures, 'airline_check.jsonl'), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('"task_id":"1",'));
+    assert.equal(readFileSync(dump, 'utf8'), `${task1.join('\n')}\n`);
+    assert.match(r.stdout, /\nairline +1 +2 +0 +0\n$/);
+  });
+
   const bad: [string, string[], RegExp][] = [
     [
       'a domain not ported yet',
