@@ -38,6 +38,10 @@ const SHORT: Record<string, string> = {
   '\f': '\\f',
 };
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+// Strings that need no escaping in json.dumps (the common case: a fast path for multi-MB DBs).
+const PLAIN_ASCII = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 /** A string as `json.dumps` quotes it (per UTF-16 code unit, as Python escapes astral characters). */
 function quote(s: string, ensureAscii: boolean): string {
   if (PLAIN_ASCII.test(s)) return `"${s}"`;
@@ -52,10 +56,6 @@ function quote(s: string, ensureAscii: boolean): string {
   }
   return `${out}"`;
 }
-
-const SURROGATE = /[\uD800-\uDFFF]/;
-// Strings that need no escaping in json.dumps (the common case: a fast path for multi-MB DBs).
-const PLAIN_ASCII = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
 /** Python orders str keys by code point; JS's default sort compares UTF-16 code units. */
 function byCodePoint(a: string, b: string): number {

@@ -13,7 +13,7 @@ export type Node =
   | { t: 'tuple' }
   | { t: 'unary'; op: '+' | '-'; operand: Node }
   | { t: 'binary'; op: string; left: Node; right: Node }
-  | { t: 'call'; callee: Node; arg: Node | null };
+  | { t: 'call'; callee: Node; arg: Node | null; unpack: '' | '*' | '**' };
 
 type Token =
   | { k: 'num'; text: string; depth: number }
@@ -75,8 +75,12 @@ function tokenize(src: string): Token[] {
   return tokens;
 }
 
+// A token the grammar cannot take; `message` when CPython's second pass names the mistake.
 class ParseFailure {
-  constructor(readonly at: number) {}
+  constructor(
+    readonly at: number,
+    readonly message?: string,
+  ) {}
 }
 
 /**
@@ -137,10 +141,13 @@ class Parser {
     for (;;) {
       if (this.isOp('(')) {
         this.pos++;
-        const arg = this.isOp(')') ? null : this.expr();
+        // One argument at most (no commas): `f()`, `f(x)`, `f(*x)`, `f(**x)`.
+        const unpack = this.isOp('*') ? '*' : this.isOp('**') ? '**' : '';
+        this.pos += unpack === '' ? 0 : 1;
+        const arg = unpack === '' && this.isOp(')') ? null : this.expr();
         if (!this.isOp(')')) this.fail();
         this.pos++;
-        node = { t: 'call', callee: node, arg };
+        node = { t: 'call', callee: node, arg, unpack };
       } else if (this.isOp('.')) {
         // Attribute access needs a NAME, which the allowed characters cannot spell.
         this.peek(1);
@@ -164,8 +171,12 @@ class Parser {
         this.pos++;
         return { t: 'tuple' };
       }
+      // `(*x)` and `(**x)` parse, then CPython's invalid_group rejects them.
+      const star = this.isOp('*') ? 'starred' : this.isOp('**') ? 'double starred' : '';
+      this.pos += star === '' ? 0 : 1;
       const inner = this.expr();
       if (!this.isOp(')')) this.fail();
+      if (star !== '') throw new ParseFailure(this.pos, `cannot use ${star} expression here`);
       this.pos++;
       return inner;
     }
@@ -178,30 +189,29 @@ export function compile(src: string): Node {
   // eval() strips leading blanks; an empty source fails on line 0.
   const text = src.replace(/^ +/, '');
   const parser = new Parser(tokenize(text));
-  let failedAt: number;
+  let failure: ParseFailure;
   try {
     const node = parser.expr();
     if (parser.peek().k === 'eof') return node;
-    failedAt = parser.pos;
+    failure = new ParseFailure(parser.pos);
   } catch (err) {
     if (!(err instanceof ParseFailure)) throw err;
-    failedAt = err.at;
+    failure = err;
   }
   if (text === '') throw syntaxError('invalid syntax', 0);
-  // CPython's second pass: an expression followed by another inside brackets is "Perhaps you forgot a comma?".
-  // Parsing that second expression may itself reach a tokenizer error or the unclosed end.
-  const tok = parser.tokens[failedAt]!;
-  const juxtaposed =
-    tok.k !== 'error' && tok.k !== 'eof' && tok.depth > 0 && (tok.k === 'num' || tok.text === '...');
-  let error = syntaxError('invalid syntax');
-  if (juxtaposed) {
-    parser.pos = failedAt;
+  let error = syntaxError(failure.message ?? 'invalid syntax');
+  // CPython's second pass tries "an expression followed by another": it parses that second expression (which
+  // may reach a tokenizer error or the unclosed end) and, inside brackets only, says "Perhaps you forgot a
+  // comma?".
+  const tok = parser.tokens[failure.at]!;
+  if (failure.message === undefined && (tok.k === 'num' || (tok.k === 'op' && tok.text === '...'))) {
+    parser.pos = failure.at;
     try {
       parser.expr();
     } catch (err) {
       if (!(err instanceof ParseFailure)) throw err;
     }
-    error = syntaxError('invalid syntax. Perhaps you forgot a comma?');
+    if (tok.depth > 0) error = syntaxError('invalid syntax. Perhaps you forgot a comma?');
   }
   // Then the rest of the source is tokenized: a tokenizer error there replaces the parser's error.
   for (const rest of parser.tokens.slice(parser.furthest + 1)) {

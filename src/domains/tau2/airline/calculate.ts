@@ -8,14 +8,15 @@
  *
  * Known limits: a complex value is tracked by type only (any use of it yields a complex, so only its errors
  * and the final `float()` TypeError are modelled); powers of ints whose result would exceed 2^24 bits raise
- * the OverflowError that Python's final `float()` would raise after minutes of work; float `**` uses the
- * platform's `Math.pow`, which may differ from C's `pow` in the last bit before rounding to 2 digits.
+ * the OverflowError that Python's final `float()` would raise after minutes of work; a float power whose exact
+ * value is a tie between two doubles rounds to even here, while glibc's `pow` goes by its approximation error.
  */
 import { pyFixed } from '../../../export/legacy/console.js';
 import type { PyValue } from '../../../util/pyjson.js';
 import { intToFloat, pyArith, pyIter } from '../env/operators.js';
 import { PyError, pyStr, pyTypeName, typeError, valueError } from '../env/python.js';
 import { compile, type Node } from './calculate-parse.js';
+import { powPositive } from './exact-pow.js';
 
 const ALLOWED = '0123456789+-*/(). ';
 
@@ -24,9 +25,21 @@ type Special = { kind: 'tuple' } | { kind: 'ellipsis' } | { kind: 'complex' };
 type Value = bigint | number | Special;
 
 const COMPLEX: Special = { kind: 'complex' };
+// str(v); a complex's value is not tracked, so it shows as its type.
+const valueStr = (v: Value): string =>
+  typeof v !== 'object'
+    ? pyStr(v)
+    : v.kind === 'tuple'
+      ? '()'
+      : v.kind === 'ellipsis'
+        ? 'Ellipsis'
+        : 'complex';
 const typeName = (v: Value): string => (typeof v === 'object' ? v.kind : pyTypeName(v));
+// `**` is named with its builtin twin: `unsupported operand type(s) for ** or pow(): 'int' and 'tuple'`.
 const unsupported = (op: string, a: Value, b: Value): PyError =>
-  typeError(`unsupported operand type(s) for ${op}: '${typeName(a)}' and '${typeName(b)}'`);
+  typeError(
+    `unsupported operand type(s) for ${op === '**' ? '** or pow()' : op}: '${typeName(a)}' and '${typeName(b)}'`,
+  );
 const zeroDivision = (message: string): PyError => new PyError('ZeroDivisionError', message);
 const bitLength = (n: bigint): number => (n < 0n ? -n : n).toString(2).length;
 
@@ -92,12 +105,16 @@ function floatPow(x: number, y: number): number | Special {
   let negate = false;
   let base = x;
   if (x < 0) {
-    if (y !== Math.floor(y)) return COMPLEX;
+    if (y !== Math.floor(y)) {
+      // Python hands over to complex pow, which fails when the magnitude |x| ** y overflows.
+      if (!Number.isFinite((-x) ** y)) throw new PyError('OverflowError', 'complex exponentiation');
+      return COMPLEX;
+    }
     base = -x;
     negate = oddInt(y);
   }
   if (base === 1) return negate ? -1 : 1;
-  const r = base ** y;
+  const r = powPositive(base, y);
   if (!Number.isFinite(r)) throw new PyError('OverflowError', "(34, 'Numerical result out of range')");
   return negate ? -r : r;
 }
@@ -171,7 +188,15 @@ function evaluate(node: Node): Value {
     }
     case 'call': {
       const callee = evaluate(node.callee);
-      if (node.arg !== null) evaluate(node.arg);
+      const arg = node.arg === null ? null : evaluate(node.arg);
+      // Unpacking is checked before the call: only `()` is iterable, nothing here is a mapping.
+      const isTuple = arg !== null && typeof arg === 'object' && arg.kind === 'tuple';
+      if (node.unpack === '**' || (node.unpack === '*' && !isTuple)) {
+        const wanted = node.unpack === '*' ? 'an iterable' : 'a mapping';
+        throw typeError(
+          `${valueStr(callee)} argument after ${node.unpack} must be ${wanted}, not ${typeName(arg!)}`,
+        );
+      }
       throw typeError(`'${typeName(callee)}' object is not callable`);
     }
   }
