@@ -45,7 +45,7 @@ describe('airline (faithful port): tasks check goldens', () => {
     const sequences = readActionsFile(path.join(fixtures, 'airline-probes.json'));
     const { lines, counts } = checkSequences(domain, byId, sequences);
     assertSameLines(lines, golden('airline_probes.jsonl'));
-    assert.deepEqual(counts, { tasks: 10, calls: 148, errors: 92, setupFailures: 0 });
+    assert.deepEqual(counts, { tasks: 11, calls: 398, errors: 165, setupFailures: 0 });
   });
 });
 
