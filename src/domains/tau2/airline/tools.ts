@@ -6,11 +6,11 @@
  * assigned to existing models are stored as given (quirk 10).
  */
 import type { PyValue } from '../../../util/pyjson.js';
+import { calculateTool } from '../env/calculate.js';
 import { t, validateModel } from '../env/model.js';
 import { pyAttr } from '../env/operators.js';
 import { type PyDict, pyIn, pyStr, valueError } from '../env/python.js';
 import type { MethodSpec, ToolKitSpec } from '../env/toolkit.js';
-import { pyCalculate } from './calculate.js';
 import {
   getFlightInstance,
   getReservation,
@@ -28,19 +28,6 @@ import {
   updateReservationFlights,
   updateReservationPassengers,
 } from './reservations.js';
-
-const calculate: MethodSpec = {
-  name: 'calculate',
-  description: 'Calculate the result of a mathematical expression.',
-  toolType: 'generic',
-  params: [
-    strParam(
-      'expression',
-      "The mathematical expression to calculate, such as '2 + 2'. The expression can contain numbers, operators (+, -, *, /), parentheses, and spaces.",
-    ),
-  ],
-  run: (_db, a) => pyCalculate(a['expression']!),
-};
 
 const getReservationDetails: MethodSpec = {
   name: 'get_reservation_details',
@@ -181,7 +168,7 @@ export const AirlineTools: ToolKitSpec = {
   className: 'AirlineTools',
   tools: [
     bookReservation,
-    calculate,
+    calculateTool,
     cancelReservation,
     getReservationDetails,
     getUserDetails,
