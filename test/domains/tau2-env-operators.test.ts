@@ -1,17 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { pyIter, pyLen, pyMax, pySum } from '../../src/domains/tau2/env/builtins.js';
 import { copyInstance, defineModel, t, validateModel } from '../../src/domains/tau2/env/model.js';
-import {
-  pyArith,
-  pyAttr,
-  pyCompare,
-  pyGetItem,
-  pyIter,
-  pyLen,
-  pyMax,
-  pyNeg,
-  pySum,
-} from '../../src/domains/tau2/env/operators.js';
+import { pyArith, pyAttr, pyCompare, pyGetItem, pyNeg } from '../../src/domains/tau2/env/operators.js';
 import { modelName, PyError, pyRepr } from '../../src/domains/tau2/env/python.js';
 import { loadsPy } from '../../src/util/pyjson.js';
 

@@ -3,8 +3,9 @@
  * over the FlightDB instance, and the parameter builders the tool specs share.
  */
 import type { PyValue } from '../../../util/pyjson.js';
+import { pyIter } from '../env/builtins.js';
 import { type ModelType, t, validateModel } from '../env/model.js';
-import { isPlainDict, pyArith, pyAttr, pyCompare, pyIter } from '../env/operators.js';
+import { isPlainDict, pyArith, pyAttr, pyCompare } from '../env/operators.js';
 import { type PyDict, pyEquals, pyIn, pyRepr, pyStr, valueError } from '../env/python.js';
 import type { ParamSpec } from '../env/toolkit.js';
 import { DirectFlight, Payment } from './models.js';

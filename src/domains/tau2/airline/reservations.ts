@@ -3,18 +3,9 @@
  * are computed with Python's arithmetic on the raw arguments (quirks 10, 38, 39).
  */
 import type { PyValue } from '../../../util/pyjson.js';
+import { pyIter, pyLen, pyMax, pySum } from '../env/builtins.js';
 import { copyInstance, t, validateModel } from '../env/model.js';
-import {
-  pyArith,
-  pyAttr,
-  pyCompare,
-  pyGetItem,
-  pyIter,
-  pyLen,
-  pyMax,
-  pyNeg,
-  pySum,
-} from '../env/operators.js';
+import { pyArith, pyAttr, pyCompare, pyGetItem, pyNeg } from '../env/operators.js';
 import { modelName, type PyDict, pyEquals, pyIn, pyStr, valueError } from '../env/python.js';
 import type { MethodSpec } from '../env/toolkit.js';
 import {

@@ -1,12 +1,22 @@
 /**
- * Python's operators and builtins on {@link PyValue}s, for tools whose arithmetic runs on unvalidated arguments:
- * `int` (bigint) and `float` (number) mix as in Python (`2 - 1.0` is `1.0`, `50 * 2` stays an int), `bool`
- * counts as an int, `str`/`list` repeat and concatenate, and everything else raises Python's own `TypeError`
- * (`unsupported operand type(s) for -: 'str' and 'int'`). Also `len`, iteration, `max(a, b)`, `sum`, `d[key]`
- * and attribute access on model instances, each failing as CPython 3.12 fails.
+ * Python's operators on {@link PyValue}s, for tools whose arithmetic runs on unvalidated arguments: `int`
+ * (bigint) and `float` (number) mix as in Python (`2 - 1.0` is `1.0`, `50 * 2` stays an int), `bool` counts as
+ * an int, `str`/`list` repeat and concatenate, and everything else raises Python's own `TypeError`
+ * (`unsupported operand type(s) for -: 'str' and 'int'`). Also comparisons, `d[key]` and attribute access on
+ * model instances, each failing as CPython 3.12 fails. The built-in functions (`len`, `iter`, `max`, `sum`,
+ * `sorted`, `round`, ...) are in `builtins.ts`.
  */
 import type { PyValue } from '../../../util/pyjson.js';
-import { keyError, modelName, type PyDict, PyError, pyEquals, pyTypeName, typeError } from './python.js';
+import {
+  attributeError,
+  keyError,
+  modelName,
+  type PyDict,
+  PyError,
+  pyEquals,
+  pyTypeName,
+  typeError,
+} from './python.js';
 
 /** The binary operators the tools use; `+=` style augmented forms only change the error text. */
 export type ArithOp = '+' | '-' | '*';
@@ -19,7 +29,7 @@ export function pyNumber(v: PyValue): bigint | number | undefined {
   return typeof v === 'bigint' || typeof v === 'number' ? v : undefined;
 }
 
-/** `float(int)`: correctly rounded, `OverflowError` past the largest double. */
+/** `float(int)`: nearest double, ties to even (as `Number(bigint)` rounds); `OverflowError` past the largest. */
 export function intToFloat(v: bigint | number): number {
   if (typeof v === 'number') return v;
   const f = Number(v);
@@ -118,42 +128,6 @@ export function pyCompare(op: '<' | '<=' | '>' | '>=', a: PyValue, b: PyValue): 
   return op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
 }
 
-/** `max(a, b)`: the first of the largest (`max(0, 0.0)` is the int `0`), compared as `b > a`. */
-export function pyMax(a: PyValue, b: PyValue): PyValue {
-  return pyCompare('>', b, a) ? b : a;
-}
-
-/** `len(v)`: items of a list, code points of a str, keys of a dict; a model or number has no `len()`. */
-export function pyLen(v: PyValue): bigint {
-  if (typeof v === 'string') return BigInt([...v].length);
-  if (Array.isArray(v)) return BigInt(v.length);
-  if (isDictLike(v) && modelName(v) === undefined) return BigInt(Object.keys(v).length);
-  throw typeError(`object of type '${pyTypeName(v)}' has no len()`);
-}
-
-/**
- * `for x in v`: a list's items, a str's characters, a dict's keys; a model instance yields its `(field, value)`
- * pairs (as 2-item lists); numbers and None are not iterable.
- */
-export function pyIter(v: PyValue): PyValue[] {
-  if (Array.isArray(v)) return v;
-  if (typeof v === 'string') return [...v];
-  if (isDictLike(v)) {
-    return modelName(v) === undefined ? Object.keys(v) : Object.entries(v).map(([k, x]) => [k, x]);
-  }
-  throw typeError(`'${pyTypeName(v)}' object is not iterable`);
-}
-
-/**
- * `sum(items)`: from the int `0`, adding with Python's `+`. Exact for ints; a float sum would need CPython 3.12's
- * compensated summation, which no ported tool needs.
- */
-export function pySum(items: readonly PyValue[]): PyValue {
-  let total: PyValue = 0n;
-  for (const x of items) total = pyArith('+', total, x);
-  return total;
-}
-
 /** `d[key]` on a dict with str keys: unhashable keys raise `TypeError`, absent keys `KeyError(repr(key))`. */
 export function pyGetItem(d: PyDict, key: PyValue): PyValue {
   if (Array.isArray(key) || isDictLike(key)) throw typeError(`unhashable type: '${pyTypeName(key)}'`);
@@ -167,7 +141,7 @@ export function pyGetItem(d: PyDict, key: PyValue): PyValue {
  */
 export function pyAttr<T extends PyValue = PyValue>(obj: PyValue, name: string): T {
   if (modelName(obj) !== undefined && Object.hasOwn(obj as PyDict, name)) return (obj as PyDict)[name] as T;
-  throw new PyError('AttributeError', `'${pyTypeName(obj)}' object has no attribute '${name}'`);
+  throw attributeError(pyTypeName(obj), name);
 }
 
 /** `isinstance(v, dict)`: a plain dict; a model instance is not one. */
