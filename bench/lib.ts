@@ -9,8 +9,11 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Table from 'cli-table3';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { readSpool } from '../src/export/spool-reader.js';
 import { SPOOL_FILE } from '../src/harness/rundir.js';
+import { quantileSorted } from '../src/util/quantile.js';
 
 /** The compiled CLI entry point (`dist/src/cli/main.js`). */
 export const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
@@ -212,14 +215,9 @@ export async function readSpans(file: string): Promise<FlatSpan[]> {
   }));
 }
 
-/** The `p`-th percentile (0–100) of ascending `sorted`, linearly interpolated (numpy's default). */
+/** The `p`-th percentile (0–100) of ascending `sorted` (the project's quantile, util/quantile.ts); NaN when empty. */
 export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = (p / 100) * (sorted.length - 1);
-  const lo = Math.floor(rank);
-  const a = sorted[lo]!;
-  const b = sorted[Math.min(lo + 1, sorted.length - 1)]!;
-  return a + (b - a) * (rank - lo);
+  return sorted.length === 0 ? Number.NaN : quantileSorted(sorted, p / 100);
 }
 
 /** Median of unsorted values. */
@@ -261,42 +259,71 @@ export function fmt(v: number, digits = 3): string {
   return Number.isFinite(v) ? v.toFixed(digits) : '-';
 }
 
-/** Prints rows as an aligned table (first column left-aligned, the rest right-aligned). */
+// A Markdown table (benchmark output is pasted into the README): no frame but the pipes and the rule under
+// the header, which gets colons for the alignment below.
+const MARKDOWN = {
+  chars: {
+    top: '',
+    'top-mid': '',
+    'top-left': '',
+    'top-right': '',
+    bottom: '',
+    'bottom-mid': '',
+    'bottom-left': '',
+    'bottom-right': '',
+    left: '|',
+    'left-mid': '|',
+    mid: '-',
+    'mid-mid': '|',
+    right: '|',
+    'right-mid': '|',
+    middle: '|',
+  },
+  style: { head: [], border: [], compact: true },
+};
+
+/** Prints rows as a Markdown table (first column left-aligned, the rest right-aligned). */
 export function printTable(header: string[], rows: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
-  const out = [
-    line(header),
-    `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`,
-  ];
-  for (const r of rows) out.push(line(r));
-  process.stdout.write(`${out.join('\n')}\n`);
+  const table = new Table({
+    ...MARKDOWN,
+    head: header,
+    colAligns: header.map((_, i) => (i === 0 ? 'left' : 'right')),
+  });
+  table.push(...rows.map((r) => header.map((_, i) => r[i] ?? '')));
+  const [head, rule, ...body] = table.toString().split('\n');
+  const aligned = rule!
+    .split('|')
+    .slice(1, -1)
+    .map((dashes, i) => (i === 0 ? `:${dashes.slice(1)}` : `${dashes.slice(1)}:`));
+  process.stdout.write(`${[head, `|${aligned.join('|')}|`, ...body].join('\n')}\n`);
 }
 
-/** Reads `--name value` integer flags from argv, with defaults; exits 2 on anything else. */
+const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+function positive(value: string): number {
+  const v = Number(value);
+  if (!Number.isFinite(v) || v <= 0) throw new InvalidArgumentError('expected a number above 0');
+  return v;
+}
+
+/**
+ * Reads `--name N` flags (camelCase keys of `defaults` spelled in kebab case, positive numbers) and `--keep`
+ * from argv; commander says what is wrong with anything else, and the bench exits 2.
+ */
 export function intFlags<T extends Record<string, number>>(
   argv: string[],
   defaults: T,
 ): T & { keep: boolean } {
-  const out: Record<string, number> = { ...defaults };
-  let keep = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--keep') {
-      keep = true;
-      continue;
-    }
-    const key = a.replace(/^--/, '').replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
-    const v = Number(argv[++i]);
-    if (!a.startsWith('--') || !(key in defaults) || !Number.isFinite(v) || v <= 0) {
-      const names = Object.keys(defaults).map(
-        (k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} N`,
-      );
-      process.stderr.write(`usage: [${names.join('] [')}] [--keep]  (bad argument: ${a})\n`);
-      process.exit(2);
-    }
-    out[key] = v;
+  const program = new Command('bench').exitOverride().allowExcessArguments(false);
+  for (const [key, value] of Object.entries(defaults)) {
+    program.option(`--${kebab(key)} <n>`, key, positive, value);
   }
-  return { ...(out as T), keep };
+  program.option('--keep', 'keep the temporary files', false);
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (err) {
+    // Commander has printed the message; help is not an error.
+    process.exit(err instanceof CommanderError && err.exitCode === 0 ? 0 : 2);
+  }
+  return program.opts<T & { keep: boolean }>();
 }

@@ -15,13 +15,14 @@ import { parseRecord } from '../export/legacy/records.js';
 import { type Rejection, type Trial, TrialBuilder } from '../export/legacy/trials.js';
 import { readLines } from '../export/lines.js';
 import { tracesUrl } from '../export/replay.js';
+import { legacyLogFiles } from '../export/sources.js';
 import { runIdOf, SPOOL_FILE } from '../harness/rundir.js';
 import { Attr, ServiceName } from '../telemetry/names.js';
 import { createSpoolProcessor, createSpoolWriter, type SpoolWriter } from '../telemetry/spool.js';
+import { versions } from '../util/about.js';
 import { UsageError } from '../util/errors.js';
-import { versions } from './about.js';
+import { printWarnings } from './errors.js';
 import { defaultOtlpEndpoint } from './replay.js';
-import { legacyLogInputs } from './stats.js';
 
 /** Options of `tau2-trace import`. */
 export interface ImportOptions {
@@ -172,7 +173,12 @@ export async function importCommand(o: ImportOptions): Promise<number> {
   }
   const flag = o.logDir !== undefined ? '--log-dir' : '--log-path';
   const input = o.logDir ?? o.logPath!;
-  const files = legacyLogInputs(input, flag, o.logGlob);
+  const { files } = legacyLogFiles(
+    o.logDir !== undefined
+      ? { kind: 'legacy-logs', dir: o.logDir, glob: o.logGlob }
+      : { kind: 'legacy-log', path: o.logPath! },
+    { onWarning: (w) => printWarnings([w]) },
+  );
   const dir = flag === '--log-dir' ? input : dirname(input);
   const runId = runIdFor(o, dir);
   const otlpBase =

@@ -3,9 +3,10 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileKind } from '../export/legacy/files.js';
 import { legacyLogLines, SAFE_DOMAIN } from '../export/legacy/to-logs.js';
+import { openRun, type RunSource } from '../export/sources.js';
 import { Attr } from '../telemetry/names.js';
-import { UsageError } from '../util/errors.js';
-import { readRunSpans } from './stats.js';
+import { Tau2Error, UsageError } from '../util/errors.js';
+import { cliMessage, printWarnings } from './errors.js';
 
 /** Options of `tau2-trace logs`. */
 export interface LogsOptions {
@@ -25,7 +26,16 @@ function logFile(outDir: string, domain: string): string {
 
 /** Writes one log file per domain; resolves with the exit code. */
 export async function logsCommand(input: string, o: LogsOptions): Promise<number> {
-  const { spans, besides, file } = await readRunSpans(input, 'tau2-trace logs');
+  let run: RunSource;
+  try {
+    run = await openRun({ kind: 'spool', path: input }, { onWarning: (w) => printWarnings([w]) });
+  } catch (err) {
+    // The run is this command's argument, not a flag: messages name the command instead.
+    if (err instanceof Tau2Error) throw new UsageError(cliMessage(err, { spans: 'tau2-trace logs' }));
+    throw err;
+  }
+  const spans = run.spans!;
+  const { besides, source: file } = run;
   const { byDomain, skipped } = legacyLogLines(spans);
   for (const s of skipped.slice(0, 10)) {
     process.stderr.write(`trace ${s.traceId} (task ${JSON.stringify(s.taskId)}) left out: ${s.why}\n`);

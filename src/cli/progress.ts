@@ -5,7 +5,8 @@
 import cliProgress from 'cli-progress';
 import Table from 'cli-table3';
 import { isSuccessful, leaderboard } from '../harness/metrics.js';
-import { quantile, type RunStats } from '../harness/stats.js';
+import type { RunStats } from '../harness/stats.js';
+import { quantile } from '../util/quantile.js';
 
 const fmt = (ms: number | undefined) => (ms === undefined ? '-' : ms < 10 ? ms.toFixed(2) : ms.toFixed(0));
 

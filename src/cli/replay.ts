@@ -10,6 +10,7 @@ import {
 } from '../export/replay.js';
 import { SPOOL_FILE } from '../harness/rundir.js';
 import { UsageError } from '../util/errors.js';
+import { cliMessage } from './errors.js';
 
 /** Options of `tau2-trace replay`. */
 export interface ReplayOptions {
@@ -68,7 +69,7 @@ export async function replayCommand(input: string, o: ReplayOptions): Promise<nu
       },
     });
   } catch (err) {
-    if (err instanceof ReplayError) throw new UsageError(`replay: ${err.message}`);
+    if (err instanceof ReplayError) throw new UsageError(`replay: ${cliMessage(err)}`);
     throw err;
   } finally {
     process.off('SIGINT', onSignal);

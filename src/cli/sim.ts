@@ -3,46 +3,16 @@
  * (which starts the same server in-process when no endpoint is configured).
  */
 import { resolveDomains } from '../domains/registry.js';
-import {
-  type EngineConfig,
-  type FaultConfig,
-  faultConfigProblem,
-  type Role,
-  startSimServer,
-} from '../sim/index.js';
+import { type Role, startSimServer } from '../sim/index.js';
+import { engineConfigOf, faultConfigOf } from '../sim/settings.js';
 import { ServiceName } from '../telemetry/names.js';
 import { startTelemetry } from '../telemetry/setup.js';
 import { createSpoolWriter } from '../telemetry/spool.js';
+import { versions } from '../util/about.js';
 import { UsageError } from '../util/errors.js';
-import { versions } from './about.js';
 import type { SimFlags } from './sim-flags.js';
 
 export { addSimFlags, type SimFlags } from './sim-flags.js';
-
-export function engineFromFlags(f: SimFlags): Partial<EngineConfig> {
-  return {
-    maxNumSeqs: f.maxNumSeqs,
-    maxBatchedTokens: f.maxBatchedTokens,
-    prefillPerTokenMs: f.prefillMsPerToken,
-    stepBaseMs: f.stepMs,
-    decodePerSeqMs: f.decodeMsPerSeq,
-    timeScale: f.timeScale,
-  };
-}
-
-export function faultsFromFlags(f: SimFlags): FaultConfig {
-  const faults = {
-    rate429: f.fault429,
-    rate5xx: f.fault5xx,
-    rateCut: f.faultCut,
-    rateGarbage: f.faultGarbage,
-    rateStall: f.faultStall,
-    stallMs: f.stallMs,
-  };
-  const problem = faultConfigProblem(faults);
-  if (problem) throw new UsageError(`--fault-*: ${problem}`);
-  return faults;
-}
 
 /** Options of `tau2-trace sim`. */
 export interface SimCommandOptions extends SimFlags {
@@ -90,7 +60,7 @@ export async function simCommand(o: SimCommandOptions): Promise<number> {
     serviceVersion: versions().tau2_trace,
     ...(spool ? { spool } : {}),
   });
-  const faults = faultsFromFlags(o);
+  const faults = faultConfigOf(o);
   let server: Awaited<ReturnType<typeof startSimServer>>;
   try {
     await telemetry.ready();
@@ -100,7 +70,7 @@ export async function simCommand(o: SimCommandOptions): Promise<number> {
       seed: o.seed,
       models,
       tasks: domains.flatMap((d) => d.tasks),
-      engine: engineFromFlags(o),
+      engine: engineConfigOf(o),
       faults,
       tracer: telemetry.tracer,
     });

@@ -3,24 +3,19 @@
  * (`--log-path` / `--log-dir`) or from a run's spool (`--spans`).
  */
 import { mkdirSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { renderCharts } from '../export/charts/render.js';
 import { ChartWorker } from '../export/charts/worker.js';
-import { EXT_KINDS, extFromLogs, extFromSpans } from '../export/ext/collect.js';
+import { EXT_KINDS } from '../export/ext/collect.js';
 import { type ExtCollector, statsExtJson } from '../export/ext/stats-ext.js';
-import { JaegerError, readJaegerRun } from '../export/jaeger-reader.js';
 import { legacyConsoleText, legacyWroteText } from '../export/legacy/console.js';
-import { fileKind, listLegacyLogs } from '../export/legacy/files.js';
-import { legacyValuesFromSpans } from '../export/legacy/from-spans.js';
 import { legacyStatsJson } from '../export/legacy/json.js';
-import { LEGACY_METRICS, type LegacyParseResult, parseLegacyFiles } from '../export/legacy/parse.js';
+import { LEGACY_METRICS } from '../export/legacy/parse.js';
 import { summarizeAll } from '../export/legacy/stats.js';
-import { leftOutText, pickRunTraces } from '../export/run-traces.js';
-import { readSpool, type SpoolSpan } from '../export/spool-reader.js';
-import { readTempoRun, TempoError } from '../export/tempo-reader.js';
-import { SPOOL_FILE } from '../harness/rundir.js';
+import { openRun, type RunSourceSpec } from '../export/sources.js';
+import { versions } from '../util/about.js';
 import { UsageError } from '../util/errors.js';
-import { versions } from './about.js';
+import { printWarnings } from './errors.js';
 
 /** Options of `tau2-trace stats` (the legacy analyzer's flags, plus `--spans`). */
 export interface StatsOptions {
@@ -46,156 +41,13 @@ export interface StatsOptions {
   allFields: boolean;
 }
 
-/**
- * The counted task traces (see src/export/run-traces.ts) of a spool file or run directory; `flag` names the
- * input in errors. Refuses a path that is not a regular file (a FIFO is never opened), a file in which no line
- * is an OTLP/JSON export request, and a spool without one counted trace.
- */
-export async function readRunSpans(
-  path: string,
-  flag: string,
-): Promise<{ spans: SpoolSpan[]; file: string; besides: string }> {
-  const kind = fileKind(path);
-  if (kind === 'missing') throw new UsageError(`${flag} ${path}: no such file or run directory`);
-  const file = kind === 'directory' ? join(path, SPOOL_FILE) : path;
-  const fileIs = kind === 'directory' ? fileKind(file) : kind;
-  if (fileIs === 'missing') throw new UsageError(`${flag} ${path}: no ${SPOOL_FILE} in this directory`);
-  if (fileIs !== 'file') {
-    throw new UsageError(`${flag} ${file}: is a ${fileIs}; a spool is a regular file of OTLP/JSON lines`);
-  }
-  const { spans, badLines, requests } = await readSpool(file);
-  if (requests === 0) {
-    const what = badLines.length === 0 ? 'it is empty' : `none of its ${plural(badLines.length, 'line')} is`;
-    throw new UsageError(
-      `${flag} ${file}: not a spool: ${what} an OTLP/JSON export request ` +
-        '(one {"resourceSpans": [...]} object per line, as spans.otlp.jsonl has)',
-    );
-  }
-  if (badLines.length > 0) {
-    process.stderr.write(
-      `${file}: ${badLines.length} lines are not OTLP/JSON export requests (first: ${badLines.slice(0, 5).join(', ')})\n`,
-    );
-  }
-  const picked = pickRunTraces(spans);
-  const left = leftOutText(picked.left);
-  if (picked.roots.size === 0) {
-    throw new UsageError(
-      `${flag} ${file}: no finished task trace in ${spans.length} spans${left ? ` (${left})` : ''}`,
-    );
-  }
-  if (left) process.stderr.write(`${file}: ${left}\n`);
-  return { spans: picked.spans, file, besides: dirname(file) };
-}
-
-interface Input {
-  parsed: LegacyParseResult;
-  besides: string;
-  source: string;
-  ext: () => Promise<ExtCollector>;
-}
-
-async function fromSpans(path: string): Promise<Input> {
-  const { spans, file, besides } = await readRunSpans(path, '--spans');
-  return {
-    parsed: legacyValuesFromSpans(spans, file),
-    besides,
-    source: file,
-    ext: async () => extFromSpans(spans),
-  };
-}
-
-/** A run's task traces from a trace store: `--tempo` or `--jaeger`, whose reader is `read`. */
-async function fromStore(
-  flag: '--tempo' | '--jaeger',
-  url: string,
-  runId: string | undefined,
-  read: (url: string, runId: string) => Promise<SpoolSpan[]>,
-): Promise<Input> {
-  if (!runId) throw new UsageError(`${flag} needs --run-id (the run directory name, tau2.run.id)`);
-  // It is quoted into a TraceQL query and into messages; a run id never holds a control character.
-  if (/[\x00-\x1f\x7f]/.test(runId))
-    throw new UsageError(`--run-id ${JSON.stringify(runId)}: has a control character`);
-  let found: SpoolSpan[];
-  try {
-    found = await read(url, runId);
-  } catch (err) {
-    if (err instanceof TempoError || err instanceof JaegerError)
-      throw new UsageError(`${flag} ${err.message}`);
-    throw err;
-  }
-  if (found.length === 0) throw new UsageError(`${flag} ${url}: no task traces with tau2.run.id=${runId}`);
-  const picked = pickRunTraces(found);
-  const left = leftOutText(picked.left);
-  if (picked.roots.size === 0) {
-    throw new UsageError(`${flag} ${url}: no finished task trace with tau2.run.id=${runId} (${left})`);
-  }
-  if (left) process.stderr.write(`${flag} ${url}: ${left}\n`);
-  const spans = picked.spans;
-  const source = `${url} (tau2.run.id=${runId})`;
-  return {
-    parsed: legacyValuesFromSpans(spans, source),
-    besides: '.',
-    source,
-    ext: async () => extFromSpans(spans),
-  };
-}
-
-/**
- * The files `--log-path` (one regular file) or `--log-dir` (the regular files of a directory that match
- * `glob`) name; matching names that are not regular files are named on stderr and skipped. Shared with
- * `import`.
- */
-export function legacyLogInputs(path: string, flag: '--log-path' | '--log-dir', glob: string): string[] {
-  const kind = fileKind(path);
-  if (kind === 'missing') throw new UsageError(`${flag} ${path}: no such file or directory`);
-  if (flag === '--log-path') {
-    if (kind === 'directory')
-      throw new UsageError(`--log-path ${path}: is a directory; give it with --log-dir`);
-    if (kind !== 'file')
-      throw new UsageError(`--log-path ${path}: is a ${kind}; only regular files are read`);
-    return [path];
-  }
-  if (kind === 'file')
-    throw new UsageError(`--log-dir ${path}: is a file, not a directory; give it with --log-path`);
-  if (kind !== 'directory') throw new UsageError(`--log-dir ${path}: is a ${kind}, not a directory`);
-  const { files, skipped } = listLegacyLogs(path, glob);
-  for (const s of skipped)
-    process.stderr.write(`${s.path}: skipped, ${s.why}; only regular files are read\n`);
-  if (files.length === 0) {
-    const besides = skipped.length > 0 ? ` (${plural(skipped.length, 'matching name')} skipped)` : '';
-    throw new UsageError(`--log-dir ${path}: no file matches ${glob}${besides}`);
-  }
-  return files;
-}
-
-/** `1 line`, `2 lines`. */
-export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
-
-/** What a log input must show to be read at all: one line of the legacy logger's. */
-const EXPECTED_LOG =
-  'a legacy log has [PROFILE] or [USER_JUDGE] lines, or type=tool_call|expert_call|llm_call lines with values';
-
-function fromLogs(path: string, flag: '--log-path' | '--log-dir', glob: string, allFields: boolean): Input {
-  const files = legacyLogInputs(path, flag, glob);
-  const parsed = parseLegacyFiles(files, { allFields });
-  if (parsed.unrecognisedFiles.length === files.length) {
-    const what =
-      files.length === 1 ? `${files[0]} (${plural(parsed.lines, 'line')})` : `its ${files.length} files`;
-    throw new UsageError(`${flag} ${path}: nothing to read in ${what}: ${EXPECTED_LOG}; nothing written`);
-  }
-  for (const f of parsed.unrecognisedFiles) {
-    process.stderr.write(`${f}: no legacy log line in it (${EXPECTED_LOG}); it adds nothing\n`);
-  }
-  if (parsed.unusable > 0) {
-    const first = parsed.unusableSamples.map((s) => `${s.file}:${s.line}`).join(', ');
-    process.stderr.write(`${parsed.unusable} lines could not be used (first: ${first})\n`);
-  }
-  return {
-    parsed,
-    besides: flag === '--log-dir' ? path : dirname(path),
-    source: path,
-    ext: () => extFromLogs(parsed.files),
-  };
+/** What `o` asks to read. */
+function sourceSpec(o: StatsOptions): RunSourceSpec {
+  if (o.spans !== undefined) return { kind: 'spool', path: o.spans };
+  if (o.tempo !== undefined) return { kind: 'tempo', url: o.tempo, runId: o.runId };
+  if (o.jaeger !== undefined) return { kind: 'jaeger', url: o.jaeger, runId: o.runId };
+  if (o.logDir !== undefined) return { kind: 'legacy-logs', dir: o.logDir, glob: o.logGlob };
+  return { kind: 'legacy-log', path: o.logPath! };
 }
 
 /**
@@ -252,16 +104,9 @@ export async function statsCommand(o: StatsOptions): Promise<number> {
   // the input. The 7 legacy charts need no chart library and are drawn here, after the input is read.
   const charts = wantExt ? new ChartWorker() : undefined;
   try {
-    const { parsed, besides, source, ext } =
-      o.spans !== undefined
-        ? await fromSpans(o.spans)
-        : o.tempo !== undefined
-          ? await fromStore('--tempo', o.tempo, o.runId, readTempoRun)
-          : o.jaeger !== undefined
-            ? await fromStore('--jaeger', o.jaeger, o.runId, readJaegerRun)
-            : o.logDir !== undefined
-              ? fromLogs(o.logDir, '--log-dir', o.logGlob, o.allFields)
-              : fromLogs(o.logPath!, '--log-path', o.logGlob, o.allFields);
+    const run = await openRun(sourceSpec(o), { onWarning: (w) => printWarnings([w]) });
+    const parsed = run.legacyValues({ allFields: o.allFields });
+    const { besides, source } = run;
     // Absolute with symlinks resolved, as the legacy analyzer prints its `Wrote` paths.
     mkdirSync(o.outDir ?? besides, { recursive: true });
     const outDir = realpathSync(o.outDir ?? besides);
@@ -275,7 +120,7 @@ export async function statsCommand(o: StatsOptions): Promise<number> {
     writeOutput(out, json);
     for (const [i, path] of pngPaths.entries()) writeOutput(path, images[i]!);
     process.stdout.write(legacyConsoleText(parsed, o.bins, summaries) + legacyWroteText(out, pngPaths));
-    if (charts) await writeExt(charts, await ext(), source, outDir, o.outPrefix);
+    if (charts) await writeExt(charts, await run.ext(), source, outDir, o.outPrefix);
     return 0;
   } finally {
     await charts?.close();

@@ -7,6 +7,7 @@
  * Jaeger's adjusters (clock skew, span-id dedupe, sorting) would change what the harness recorded.
  */
 import { Attr, Kind, ServiceName, SpanName } from '../telemetry/names.js';
+import { TraceStoreError } from '../util/errors.js';
 import { normaliseOtlpTraces } from './otlp-normalise.js';
 import { type SpoolSpan, spansOfRequest } from './spool-reader.js';
 
@@ -22,8 +23,8 @@ export interface JaegerReadOptions {
 }
 
 /** A failure to talk to Jaeger, with the URL it concerns. */
-export class JaegerError extends Error {
-  override readonly name = 'JaegerError';
+export class JaegerError extends TraceStoreError {
+  override readonly name: string = 'JaegerError';
 }
 
 type Json = Record<string, unknown>;

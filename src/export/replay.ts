@@ -20,9 +20,10 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { SPOOL_FILE, writeJsonAtomic } from '../harness/rundir.js';
-import { type BackoffOptions, backoffDelay, parseRetryAfter } from '../util/backoff.js';
+import { type BackoffOptions, parseRetryAfter } from '../util/backoff.js';
+import { type MessagePart, setting, Tau2Error, type Tau2ErrorDetails } from '../util/errors.js';
+import { retrying } from '../util/retry.js';
 
 /** What the progress file records per endpoint: the part of the spool that was delivered there. */
 export interface ReplayProgress {
@@ -97,8 +98,11 @@ export interface ReplayResult {
 }
 
 /** The spool or the progress file cannot be replayed from as they are; nothing was sent. */
-export class ReplayError extends Error {
-  override readonly name = 'ReplayError';
+export class ReplayError extends Tau2Error {
+  override readonly name: string = 'ReplayError';
+  constructor(detail: string | readonly MessagePart[], options: Tau2ErrorDetails = {}) {
+    super(detail, { ...options, code: 'replay' });
+  }
 }
 
 /** The traces URL of an OTLP/HTTP base URL (`http://host:4318` → `…/v1/traces`). */
@@ -212,9 +216,11 @@ function openProgressStore(file: string, force: boolean): ProgressStore {
       all = JSON.parse(readFileSync(file, 'utf8')) as typeof all;
     } catch (err) {
       if (!force) {
-        throw new ReplayError(
-          `${file} is not readable JSON (${(err as Error).message}); --force starts afresh`,
-        );
+        throw new ReplayError([
+          `${file} is not readable JSON (${(err as Error).message}); `,
+          setting('force'),
+          ' starts afresh',
+        ]);
       }
     }
   }
@@ -266,10 +272,11 @@ function resumePoint(
   const lines = Number(stored.lines) || 0;
   progress.spans = Number(stored.spans) || 0;
   const refuse = (why: string) =>
-    new ReplayError(
-      `${spool} ${why} already replayed to ${url}: it was replaced or truncated since. ` +
-        `--force sends it whole (the collector then gets those spans twice)`,
-    );
+    new ReplayError([
+      `${spool} ${why} already replayed to ${url}: it was replaced or truncated since. `,
+      setting('force'),
+      ' sends it whole (the collector then gets those spans twice)',
+    ]);
   if (stored.bytes === undefined || stored.sha256 === undefined) {
     for (const line of spoolLines(fd, 0)) {
       if (progress.lines === lines || !line.terminated) break;
@@ -353,30 +360,39 @@ const seconds = (ms: number) => `${Number((ms / 1000).toFixed(1))} s`;
 
 /** POSTs one line, retrying as long as the budget lasts. */
 async function deliver(url: string, body: Buffer, line: number, o: ReplaySpoolOptions): Promise<Delivery> {
-  const retryForMs = o.retryForMs ?? REPLAY_DEFAULTS.retryForMs;
-  const started = performance.now();
-  for (let attempt = 1; ; attempt++) {
-    const a = await post(url, body, o.timeoutMs ?? REPLAY_DEFAULTS.timeoutMs, o.signal);
-    if (a.outcome !== 'retry') return a;
-    const elapsed = performance.now() - started;
-    const left = retryForMs - elapsed;
-    const gaveUp = `gave up after ${attempt} attempt${attempt === 1 ? '' : 's'} in ${seconds(elapsed)}`;
-    if (a.retryAfterMs !== undefined && a.retryAfterMs > left) {
-      const asked = `the collector asked to retry in ${seconds(a.retryAfterMs)}, past the retry budget`;
-      return { outcome: 'failed', reason: `${a.reason} (${asked}; ${gaveUp})` };
-    }
-    if (left <= 0) return { outcome: 'failed', reason: `${a.reason} (${gaveUp})` };
-    const backoff = backoffDelay(attempt, o.backoff ?? REPLAY_DEFAULTS.backoff, Math.random);
-    // Never earlier than the collector asked; a last attempt right at the end of the budget.
-    const delayMs = Math.min(left, Math.max(backoff, a.retryAfterMs ?? 0));
-    o.onRetry?.({ line, attempt, reason: a.reason, delayMs, leftMs: left });
-    try {
-      await sleep(delayMs, undefined, o.signal ? { signal: o.signal } : {});
-    } catch {
-      return { outcome: 'cancelled', reason: 'cancelled while waiting to retry' };
-    }
+  const timeoutMs = o.timeoutMs ?? REPLAY_DEFAULTS.timeoutMs;
+  const r = await retrying<Delivery, string>(
+    async (n) => {
+      // A wait cut short by the signal: the line is left for the next replay.
+      if (n > 1 && o.signal?.aborted) return { settled: { outcome: 'cancelled', reason: WAIT_CANCELLED } };
+      const a = await post(url, body, timeoutMs, o.signal);
+      return a.outcome === 'retry'
+        ? { failed: a.reason, retryable: true, retryAfterMs: a.retryAfterMs }
+        : { settled: a };
+    },
+    {
+      policy: {
+        backoff: o.backoff ?? REPLAY_DEFAULTS.backoff,
+        budgetMs: o.retryForMs ?? REPLAY_DEFAULTS.retryForMs,
+        budgetFrom: 'first_attempt',
+        pastBudget: 'clip',
+      },
+      signal: o.signal,
+      onRetry: (reason, { attempt, delayMs, leftMs }) =>
+        o.onRetry?.({ line, attempt, reason, delayMs, leftMs }),
+    },
+  );
+  if ('settled' in r) return r.settled;
+  if (r.stop === 'aborted') return { outcome: 'cancelled', reason: WAIT_CANCELLED };
+  const gaveUp = `gave up after ${r.attempts} attempt${r.attempts === 1 ? '' : 's'} in ${seconds(r.elapsedMs)}`;
+  if (r.stop === 'retry_after') {
+    const asked = `the collector asked to retry in ${seconds(r.retryAfterMs ?? 0)}, past the retry budget`;
+    return { outcome: 'failed', reason: `${r.failed} (${asked}; ${gaveUp})` };
   }
+  return { outcome: 'failed', reason: `${r.failed} (${gaveUp})` };
 }
+
+const WAIT_CANCELLED = 'cancelled while waiting to retry';
 
 /** One POST; what it came to. */
 async function post(url: string, body: Buffer, timeoutMs: number, signal?: AbortSignal): Promise<Attempt> {

@@ -3,6 +3,8 @@
  * (`/api/search`), then each whole trace (`/api/v2/traces/<id>`), flattened to the spool's span records.
  * Tempo answers in protobuf-JSON: ids are base64 and enums may be spelled by name; otlp-normalise.ts rewrites both.
  */
+import { TraceStoreError } from '../util/errors.js';
+import { mapPool } from '../util/pool.js';
 import { idToHex, normaliseOtlpTraces } from './otlp-normalise.js';
 import { type SpoolSpan, spansOfRequest } from './spool-reader.js';
 
@@ -20,8 +22,8 @@ export interface TempoReadOptions {
 }
 
 /** A failure to talk to Tempo, with the URL it concerns. */
-export class TempoError extends Error {
-  override readonly name = 'TempoError';
+export class TempoError extends TraceStoreError {
+  override readonly name: string = 'TempoError';
 }
 
 /** A search result's `traceID`: hex with its leading zeros dropped → 32 hex digits. */
@@ -77,15 +79,10 @@ export async function readTempoRun(
   const ids = [...new Set(foundIds.map(searchTraceId))];
   if (ids.length >= limit) throw new TempoError(`${base}: more than ${limit} traces; narrow the window`);
   const spans: SpoolSpan[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < ids.length) {
-      const id = ids[next++]!;
-      const body = await getJson(`${base}/api/v2/traces/${id}`);
-      const trace = (body.trace ?? body) as Json;
-      for (const s of spansOfRequest(normaliseOtlpTraces(trace))) spans.push(s);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 8, ids.length) }, worker));
+  await mapPool(ids, options.concurrency ?? 8, async (id) => {
+    const body = await getJson(`${base}/api/v2/traces/${id}`);
+    const trace = (body.trace ?? body) as Json;
+    for (const s of spansOfRequest(normaliseOtlpTraces(trace))) spans.push(s);
+  });
   return spans;
 }

@@ -4,6 +4,7 @@
  */
 import {
   type Context,
+  propagation,
   ROOT_CONTEXT,
   type Span,
   SpanKind,
@@ -167,7 +168,13 @@ export async function runTrial(input: TrialInput): Promise<TrialResult> {
     },
     ROOT_CONTEXT,
   );
-  const rootCtx = trace.setSpan(ROOT_CONTEXT, root);
+  // The trial's identity travels with every call as W3C baggage (see the propagator in llm/client.ts).
+  const baggage = propagation.createBaggage({
+    [Attr.domain]: { value: task.domain },
+    [Attr.taskId]: { value: task.id },
+    [Attr.trial]: { value: String(input.trial) },
+  });
+  const rootCtx = propagation.setBaggage(trace.setSpan(ROOT_CONTEXT, root), baggage);
 
   // One signal for every call of this trial: the run's cancel or this trial's own deadline.
   const controller = new AbortController();

@@ -38,7 +38,7 @@ function stamp(d: Date): string {
  */
 export function createRunDir(outputDir: string, name: string, now = new Date(), isPrivate = false): string {
   if (!/^[\w.-]+$/.test(name) || name === '.' || name === '..') {
-    throw new UsageError(`--name "${name}": use letters, digits, '.', '_' or '-'`);
+    throw new UsageError(`"${name}": use letters, digits, '.', '_' or '-'`, { field: 'name' });
   }
   const base = join(outputDir, `${name}_${stamp(now)}`);
   try {
@@ -57,7 +57,9 @@ export function createRunDir(outputDir: string, name: string, now = new Date(), 
         : e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS'
           ? 'is not writable'
           : `cannot be used (${e.code ?? e.message})`;
-    throw new UsageError(`--output-dir ${outputDir}: ${why}; no run directory could be created there`);
+    throw new UsageError(`${outputDir}: ${why}; no run directory could be created there`, {
+      field: 'outputDir',
+    });
   }
 }
 
@@ -86,9 +88,9 @@ function readJson(path: string, what: string): unknown {
   }
 }
 
-/** The config.json of an existing run directory (for `--resume`). */
+/** The config.json of an existing run directory (for resuming it); errors are about the `resume` setting. */
 export function readRunConfig(dir: string): Record<string, unknown> {
-  if (!existsSync(dir)) throw new UsageError(`--resume ${dir}: no such directory`);
+  if (!existsSync(dir)) throw new UsageError(`${dir}: no such directory`, { field: 'resume' });
   const config = readJson(join(dir, CONFIG_FILE), 'run config') as { parameters?: unknown } | null;
   const params = config && typeof config === 'object' ? config.parameters : undefined;
   if (!params || typeof params !== 'object' || Array.isArray(params)) {

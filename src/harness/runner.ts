@@ -13,6 +13,7 @@ import type { ChatRequest, ChatResult } from '../llm/client.js';
 import type { GenAiInstruments } from '../telemetry/metrics.js';
 import { Attr } from '../telemetry/names.js';
 import { UsageError } from '../util/errors.js';
+import { mapPool } from '../util/pool.js';
 import { runTrial, type TrialResult, type TrialSettings, trialFailed } from './orchestrator.js';
 import type { ResultsStore } from './results.js';
 import { trialKey } from './rundir.js';
@@ -49,9 +50,9 @@ export function planTrials(
   });
   const count = selected.reduce((n, s) => n + s.tasks.length, 0) * numTrials;
   if (count > MAX_PLANNED_TRIALS) {
-    throw new UsageError(
-      `--num-trials ${numTrials}: plans ${count} trials, more than ${MAX_PLANNED_TRIALS} in one run`,
-    );
+    throw new UsageError(`${numTrials}: plans ${count} trials, more than ${MAX_PLANNED_TRIALS} in one run`, {
+      field: 'numTrials',
+    });
   }
   const out: PlannedTrial[] = [];
   for (let trial = 1; trial <= numTrials; trial++) {
@@ -105,58 +106,53 @@ export async function runTrials(o: RunnerOptions): Promise<RunnerOutcome> {
   const onAbort = () => stop.abort();
   if (o.signal.aborted) stop.abort();
   o.signal.addEventListener('abort', onAbort, { once: true });
-  let failure: { error: unknown } | undefined;
   let stopped: string | undefined;
-  let next = 0;
 
-  async function worker(): Promise<void> {
-    while (!stop.signal.aborted && next < todo.length) {
-      const p = todo[next++]!;
-      const result = await runTrial({
-        domain: p.domain,
-        task: p.task,
-        trial: p.trial,
-        settings: o.settings,
-        tracer: o.tracer,
-        chat: o.chat,
-        signal: stop.signal,
-        onLlmCall: (kind, r) => o.stats.onLlmCall(kind, r),
-      });
-      if (result.termination_reason === 'cancelled') continue;
-      // Spans first: a recorded result always has its trace on disk.
-      o.flushSpans();
-      o.results.record(result);
-      o.instruments.taskCompleted(
-        {
-          [Attr.domain]: result.domain,
-          [Attr.runId]: o.runId,
-          [Attr.taskTermination]: result.termination_reason,
-        },
-        result.reward,
-      );
-      o.stats.onTrial(result);
-      o.onTrialDone?.(result);
-      const why = o.stopAfter?.(result);
-      if (why !== undefined && stopped === undefined) {
-        stopped = why;
-        stop.abort();
-      }
+  async function play(p: PlannedTrial): Promise<void> {
+    const result = await runTrial({
+      domain: p.domain,
+      task: p.task,
+      trial: p.trial,
+      settings: o.settings,
+      tracer: o.tracer,
+      chat: o.chat,
+      signal: stop.signal,
+      onLlmCall: (kind, r) => o.stats.onLlmCall(kind, r),
+    });
+    if (result.termination_reason === 'cancelled') return;
+    // Spans first: a recorded result always has its trace on disk.
+    o.flushSpans();
+    o.results.record(result);
+    o.instruments.taskCompleted(
+      {
+        [Attr.domain]: result.domain,
+        [Attr.runId]: o.runId,
+        [Attr.taskTermination]: result.termination_reason,
+      },
+      result.reward,
+    );
+    o.stats.onTrial(result);
+    o.onTrialDone?.(result);
+    const why = o.stopAfter?.(result);
+    if (why !== undefined && stopped === undefined) {
+      stopped = why;
+      stop.abort();
     }
   }
 
-  const guarded = async () => {
+  // A failure (the results file cannot be written) cancels the running trials too.
+  const guarded = async (p: PlannedTrial) => {
     try {
-      await worker();
+      await play(p);
     } catch (error) {
-      failure ??= { error };
       stop.abort();
+      throw error;
     }
   };
   try {
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(o.concurrency, todo.length)) }, guarded));
+    await mapPool(todo, o.concurrency, guarded, { signal: stop.signal });
   } finally {
     o.signal.removeEventListener('abort', onAbort);
   }
-  if (failure) throw failure.error;
   return { results: o.results.rows(), ...(stopped !== undefined ? { stopped } : {}) };
 }

@@ -1,13 +1,7 @@
 import type { ChatResult } from '../llm/client.js';
 import type { LlmKind } from '../telemetry/names.js';
+import { quantile } from '../util/quantile.js';
 import type { TrialResult } from './orchestrator.js';
-
-/** Nearest-rank quantile of unsorted values (undefined when empty). */
-export function quantile(values: number[], q: number): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
-}
 
 interface KindStats {
   calls: number;

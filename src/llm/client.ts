@@ -13,14 +13,14 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import OpenAI from 'openai';
 import { epochMs } from '../telemetry/clock.js';
 import type { LlmCallMeasurement } from '../telemetry/genai-metrics.js';
 import type { GenAiInstruments } from '../telemetry/metrics.js';
 import { Attr, Kind, type LlmKind, SpanName } from '../telemetry/names.js';
-import { backoffDelay } from '../util/backoff.js';
 import { createRng, type Rng } from '../util/random.js';
+import { type RetryPolicy as RetryLoopPolicy, retrying } from '../util/retry.js';
 import type { EndpointSpec, ModelConfig } from './endpoints.js';
 import { openAiEndpoint } from './endpoints.js';
 import { classifyError, LlmError } from './errors.js';
@@ -98,19 +98,11 @@ const DEFAULT_RETRY: RetryPolicy = {
   maxDelayMs: 10_000,
   budgetMs: 90_000,
 };
-const propagator = new W3CTraceContextPropagator();
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
+// `traceparent` joins the server's spans to the call's; `baggage` names the trial (tau2.domain, tau2.task.id,
+// tau2.trial; set by runTrial) for servers, routers and the simulator.
+const propagator = new CompositePropagator({
+  propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
+});
 
 /**
  * The openai client takes an error's message from `{"error": {"message": …}}` and shows any other JSON body as
@@ -133,6 +125,48 @@ function withErrorBodies(fetch: typeof globalThis.fetch): typeof globalThis.fetc
   };
 }
 
+/** A failed attempt that will be retried: a span of its own, so a retry is never hidden in one duration. */
+function recordFailedAttempt(
+  tracer: Tracer,
+  ctx: Context,
+  error: LlmError,
+  startedAt: number,
+  n: number,
+): void {
+  const failed = tracer.startSpan(
+    SpanName.attempt,
+    {
+      kind: SpanKind.CLIENT,
+      startTime: epochMs(startedAt),
+      attributes: {
+        [Attr.kind]: Kind.attempt,
+        [Attr.attemptIndex]: n,
+        [Attr.errorType]: error.errorType,
+        ...(error.status !== undefined ? { [Attr.httpStatus]: error.status } : {}),
+      },
+    },
+    ctx,
+  );
+  failed.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+  failed.end(epochMs());
+}
+
+/**
+ * The client's policy for the retry loop. The budget runs from the first failure (a slow first answer is not a
+ * reason to give up sooner), and a wait that would cross it ends the call; the seeded generator keeps a run's
+ * jitter reproducible.
+ */
+function loopPolicy(retry: RetryPolicy, rng: Rng): RetryLoopPolicy {
+  return {
+    backoff: { baseMs: retry.baseDelayMs, maxMs: retry.maxDelayMs },
+    budgetMs: retry.budgetMs,
+    budgetFrom: 'first_failure',
+    pastBudget: 'stop',
+    maxAttempts: retry.maxAttempts,
+    random: rng,
+  };
+}
+
 /** Creates the client over `options.config`; models it does not name go to the OpenAI API. */
 export function createLlmClient(options: LlmClientOptions): LlmClient {
   const env = options.env ?? process.env;
@@ -140,6 +174,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
   const timeoutMs = options.timeoutMs ?? 600_000;
   const idleTimeoutMs = options.idleTimeoutMs ?? 120_000;
   const rng: Rng = createRng(options.seed ?? 0);
+  const retryPolicy = loopPolicy(retry, rng);
   const io = startIoThread();
   const pools = new Map<string, Endpoint[]>();
   const { tracer, instruments } = options;
@@ -225,7 +260,11 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
         // Offsets only match the wire when the body is not compressed.
         const plain = (response.headers.get('content-encoding') ?? 'identity') === 'identity';
         if (!response.body)
-          throw new LlmError('stream_truncated', `${ep.spec.baseURL} sent no body`, ep.spec.baseURL);
+          throw new LlmError({
+            type: 'stream_truncated',
+            message: `${ep.spec.baseURL} sent no body`,
+            url: ep.spec.baseURL,
+          });
         acc.sentAt = wire.sentAt ?? sentAt;
         endedAt = await readEventStream(response.body, acc, ep.spec.baseURL, plain ? wire : undefined, () =>
           idle.refresh(),
@@ -240,11 +279,11 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
       if (aborted) throw classifyError(new Error(`aborted (${aborted})`), ep.spec.baseURL, aborted);
       const result = finish(acc, endedAt ?? performance.now(), stream);
       if (result === undefined) {
-        throw new LlmError(
-          'stream_truncated',
-          `${ep.spec.baseURL} ended the stream without a finish reason`,
-          ep.spec.baseURL,
-        );
+        throw new LlmError({
+          type: 'stream_truncated',
+          message: `${ep.spec.baseURL} ended the stream without a finish reason`,
+          url: ep.spec.baseURL,
+        });
       }
       return result;
     } catch (err) {
@@ -295,55 +334,44 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
     const metricAttrs: Attributes = { ...callAttrs, [Attr.runId]: options.runId };
 
     ep.inflight++;
-    let firstFailure: number | undefined;
     try {
-      for (let n = 1; ; n++) {
-        const attemptStart = performance.now();
-        try {
-          const result = await attempt(ep, request, headers, signal);
-          recordSuccess(span, ctx, result, n, metricAttrs, start);
-          return result;
-        } catch (err) {
-          const error = redactError(err as LlmError);
-          firstFailure ??= performance.now();
-          const backoff = backoffDelay(n, { baseMs: retry.baseDelayMs, maxMs: retry.maxDelayMs }, rng);
-          const delay = Math.max(backoff, error.retryAfterMs ?? 0);
-          const last =
-            !error.retryable ||
-            n >= retry.maxAttempts ||
-            signal?.aborted === true ||
-            performance.now() + delay - firstFailure > retry.budgetMs;
-          if (last) {
-            span.setAttributes({ [Attr.errorType]: error.errorType, [Attr.attempts]: n });
-            span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
-            span.end(epochMs());
-            instruments.llmCalls.record({
-              durationS: (performance.now() - start) / 1000,
-              attributes: metricAttrs,
-              errorType: error.errorType,
-            });
-            if (n > 1) error.message += ` (after ${n} attempts)`;
-            throw error;
+      const outcome = await retrying<ChatResult, { error: LlmError; startedAt: number }>(
+        async () => {
+          const startedAt = performance.now();
+          try {
+            return { settled: await attempt(ep, request, headers, signal) };
+          } catch (err) {
+            const error = redactError(err as LlmError);
+            return {
+              failed: { error, startedAt },
+              retryable: error.retryable,
+              retryAfterMs: error.retryAfterMs,
+            };
           }
-          const failed = tracer.startSpan(
-            SpanName.attempt,
-            {
-              kind: SpanKind.CLIENT,
-              startTime: epochMs(attemptStart),
-              attributes: {
-                [Attr.kind]: Kind.attempt,
-                [Attr.attemptIndex]: n,
-                [Attr.errorType]: error.errorType,
-                ...(error.status !== undefined ? { [Attr.httpStatus]: error.status } : {}),
-              },
-            },
-            ctx,
-          );
-          failed.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
-          failed.end(epochMs());
-          await sleep(delay, signal);
-        }
+        },
+        {
+          policy: retryPolicy,
+          signal,
+          onRetry: ({ error, startedAt }, { attempt: n }) =>
+            recordFailedAttempt(tracer, ctx, error, startedAt, n),
+        },
+      );
+      if ('settled' in outcome) {
+        recordSuccess(span, ctx, outcome.settled, outcome.attempts, metricAttrs, start);
+        return outcome.settled;
       }
+      const { error } = outcome.failed;
+      const n = outcome.attempts;
+      span.setAttributes({ [Attr.errorType]: error.errorType, [Attr.attempts]: n });
+      span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+      span.end(epochMs());
+      instruments.llmCalls.record({
+        durationS: (performance.now() - start) / 1000,
+        attributes: metricAttrs,
+        errorType: error.errorType,
+      });
+      if (n > 1) error.message += ` (after ${n} attempts)`;
+      throw error;
     } finally {
       ep.inflight--;
     }

@@ -32,37 +32,51 @@ export const DEFAULT_EXPERT_MAPPING: Record<string, string> = {
 
 const OPENAI_BASE = 'https://api.openai.com/v1';
 
-function fail(source: string, message: string): never {
-  throw new UsageError(`${source}: ${message}`);
+/** Where a model config came from: the text's name in messages, and the setting that named it, if any. */
+interface ConfigSource {
+  name: string;
+  field?: string;
+}
+
+function fail(source: ConfigSource, message: string): never {
+  throw new UsageError(
+    `${source.name}: ${message}`,
+    source.field === undefined ? {} : { field: source.field },
+  );
 }
 
 /**
  * Checks a base URL given by the user: it must parse, and must not carry credentials (fetch refuses such URLs,
  * and they would end up in logs and files; keys come from the environment). Messages never echo the password.
+ * `culprit` says where the URL came from; `field`, the setting that gave it (the error is then about it).
  */
-export function checkBaseUrl(url: string, culprit: string): string {
+export function checkBaseUrl(url: string, culprit: string, field?: string): string {
   let parsed: URL;
+  const about = field === undefined ? {} : { field };
+  // Without a culprit the message starts with the URL, and `field` (put in front of it) names the setting.
+  const head = culprit ? `${culprit} ${safeUrl(url)}` : safeUrl(url);
   try {
     parsed = new URL(url);
   } catch {
-    throw new UsageError(`${culprit} ${safeUrl(url)}: not a URL`);
+    throw new UsageError(`${head}: not a URL`, about);
   }
   if (parsed.username || parsed.password) {
     throw new UsageError(
-      `${culprit} ${safeUrl(url)}: credentials in a URL are not accepted; put the key in the environment`,
+      `${head}: credentials in a URL are not accepted; put the key in the environment`,
+      about,
     );
   }
   return url.replace(/\/+$/, '');
 }
 
-function parseEntry(source: string, key: string, i: number, entry: unknown): EndpointSpec {
+function parseEntry(source: ConfigSource, key: string, i: number, entry: unknown): EndpointSpec {
   const where = `"${key}"[${i}]`;
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
     fail(source, `${where} is not an object`);
   const e = entry as Record<string, unknown>;
   const apiKeyEnv = typeof e.api_key_env === 'string' ? { apiKeyEnv: e.api_key_env } : {};
   if (typeof e.base_url === 'string') {
-    const baseURL = checkBaseUrl(e.base_url, `${source}: ${where}.base_url`);
+    const baseURL = checkBaseUrl(e.base_url, `${source.name}: ${where}.base_url`, source.field);
     const provider = new URL(baseURL).hostname === 'api.openai.com' ? 'openai' : 'vllm';
     return { baseURL, provider, ...apiKeyEnv };
   }
@@ -75,8 +89,12 @@ function parseEntry(source: string, key: string, i: number, entry: unknown): End
   return { baseURL: `http://${host}:${port}/v1`, provider: 'vllm', ...apiKeyEnv };
 }
 
-/** Parses the legacy model-config JSON text; `source` names the file in error messages. */
-export function parseModelConfig(text: string, source: string): ModelConfig {
+/**
+ * Parses the legacy model-config JSON text; `name` names the file in error messages, and `field` is the setting
+ * that named the file (errors are then about it).
+ */
+export function parseModelConfig(text: string, name: string, field?: string): ModelConfig {
+  const source: ConfigSource = field === undefined ? { name } : { name, field };
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -110,17 +128,17 @@ export function parseModelConfig(text: string, source: string): ModelConfig {
   return { models, expertMapping };
 }
 
-/** Reads and parses a model-config file. */
+/** Reads and parses a model-config file, the value of the `modelConfig` setting (which errors are about). */
 export function loadModelConfig(path: string): ModelConfig {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new UsageError(
-      `--model-config ${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? err})`,
-    );
+    throw new UsageError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? err})`, {
+      field: 'modelConfig',
+    });
   }
-  return parseModelConfig(text, `--model-config ${path}`);
+  return parseModelConfig(text, path, 'modelConfig');
 }
 
 /** An endpoint for a model that no config names: the OpenAI API (or `OPENAI_BASE_URL`). */

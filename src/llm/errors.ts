@@ -1,5 +1,6 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { parseRetryAfter } from '../util/backoff.js';
+import { Tau2Error } from '../util/errors.js';
 
 /** Why an LLM attempt failed, as recorded in `error.type`. */
 export type LlmErrorType =
@@ -13,19 +14,34 @@ export type LlmErrorType =
   | 'invalid_response'
   | 'cancelled';
 
+/** What an {@link LlmError} is made of. */
+export interface LlmErrorOptions {
+  type: LlmErrorType;
+  message: string;
+  /** The endpoint's base URL. */
+  url: string;
+  /** The HTTP status, when the server answered. */
+  status?: number;
+  /** Server's `retry-after` in milliseconds, when it sent one. */
+  retryAfterMs?: number;
+  cause?: unknown;
+}
+
 /** A failed LLM attempt or call, with what the retry policy needs to know. */
-export class LlmError extends Error {
-  override readonly name = 'LlmError';
-  constructor(
-    readonly type: LlmErrorType,
-    message: string,
-    readonly url: string,
-    readonly status?: number,
-    /** Server's `retry-after` in milliseconds, when it sent one. */
-    readonly retryAfterMs?: number,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+export class LlmError extends Tau2Error {
+  override readonly name: string = 'LlmError';
+  readonly type: LlmErrorType;
+  readonly url: string;
+  readonly status: number | undefined;
+  /** Server's `retry-after` in milliseconds, when it sent one. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(o: LlmErrorOptions) {
+    super(o.message, { code: 'llm', cause: o.cause });
+    this.type = o.type;
+    this.url = o.url;
+    this.status = o.status;
+    this.retryAfterMs = o.retryAfterMs;
   }
 
   /** 429, 5xx, connection failures, timeouts and broken streams are worth another attempt. */
@@ -56,58 +72,29 @@ export function classifyError(
   aborted: 'timeout' | 'cancelled' | undefined,
 ): LlmError {
   if (err instanceof LlmError) return err;
+  const fail = (type: LlmErrorType, message: string, more: Partial<LlmErrorOptions> = {}) =>
+    new LlmError({ type, message, url, cause: err, ...more });
   if (aborted === 'timeout' || err instanceof APIConnectionTimeoutError) {
-    return new LlmError('timeout', `request to ${url} timed out`, url, undefined, undefined, { cause: err });
+    return fail('timeout', `request to ${url} timed out`);
   }
   if (aborted === 'cancelled' || err instanceof APIUserAbortError) {
-    return new LlmError('cancelled', `request to ${url} was cancelled`, url, undefined, undefined, {
-      cause: err,
-    });
+    return fail('cancelled', `request to ${url} was cancelled`);
   }
   if (err instanceof APIError && err.status !== undefined) {
     const status = err.status;
     const type = status === 429 ? 'rate_limited' : status >= 500 ? 'server_error' : 'client_error';
     const headers = err.headers instanceof Headers ? err.headers : undefined;
-    return new LlmError(
-      type,
-      `${url} answered ${status}: ${err.message}`,
-      url,
+    const retryAfterMs = parseRetryAfter(headers, Date.now());
+    return fail(type, `${url} answered ${status}: ${err.message}`, {
       status,
-      parseRetryAfter(headers, Date.now()),
-      {
-        cause: err,
-      },
-    );
-  }
-  if (hasCode(err, 'ECONNREFUSED')) {
-    return new LlmError('connection_refused', `${url} refused the connection`, url, undefined, undefined, {
-      cause: err,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     });
   }
-  if (err instanceof SyntaxError) {
-    return new LlmError(
-      'invalid_response',
-      `${url} sent a frame that is not JSON`,
-      url,
-      undefined,
-      undefined,
-      {
-        cause: err,
-      },
-    );
-  }
+  if (hasCode(err, 'ECONNREFUSED')) return fail('connection_refused', `${url} refused the connection`);
+  if (err instanceof SyntaxError) return fail('invalid_response', `${url} sent a frame that is not JSON`);
   if (err instanceof APIConnectionError) {
-    return new LlmError(
-      'connection_error',
-      `connection to ${url} failed: ${err.message}`,
-      url,
-      undefined,
-      undefined,
-      {
-        cause: err,
-      },
-    );
+    return fail('connection_error', `connection to ${url} failed: ${err.message}`);
   }
   const message = err instanceof Error ? err.message : String(err);
-  return new LlmError('connection_error', `${url}: ${message}`, url, undefined, undefined, { cause: err });
+  return fail('connection_error', `${url}: ${message}`);
 }

@@ -173,11 +173,11 @@ export async function readEventStream(
         error?: { message?: string };
       };
       if (chunk.error) {
-        throw new LlmError(
-          'server_error',
-          `${url} sent an error mid-stream: ${chunk.error.message ?? 'unknown'}`,
+        throw new LlmError({
+          type: 'server_error',
+          message: `${url} sent an error mid-stream: ${chunk.error.message ?? 'unknown'}`,
           url,
-        );
+        });
       }
       accumulate(acc, chunk, arrival);
     },

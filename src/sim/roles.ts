@@ -49,6 +49,8 @@ export interface ChatMessage {
 export interface RoleRequest {
   messages: ChatMessage[];
   toolNames: string[];
+  /** `tau2.task.id` of the request's W3C baggage, when the harness sent one. */
+  taskId?: string;
 }
 
 /** Probability that the agent consults an expert before an action (when it has the tool). */
@@ -105,9 +107,13 @@ function withReasoning(rng: Rng, rate: number, deltas: Delta[]): Delta[] {
   return [...prose(filler(rng, intBetween(rng, 12, 48)), 'reasoning'), ...deltas];
 }
 
-/** Finds the task a conversation is about, by the words the user opens with. */
+/**
+ * Finds the task a conversation is about, by the words the user opens with. Tasks can share those words (114
+ * telecom tasks have 15 scenarios: the phone's state tells them apart, which a model finds out by asking); then
+ * the task the harness names in its baggage (`named`) picks among them, and never a task the words do not fit.
+ */
 export interface TaskCatalog {
-  find(userMessage: string, toolNames: string[]): Task | undefined;
+  find(userMessage: string, toolNames: string[], named?: string): Task | undefined;
 }
 
 /** Indexes tasks by the instructions their user simulator states first. */
@@ -118,8 +124,10 @@ export function createTaskCatalog(tasks: Task[]): TaskCatalog {
     byText.set(key, [...(byText.get(key) ?? []), task]);
   }
   return {
-    find(first, toolNames) {
+    find(first, toolNames, named) {
       const candidates = byText.get(first.trim()) ?? [];
+      const byName = candidates.find((t) => t.id === named);
+      if (byName) return byName;
       const tools = new Set(toolNames);
       // The agent's own actions must be among its tools; the user's run on the user's side.
       const fits = (t: Task) => t.expectedActions.every((a) => a.requestor === 'user' || tools.has(a.name));
@@ -154,7 +162,7 @@ function agentPlan(req: RoleRequest, catalog: TaskCatalog, seed: number): Plan {
   let from = 0;
   for (const [i, m] of req.messages.entries()) {
     if (m.role !== 'user') continue;
-    task = catalog.find(textOf(m.content), req.toolNames);
+    task = catalog.find(textOf(m.content), req.toolNames, req.taskId);
     if (task) {
       from = i + 1;
       break;

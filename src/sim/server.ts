@@ -11,8 +11,8 @@
  * have no span, as in vLLM.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { ROOT_CONTEXT, SpanKind, type Tracer } from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { propagation, ROOT_CONTEXT, SpanKind, type Tracer } from '@opentelemetry/api';
+import { W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { Task } from '../domains/types.js';
 import { epochMs } from '../telemetry/clock.js';
 import { Attr, SimOutcome, SpanName } from '../telemetry/names.js';
@@ -58,6 +58,7 @@ export interface SimServer {
 }
 
 const propagator = new W3CTraceContextPropagator();
+const baggagePropagator = new W3CBaggagePropagator();
 const getter = {
   keys: (h: IncomingHttpHeaders) => Object.keys(h),
   get: (h: IncomingHttpHeaders, k: string) => h[k],
@@ -188,9 +189,17 @@ export async function startSimServer(options: SimOptions): Promise<SimServer> {
         (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage,
       );
       const tools = Array.isArray(body.tools) ? (body.tools as { function?: { name?: string } }[]) : [];
+      // The task the harness names in its baggage, if any (several telecom tasks share one scenario).
+      const named = propagation
+        .getBaggage(baggagePropagator.extract(ROOT_CONTEXT, req.headers, getter))
+        ?.getEntry(Attr.taskId)?.value;
       const plan = planResponse(
         role,
-        { messages: body.messages as ChatMessage[], toolNames: tools.map((t) => t.function?.name ?? '') },
+        {
+          messages: body.messages as ChatMessage[],
+          toolNames: tools.map((t) => t.function?.name ?? ''),
+          ...(named !== undefined ? { taskId: named } : {}),
+        },
         catalog,
         options.seed,
       );

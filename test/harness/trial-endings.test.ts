@@ -111,7 +111,12 @@ function trial(
 }
 
 const serverError = () =>
-  new LlmError('server_error', 'http://x/v1 answered 503: overloaded', 'http://x/v1', 503);
+  new LlmError({
+    type: 'server_error',
+    message: 'http://x/v1 answered 503: overloaded',
+    url: 'http://x/v1',
+    status: 503,
+  });
 
 describe('trial endings: one place decides, nothing escapes runTrial', () => {
   it('a failed expert call ends the trial as expert_error, with its trace', async () => {
@@ -194,7 +199,7 @@ describe('trial endings: one place decides, nothing escapes runTrial', () => {
     const stuck: Chat = (_req, _parent, signal) =>
       new Promise((_resolve, reject) =>
         signal?.addEventListener('abort', () =>
-          reject(new LlmError('cancelled', 'cancelled', 'http://x/v1')),
+          reject(new LlmError({ type: 'cancelled', message: 'cancelled', url: 'http://x/v1' })),
         ),
       );
     const t0 = performance.now();
@@ -210,7 +215,7 @@ describe('trial endings: one place decides, nothing escapes runTrial', () => {
         (_req, _parent, signal) =>
           new Promise((_resolve, reject) => {
             signal?.addEventListener('abort', () =>
-              reject(new LlmError('cancelled', 'cancelled', 'http://x/v1')),
+              reject(new LlmError({ type: 'cancelled', message: 'cancelled', url: 'http://x/v1' })),
             );
             setTimeout(() => controller.abort(), 10);
           }),
@@ -237,7 +242,7 @@ describe('the runner stops its workers before it gives up', () => {
         const t = setTimeout(() => resolve(script(async () => reply('ok'))(req, parent, signal)), 5);
         signal?.addEventListener('abort', () => {
           clearTimeout(t);
-          reject(new LlmError('cancelled', 'cancelled', 'http://x/v1'));
+          reject(new LlmError({ type: 'cancelled', message: 'cancelled', url: 'http://x/v1' }));
         });
       }).finally(() => inflight--);
     };

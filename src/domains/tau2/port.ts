@@ -2,6 +2,7 @@
  * A tau2 domain ported faithfully: how to read its files and build fresh environments that behave as tau2's
  * own (see docs/tau2-fidelity.md). One module per domain implements this; `FAITHFUL_DOMAINS` lists them.
  */
+import { DataError } from '../../util/errors.js';
 import type { Tau2Environment } from './env/environment.js';
 import type { ToolKitSpec } from './env/toolkit.js';
 
@@ -26,6 +27,6 @@ export interface Tau2DomainPort {
 }
 
 /** tau2 data that cannot be used (missing file, bad JSON, a task of the wrong shape); names the culprit. */
-export class Tau2DataError extends Error {
-  override readonly name = 'Tau2DataError';
+export class Tau2DataError extends DataError {
+  override readonly name: string = 'Tau2DataError';
 }

@@ -5,7 +5,7 @@
  * worker like the legacy ones.
  */
 import type { Spec } from 'vega';
-import { quantile } from '../ext/stats-ext.js';
+import { quantileSorted as quantile } from '../../util/quantile.js';
 import { pyFixed } from '../legacy/console.js';
 import { axisStyle, BAR_COLOR, barsMark, chartFrame, FONT_FAMILY, noDataMark } from './index.js';
 

@@ -4,6 +4,7 @@
  */
 import { Attr, Kind, SpanName } from '../../telemetry/names.js';
 import { domainOfLogFile } from '../legacy/files.js';
+import { LegacyCallMetric, VLLM_FIGURES } from '../legacy/names.js';
 import { numberField, parseRecord, vllmTimings } from '../legacy/records.js';
 import { TrialBuilder, trialExtent } from '../legacy/trials.js';
 import { readLines } from '../lines.js';
@@ -28,11 +29,7 @@ function addVllm(c: ExtCollector, t: Timings, model: string | undefined, domain:
   const add = (name: string, unit: 'ms' | 'tok', v: number | undefined) => {
     if (v !== undefined) c.add('metrics', name, unit, v, model, domain);
   };
-  add('toolorchestra_vllm_infer', 'ms', t.infer);
-  add('toolorchestra_vllm_prefill', 'ms', t.ttft);
-  add('toolorchestra_vllm_decode', 'ms', t.decode);
-  add('toolorchestra_vllm_prefill_len', 'tok', t.input);
-  add('toolorchestra_vllm_decode_len', 'tok', t.output);
+  for (const f of VLLM_FIGURES) add(f.metric, f.unit, t[f.timing]);
 }
 
 /** From spans of complete task traces. */
@@ -52,7 +49,7 @@ export function extFromSpans(spans: SpoolSpan[]): ExtCollector {
     const ms = durationMs(s);
     c.add('kinds', kind as string, 'ms', ms, model, domain);
     if (kind === Kind.toolCall) c.add('metrics', 'tool_call', 'ms', ms, model, domain);
-    else if (kind === Kind.expertCall) c.add('metrics', 'expert_call', 'ms', ms, model, domain);
+    else if (kind === Kind.expertCall) c.add('metrics', LegacyCallMetric.expertCall, 'ms', ms, model, domain);
     else if (kind === Kind.llmCall) {
       const a = s.attributes;
       addVllm(
@@ -93,7 +90,8 @@ export async function extFromLogs(files: string[]): Promise<ExtCollector> {
       if (ms === undefined) continue;
       c.add('kinds', kind!, 'ms', ms, model, domain);
       if (kind === Kind.toolCall) c.add('metrics', 'tool_call', 'ms', ms, model, domain);
-      else if (kind === Kind.expertCall) c.add('metrics', 'expert_call', 'ms', ms, model, domain);
+      else if (kind === Kind.expertCall)
+        c.add('metrics', LegacyCallMetric.expertCall, 'ms', ms, model, domain);
       else if (kind === Kind.llmCall) addVllm(c, vllmTimings(r), model, domain);
     }
     builder.end();

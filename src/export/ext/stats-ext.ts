@@ -69,14 +69,10 @@ export class ExtCollector {
   }
 }
 
-/** The `q`-quantile (0…1) of sorted values, interpolating linearly (numpy's default). */
-export function quantile(sorted: ArrayLike<number>, q: number): number {
-  const h = (sorted.length - 1) * q;
-  const lo = Math.floor(h);
-  const a = sorted[lo]!;
-  const b = sorted[Math.min(lo + 1, sorted.length - 1)]!;
-  return a + (h - lo) * (b - a);
-}
+/** The `q`-quantile (0…1) of sorted values: the project's one definition (util/quantile.ts), kept under this name. */
+import { quantileSorted as quantile } from '../../util/quantile.js';
+
+export { quantile };
 
 /** Summary of `values` (not modified), or null when there are none. */
 export function summarizeExt(values: Float64Array): ExtSummary | null {

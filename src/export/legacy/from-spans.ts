@@ -9,6 +9,7 @@
 import { Attr, Kind, SpanName } from '../../telemetry/names.js';
 import { durationMs, type SpoolSpan } from '../spool-reader.js';
 import { pyFixed } from './console.js';
+import { LegacyCallMetric, VLLM_FIGURES } from './names.js';
 import { Float64Buffer, LEGACY_METRICS, type LegacyParseResult } from './parse.js';
 
 /** Collects the legacy metric values of `spans` (of complete task traces). */
@@ -33,15 +34,11 @@ export function legacyValuesFromSpans(spans: SpoolSpan[], source: string): Legac
   for (const s of ordered) {
     const kind = s.attributes[Attr.kind];
     if (!s.name.startsWith(SpanName.chatPrefix) && kind !== Kind.toolCall) continue;
-    if (kind === Kind.toolCall) push('tool_call', durationMs(s));
-    else if (kind === Kind.expertCall) push('expert_call', durationMs(s));
+    if (kind === Kind.toolCall) push(LegacyCallMetric.toolCall, durationMs(s));
+    else if (kind === Kind.expertCall) push(LegacyCallMetric.expertCall, durationMs(s));
     else if (kind === Kind.llmCall && typeof s.attributes[Attr.inferMs] === 'number') {
       // Each key is read on its own from the line, so a missing one (no TTFT without streaming) is skipped alone.
-      push('toolorchestra_vllm_infer', s.attributes[Attr.inferMs]);
-      push('toolorchestra_vllm_prefill', s.attributes[Attr.ttftMs]);
-      push('toolorchestra_vllm_decode', s.attributes[Attr.decodeMs]);
-      push('toolorchestra_vllm_prefill_len', s.attributes[Attr.genAiInputTokens]);
-      push('toolorchestra_vllm_decode_len', s.attributes[Attr.genAiOutputTokens]);
+      for (const f of VLLM_FIGURES) push(f.metric, s.attributes[f.attr]);
     }
   }
   return {

@@ -5,6 +5,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { legacyLogFiles } from './files.js';
+import { LegacyCallMetric, VLLM_FIGURES } from './names.js';
 
 /** One legacy metric: its name in the JSON, the log key it is read from, its unit, console header and title. */
 export interface LegacyMetric {
@@ -28,51 +29,32 @@ function m(
   return { name, key, unit, source, header: `${source}.${key}`, title };
 }
 
+// The legacy charts' titles of the five vLLM figures (the stats are appended to them).
+const VLLM_TITLES = [
+  'ToolOrchestra vLLM infer_ms',
+  'ToolOrchestra vLLM prefill_ms (TTFT)',
+  'ToolOrchestra vLLM decode_ms',
+  'ToolOrchestra vLLM prefill_len (prompt tokens)',
+  'ToolOrchestra vLLM decode_len (completion tokens)',
+];
+
 /** The seven legacy metrics, in the order of the JSON, the console and the charts. */
 export const LEGACY_METRICS: readonly LegacyMetric[] = [
-  m('tool_call', 'duration_ms', 'ms', 'tool_call', 'Local python tool calls (type=tool_call) duration_ms'),
   m(
-    'expert_call',
+    LegacyCallMetric.toolCall,
+    'duration_ms',
+    'ms',
+    'tool_call',
+    'Local python tool calls (type=tool_call) duration_ms',
+  ),
+  m(
+    LegacyCallMetric.expertCall,
     'duration_ms',
     'ms',
     'expert_call',
     'Expert LLM-as-tool calls (type=expert_call) duration_ms',
   ),
-  m(
-    'toolorchestra_vllm_infer',
-    'toolorchestra_vllm_infer_ms',
-    'ms',
-    'llm_call',
-    'ToolOrchestra vLLM infer_ms',
-  ),
-  m(
-    'toolorchestra_vllm_prefill',
-    'toolorchestra_vllm_prefill_ms',
-    'ms',
-    'llm_call',
-    'ToolOrchestra vLLM prefill_ms (TTFT)',
-  ),
-  m(
-    'toolorchestra_vllm_decode',
-    'toolorchestra_vllm_decode_ms',
-    'ms',
-    'llm_call',
-    'ToolOrchestra vLLM decode_ms',
-  ),
-  m(
-    'toolorchestra_vllm_prefill_len',
-    'toolorchestra_vllm_prefill_len',
-    'tok',
-    'llm_call',
-    'ToolOrchestra vLLM prefill_len (prompt tokens)',
-  ),
-  m(
-    'toolorchestra_vllm_decode_len',
-    'toolorchestra_vllm_decode_len',
-    'tok',
-    'llm_call',
-    'ToolOrchestra vLLM decode_len (completion tokens)',
-  ),
+  ...VLLM_FIGURES.map((f, i) => m(f.metric, f.key, f.unit, 'llm_call', VLLM_TITLES[i]!)),
 ];
 
 /** A growable float64 buffer: memory follows the number of values, not the bytes read. */
@@ -159,16 +141,16 @@ function asKey(text: string): Key {
 // Keys, matched backwards from their `=`. Seed-generation keys match anywhere (also inside a longer key, as
 // `re.search` does); later-generation keys only as whole keys (after a space or at the line start).
 const K_DURATION = asKey('duration_ms');
-const K_TO_INFER = asKey('toolorchestra_vllm_infer_ms');
-const K_TO_PREFILL = asKey('toolorchestra_vllm_prefill_ms');
-const K_TO_DECODE = asKey('toolorchestra_vllm_decode_ms');
-const K_TO_PREFILL_LEN = asKey('toolorchestra_vllm_prefill_len');
-const K_TO_DECODE_LEN = asKey('toolorchestra_vllm_decode_len');
-const K_INFER = asKey('vllm_infer_ms');
-const K_PREFILL = asKey('prefill_ms');
-const K_DECODE = asKey('decode_ms');
-const K_INPUT = asKey('input_tokens');
-const K_OUTPUT = asKey('output_tokens');
+const [K_TO_INFER, K_TO_PREFILL, K_TO_DECODE, K_TO_PREFILL_LEN, K_TO_DECODE_LEN] = VLLM_FIGURES.map((f) =>
+  asKey(f.key),
+) as [Key, Key, Key, Key, Key];
+const [K_INFER, K_PREFILL, K_DECODE, K_INPUT, K_OUTPUT] = VLLM_FIGURES.map((f) => asKey(f.laterKey)) as [
+  Key,
+  Key,
+  Key,
+  Key,
+  Key,
+];
 // Values of `type=`, matched forwards.
 const T_TOOL = asKey('tool_call');
 const T_EXPERT = asKey('expert_call');

@@ -4,6 +4,8 @@
  * its logger wrote it: one level marker, one timestamp, then space-separated `key=value` fields.
  */
 
+import { VLLM_FIGURES } from './names.js';
+
 /** One parsed PROFILE / USER_JUDGE line. */
 export interface LegacyRecord {
   level: 'PROFILE' | 'USER_JUDGE';
@@ -80,17 +82,9 @@ export const NUMERIC_KEYS = [
   'duration_ms',
   'total_duration_ms',
   'step',
-  'toolorchestra_vllm_infer_ms',
-  'toolorchestra_vllm_prefill_ms',
-  'toolorchestra_vllm_decode_ms',
-  'toolorchestra_vllm_prefill_len',
-  'toolorchestra_vllm_decode_len',
-  'vllm_infer_ms',
-  'prefill_ms',
-  'decode_ms',
-  'input_tokens',
-  'output_tokens',
-] as const;
+  ...VLLM_FIGURES.map((f) => f.key),
+  ...VLLM_FIGURES.map((f) => f.laterKey),
+];
 
 /** The first of {@link NUMERIC_KEYS} whose value is digits too many for a double (a corrupt line), if any. */
 export function tooLargeField(r: LegacyRecord): string | undefined {
@@ -103,12 +97,7 @@ export function tooLargeField(r: LegacyRecord): string | undefined {
 
 /** The vLLM timings (ms) and token counts of a call line, from the seed keys or else the later generation's. */
 export function vllmTimings(r: LegacyRecord) {
-  const n = (seed: string, later: string) => numberField(r, seed) ?? numberField(r, later);
-  return {
-    infer: n('toolorchestra_vllm_infer_ms', 'vllm_infer_ms'),
-    ttft: n('toolorchestra_vllm_prefill_ms', 'prefill_ms'),
-    decode: n('toolorchestra_vllm_decode_ms', 'decode_ms'),
-    input: n('toolorchestra_vllm_prefill_len', 'input_tokens'),
-    output: n('toolorchestra_vllm_decode_len', 'output_tokens'),
-  };
+  const n = (i: number) => numberField(r, VLLM_FIGURES[i]!.key) ?? numberField(r, VLLM_FIGURES[i]!.laterKey);
+  // Spelled out (not built from the table) so the result keeps a precise type; the order is VLLM_FIGURES'.
+  return { infer: n(0), ttft: n(1), decode: n(2), input: n(3), output: n(4) };
 }

@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import { Attr, Kind, SpanName } from '../../telemetry/names.js';
 import { durationMs, type SpoolSpan } from '../spool-reader.js';
 import { pyFixed } from './console.js';
+import { VLLM_FIGURES } from './names.js';
 
 type Field = [string, string | number | boolean | undefined];
 
@@ -146,11 +147,7 @@ export function legacyLogLines(spans: SpoolSpan[]): LegacyLogs {
         ['model', model],
         ['call_type', 'vllm'],
         ['duration_ms', ms(durationMs(s))],
-        ['toolorchestra_vllm_infer_ms', ms(s.attributes[Attr.inferMs])],
-        ['toolorchestra_vllm_prefill_ms', ms(s.attributes[Attr.ttftMs])],
-        ['toolorchestra_vllm_decode_ms', ms(s.attributes[Attr.decodeMs])],
-        ['toolorchestra_vllm_prefill_len', int(s.attributes[Attr.genAiInputTokens])],
-        ['toolorchestra_vllm_decode_len', int(s.attributes[Attr.genAiOutputTokens])],
+        ...VLLM_FIGURES.map((f): Field => [f.key, (f.unit === 'ms' ? ms : int)(s.attributes[f.attr])]),
         ['has_tool_calls', s.attributes[Attr.hasToolCalls] === true],
       ]);
     } else if (kind === Kind.expertCall && isChat) {

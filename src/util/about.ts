@@ -1,3 +1,7 @@
+/**
+ * What a run records about itself: the versions of tau2-trace and its main dependencies, and the machine it ran
+ * on. In util/ because the harness (config.json), the exporters (stats_ext) and the CLI (--version) all use it.
+ */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, hostname, totalmem } from 'node:os';

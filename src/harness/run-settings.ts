@@ -1,0 +1,73 @@
+/**
+ * The settings of a run and their defaults, apart from the session so that the CLI can declare its flags
+ * (with these defaults) without loading OpenTelemetry.
+ */
+import { DEFAULT_SIM_SETTINGS, type SimSettings } from '../sim/settings.js';
+
+/** Every parameter of a run (what config.json stores as `parameters`, plus `resume`). */
+export interface RunSettings extends SimSettings {
+  domains: string[];
+  /** Pin this run as the TTFT baseline of the regression alert (`tau2.run.baseline=true`). */
+  baseline?: boolean;
+  /** A tau2-bench checkout's `data/tau2` directory, for the faithful domains. */
+  dataDir?: string;
+  numTasks?: number;
+  taskIds?: string[];
+  numTrials: number;
+  maxConcurrency: number;
+  maxSteps: number;
+  maxErrors: number;
+  seed: number;
+  agentModel?: string;
+  userLlm?: string;
+  judgeLlm?: string;
+  /** A legacy model-config JSON file. */
+  modelConfig?: string;
+  agentBaseUrl?: string;
+  userBaseUrl?: string;
+  expertBaseUrl?: string;
+  judgeBaseUrl?: string;
+  useModelTool: boolean;
+  /** Where a new run directory is created. */
+  outputDir: string;
+  /** The run directory's prefix. */
+  name: string;
+  /** An existing run directory to finish; the settings must then be its stored parameters. */
+  resume?: string;
+  captureContent: boolean;
+  tracing: boolean;
+  /** Seconds one LLM attempt may take. */
+  llmTimeout: number;
+  maxRetries: number;
+  retryBaseMs: number;
+  /** Seconds a failing LLM call keeps being retried, counted from its first failure. */
+  retryBudget: number;
+  /** Wall-clock limit of one trial, seconds (0: none). */
+  taskTimeout: number;
+}
+
+/** The defaults of every setting that has one (the CLI's flags have the same). */
+export const DEFAULT_RUN_SETTINGS = {
+  ...DEFAULT_SIM_SETTINGS,
+  domains: ['demo'],
+  numTrials: 1,
+  maxConcurrency: 8,
+  maxSteps: 200,
+  maxErrors: 10,
+  seed: 42,
+  useModelTool: true,
+  outputDir: 'runs',
+  name: 'tau2',
+  captureContent: false,
+  tracing: true,
+  llmTimeout: 600,
+  maxRetries: 30,
+  retryBudget: 90,
+  taskTimeout: 0,
+  retryBaseMs: 500,
+} as const satisfies RunSettings;
+
+/** Run settings: the defaults, with `overrides` on top. */
+export function runSettings(overrides: Partial<RunSettings> = {}): RunSettings {
+  return { ...DEFAULT_RUN_SETTINGS, domains: [...DEFAULT_RUN_SETTINGS.domains], ...overrides };
+}

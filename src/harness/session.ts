@@ -1,0 +1,183 @@
+/**
+ * A run from code. {@link startRun} resolves domains and endpoints (or starts the embedded simulated server),
+ * checks the endpoints, creates or resumes the run directory, starts telemetry, runs and records the trials,
+ * and resolves with a {@link RunReport}. It never prints, exits or handles signals: the CLI (cli/run.ts) does
+ * that around it, with a progress bar fed by {@link StartRunOptions.onStart} and `onTrialDone`.
+ */
+import { setMaxListeners } from 'node:events';
+import { join } from 'node:path';
+import { resolveDomains } from '../domains/registry.js';
+import type { Domain } from '../domains/types.js';
+import { type RunEndpoints, resolveEndpoints } from '../llm/run-endpoints.js';
+import type { ExportReport } from '../telemetry/setup.js';
+import { versions } from '../util/about.js';
+import { setting, UsageError } from '../util/errors.js';
+import { type TrialResult, trialFailed } from './orchestrator.js';
+import { RESULTS_JOURNAL, readRecorded } from './results.js';
+import { CONFIG_FILE, createRunDir, RESULTS_FILE, runIdOf, SPOOL_FILE } from './rundir.js';
+import { type PlannedTrial, planTrials } from './runner.js';
+import { executeRun, RunStoppedError } from './session-run.js';
+
+export { RunStoppedError };
+
+import type { RunSettings } from './run-settings.js';
+import type { RunStats } from './stats.js';
+
+export { DEFAULT_RUN_SETTINGS, type RunSettings, runSettings } from './run-settings.js';
+
+/** What a run is about to do, told once before its first trial. */
+export interface RunStart {
+  runDir: string;
+  runId: string;
+  /** Trials in the plan, and those already finished by an earlier attempt of the run. */
+  planned: number;
+  alreadyDone: number;
+  /** Trials that failed before and run again. */
+  rerun: number;
+  /** Live figures, updated as calls and trials finish. */
+  stats: RunStats;
+}
+
+/** Options of {@link startRun}. */
+export interface StartRunOptions {
+  /** Stops the run: no new trials, running ones are cancelled; what was recorded is kept. */
+  signal?: AbortSignal;
+  onStart?(run: RunStart): void;
+  /** Each trial recorded, in the order they finish. */
+  onTrialDone?(result: TrialResult): void;
+  /** What a user should know that is not an error (tasks a domain skips). */
+  onNotice?(text: string): void;
+  /** Where API keys and OTEL_* settings are read (default `process.env`). */
+  env?: NodeJS.ProcessEnv;
+  /**
+   * Domains defined in code. A name in `settings.domains` that one of these has is taken from here, before
+   * the built-in domains and tau2 data (a resumed run needs them again).
+   */
+  domains?: readonly Domain[];
+}
+
+/** The files of a run directory. */
+export interface RunFiles {
+  config: string;
+  results: string;
+  journal: string;
+  /** The span spool, when tracing is on. */
+  spool?: string;
+}
+
+/** How a run ended. */
+export interface RunReport {
+  runDir: string;
+  runId: string;
+  files: RunFiles;
+  planned: number;
+  /** The latest row of every recorded trial (earlier attempts of the run included). */
+  results: TrialResult[];
+  /** Recorded trials that failed to run (an endpoint, a timeout); resuming the run runs them again. */
+  failed: TrialResult[];
+  /** Planned trials without a successful result. */
+  left: number;
+  stats: RunStats;
+  /** From the first trial to the last span flushed, in milliseconds. */
+  wallMs: number;
+  /** What the OTLP export delivered, when spans were exported. */
+  otlpExport?: ExportReport;
+  /** Why the run stopped before its plan was done (an endpoint that refuses every trial), if it did. */
+  stopped?: string;
+}
+
+/** What a run was set up with, before its directory exists. */
+export interface RunPlan {
+  settings: RunSettings;
+  domains: Domain[];
+  planned: PlannedTrial[];
+  /** Rows recorded by earlier attempts of a resumed run. */
+  previous: TrialResult[];
+  endpoints: RunEndpoints;
+}
+
+function checkSettings(s: RunSettings): void {
+  if (!(s.llmTimeout > 0)) {
+    throw new UsageError(`${s.llmTimeout}: must be more than 0 seconds`, { field: 'llmTimeout' });
+  }
+}
+
+function loadDomains(s: RunSettings, options: StartRunOptions): Domain[] {
+  const notice = options.onNotice ?? (() => {});
+  const onSkipped = (name: string, skipped: { id: string; reason: string }[]) => {
+    const shown = skipped.slice(0, 5).map((t) => `  ${t.id}: ${t.reason}\n`);
+    const more = skipped.length > shown.length ? `  … and ${skipped.length - shown.length} more\n` : '';
+    notice(`domain ${name}: ${skipped.length} tasks skipped:\n${shown.join('')}${more}`);
+  };
+  const names = [...new Set(s.domains)];
+  const own = new Map((options.domains ?? []).map((d) => [d.name, d]));
+  const others = names.filter((n) => !own.has(n));
+  let found: Domain[];
+  try {
+    found = others.length === 0 ? [] : resolveDomains(others, { dataDir: s.dataDir, onSkipped });
+  } catch (err) {
+    throw new UsageError([setting('domains'), `: ${(err as Error).message}`], {
+      field: 'domains',
+      cause: err,
+    });
+  }
+  return names.map((n) => own.get(n) ?? found[others.indexOf(n)]!);
+}
+
+/** Reads what the run needs before it creates anything: domains, the plan, endpoints (checked). */
+export async function planRun(settings: RunSettings, options: StartRunOptions = {}): Promise<RunPlan> {
+  const env = options.env ?? process.env;
+  // One answer to "is content captured", for every span and for config.json.
+  const s = {
+    ...settings,
+    captureContent:
+      settings.captureContent || env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT === 'true',
+  };
+  checkSettings(s);
+  const previous = s.resume !== undefined ? readRecorded(s.resume) : [];
+  const domains = loadDomains(s, options);
+  const planned = planTrials(domains, s.numTrials, s.numTasks, s.taskIds);
+  if (planned.length === 0) {
+    throw new UsageError([setting('taskIds'), ' / ', setting('numTasks'), ' select no task'], {
+      field: 'taskIds',
+    });
+  }
+  const endpoints = await resolveEndpoints(s, env);
+  return { settings: s, domains, planned, previous, endpoints };
+}
+
+/**
+ * Runs an evaluation with `settings` and resolves with its report once every trial is recorded (or the
+ * signal stopped the run) and telemetry is flushed. Bad settings, data or endpoints reject with a
+ * {@link UsageError} naming the setting; a run directory that cannot be written with a {@link RunStoppedError}.
+ */
+export async function startRun(settings: RunSettings, options: StartRunOptions = {}): Promise<RunReport> {
+  const plan = await planRun(settings, options);
+  options.signal?.throwIfAborted();
+  const s = plan.settings;
+  const runDir = s.resume ?? createRunDir(s.outputDir, s.name, new Date(), s.captureContent);
+  const files: RunFiles = {
+    config: join(runDir, CONFIG_FILE),
+    results: join(runDir, RESULTS_FILE),
+    journal: join(runDir, RESULTS_JOURNAL),
+    ...(s.tracing ? { spool: join(runDir, SPOOL_FILE) } : {}),
+  };
+  const signal = options.signal ?? new AbortController().signal;
+  // Every in-flight LLM attempt listens for the cancel: hundreds at high concurrency, by design.
+  setMaxListeners(0, signal);
+  const run = await executeRun(plan, { runDir, files, signal, options, version: versions().tau2_trace });
+  const failed = run.results.filter(trialFailed);
+  return {
+    runDir,
+    runId: runIdOf(runDir),
+    files,
+    planned: plan.planned.length,
+    results: run.results,
+    failed,
+    left: plan.planned.length - (run.results.length - failed.length),
+    stats: run.stats,
+    wallMs: run.wallMs,
+    ...(run.otlpExport ? { otlpExport: run.otlpExport } : {}),
+    ...(run.stopped !== undefined ? { stopped: run.stopped } : {}),
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * tau2-trace as a library: run an evaluation from code (with domains of your own), open a run wherever it is
+ * held and get its traces and legacy metrics, and the one error hierarchy every call rejects with. Every
+ * public export is named here; anything not named is internal and may change.
+ */
+
+export { demoDomain } from './domains/demo/index.js';
+export { Args, lookup, makeToolDomain, param, type ToolDef, ToolError, tool } from './domains/kit.js';
+// Domains of your own.
+export type {
+  Domain,
+  DomainEnvironment,
+  ExpectedAction,
+  JsonSchema,
+  RewardBasis,
+  Task,
+  ToolResult,
+  ToolSchema,
+} from './domains/types.js';
+export { JaegerError } from './export/jaeger-reader.js';
+export { legacyStatsJson } from './export/legacy/json.js';
+export { LegacyCallMetric, VLLM_FIGURES, type VllmFigure } from './export/legacy/names.js';
+export { LEGACY_METRICS, type LegacyMetric, type LegacyParseResult } from './export/legacy/parse.js';
+export { type LegacySummaries, summarizeAll } from './export/legacy/stats.js';
+export {
+  REPLAY_DEFAULTS,
+  ReplayError,
+  type ReplayResult,
+  type ReplaySpoolOptions,
+  replaySpool,
+} from './export/replay.js';
+// Opening a run and reading its traces and metrics.
+export {
+  legacyLogFiles,
+  type Message,
+  type OpenRunOptions,
+  openRun,
+  type RunSource,
+  type RunSourceSpec,
+} from './export/sources.js';
+export type { SpoolSpan } from './export/spool-reader.js';
+export { TempoError } from './export/tempo-reader.js';
+export type { TerminationReason, TrialResult } from './harness/orchestrator.js';
+// Running an evaluation.
+export {
+  DEFAULT_RUN_SETTINGS,
+  planRun,
+  type RunFiles,
+  type RunPlan,
+  type RunReport,
+  type RunSettings,
+  type RunStart,
+  RunStoppedError,
+  runSettings,
+  type StartRunOptions,
+  startRun,
+} from './harness/session.js';
+export type { RunStats } from './harness/stats.js';
+export { LlmError, type LlmErrorOptions, type LlmErrorType } from './llm/errors.js';
+export { DEFAULT_SIM_SETTINGS, type SimSettings } from './sim/settings.js';
+// Errors.
+export {
+  composeMessage,
+  DataError,
+  type MessagePart,
+  setting,
+  Tau2Error,
+  type Tau2ErrorCode,
+  type Tau2ErrorOptions,
+  TraceStoreError,
+  UsageError,
+} from './util/errors.js';
+export { mapPool } from './util/pool.js';
+// Shared building blocks.
+export { quantile, quantileSorted } from './util/quantile.js';
+export { type AttemptOutcome, type RetryPolicy, type RetryResult, retrying } from './util/retry.js';
