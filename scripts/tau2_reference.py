@@ -16,6 +16,8 @@ is read from --data-dir only. Writes into --out:
   <domain>_schemas.json   the tool schemas tau2 sends to the model
   <domain>_prompts.json   the agent's system prompt and the user simulator's for every task
   <domain>_extra.jsonl    the sequences of <out>/<domain>-extra-actions.json (hand-written input), if any
+  <domain>_probes.jsonl   the sequences of <out>/<domain>-probes.json (hand-written edge cases of one domain,
+                          generated ones included), if any; both in the format of wrong-actions.json
   calculate.jsonl         with retail: each value of <out>/calculate-cases.json (hand-written input) sent to
                           retail's calculate tool
 and prints a summary per domain (tasks, calls, errors, set-up failures).
@@ -210,12 +212,16 @@ def main():
             write_lines(args.out / f"{domain}_{name}.jsonl", lines)
             print(f"{domain:<8} {name:<6} {counts['tasks']:>6} {counts['calls']:>6} {counts['errors']:>6} "
                   f"{counts['setup_failures']:>15}")
-        extra_path = args.out / f"{domain}-extra-actions.json"
-        if extra_path.exists():
+        # Extra hand-written sequences of one domain (retail's extra actions, airline's probes), replayed as
+        # the wrong sequences are: kept in their own files so wrong-actions.json and its seq numbers stay.
+        for source, name in (("extra-actions", "extra"), ("probes", "probes")):
+            extra_path = args.out / f"{domain}-{source}.json"
+            if not extra_path.exists():
+                continue
             lines, counts = ref.wrong(domain, json.loads(extra_path.read_text(encoding="utf-8")))
-            write_lines(args.out / f"{domain}_extra.jsonl", lines)
-            print(f"{domain:<8} {'extra':<6} {counts['tasks']:>6} {counts['calls']:>6} {counts['errors']:>6} "
-                  f"{counts['setup_failures']:>15}")
+            write_lines(args.out / f"{domain}_{name}.jsonl", lines)
+            print(f"{domain:<8} {name:<6} {counts['tasks']:>6} {counts['calls']:>6} {counts['errors']:>6} "
+                      f"{counts['setup_failures']:>15}")
         write_json(args.out / f"{domain}_schemas.json", ref.schemas(domain))
         write_json(args.out / f"{domain}_prompts.json", ref.prompts(domain))
         cases_path = args.out / "calculate-cases.json"

@@ -3,6 +3,7 @@
  * (see test/fixtures/tau2/README.md for the dump format), with a summary per domain.
  */
 import { existsSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import {
   type ActionSequence,
   type CheckCounts,
@@ -46,9 +47,12 @@ export function readActionsFile(file: string): ActionSequence[] {
   });
 }
 
-function checkDomainNames(names: string[]): void {
+// A name is a tau2 domain when tau2 ships it or the data dir holds it (tau2 registers further domains the same
+// way); such a domain without a faithful port is refused as not supported rather than unknown.
+function checkDomainNames(names: string[], dataDir: string): void {
   for (const name of names) {
-    if (!(TAU2_DOMAINS as readonly string[]).includes(name)) {
+    const inData = existsSync(path.join(dataDir, 'domains', name, 'tasks.json'));
+    if (!(TAU2_DOMAINS as readonly string[]).includes(name) && !inData) {
       throw new UsageError(
         `--domains: unknown tau2 domain "${name}" (tau2's domains: ${TAU2_DOMAINS.join(', ')})`,
       );
@@ -74,7 +78,7 @@ export function summaryTable(rows: [string, CheckCounts][]): string {
 /** Runs the check; returns the exit code (0). Bad input raises a {@link UsageError}. */
 export async function tasksCheckCommand(opts: TasksCheckOptions, stdout = process.stdout): Promise<number> {
   const domains = [...new Set(opts.domains)];
-  checkDomainNames(domains);
+  checkDomainNames(domains, opts.dataDir);
   if (!existsSync(opts.dataDir) || !statSync(opts.dataDir).isDirectory()) {
     throw new UsageError(`--data-dir: tau2 data directory not found: ${opts.dataDir}`);
   }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { repoRoot, runCli, tau2DataDir, tempDir } from '../helpers.js';
@@ -41,11 +41,26 @@ describe('tau2-trace tasks check', () => {
     );
   });
 
+  it('accepts airline, a faithful port too (task 1 of airline_check.jsonl, byte for byte)', async () => {
+    const dump = path.join(tmp.path, 'airline.jsonl');
+    const r = await runCli([...base, '--domains', 'airline', '--task-ids', '1', '--dump', dump]);
+    assert.equal(r.code, 0, r.stderr);
+    const task1 = readFileSync(path.join(fixtures, 'airline_check.jsonl'), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('"task_id":"1",'));
+    assert.equal(readFileSync(dump, 'utf8'), `${task1.join('\n')}\n`);
+    assert.match(r.stdout, /\nairline +1 +2 +0 +0\n$/);
+  });
+
+  // Every domain tau2 ships is ported: a domain without a port is one only a data dir holds.
+  const bankingDataDir = path.join(tmp.path, 'data');
+  mkdirSync(path.join(bankingDataDir, 'domains', 'banking'), { recursive: true });
+  writeFileSync(path.join(bankingDataDir, 'domains', 'banking', 'tasks.json'), '[]');
   const bad: [string, string[], RegExp][] = [
     [
       'a domain not ported yet',
-      ['--domains', 'mock,airline'],
-      /tau2 domain "airline" is not yet supported.*supported: mock, retail, telecom/,
+      ['--domains', 'mock,banking', '--data-dir', bankingDataDir],
+      /tau2 domain "banking" is not yet supported.*supported: mock, retail, airline, telecom/,
     ],
     ['an unknown domain', ['--domains', 'shop'], /unknown tau2 domain "shop"/],
     ['an unknown task id', ['--domains', 'mock', '--task-ids', 'nope'], /--task-ids: no task "nope" in mock/],

@@ -1,5 +1,6 @@
 /** The tau2 domains ported faithfully (tau2's own behaviour, quirks included), by name. */
 import path from 'node:path';
+import { airlineDomain } from './airline/index.js';
 import { mockDomain } from './mock/index.js';
 import type { OpenedTau2Domain, Tau2DomainPort } from './port.js';
 import { retailDomain } from './retail/index.js';
@@ -12,6 +13,7 @@ export const TAU2_DOMAINS = ['mock', 'retail', 'airline', 'telecom'] as const;
 const PORTS: Record<string, Tau2DomainPort> = {
   mock: mockDomain,
   retail: retailDomain,
+  airline: airlineDomain,
   telecom: telecomDomain,
 };
 

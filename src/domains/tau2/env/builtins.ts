@@ -1,37 +1,47 @@
 /**
  * Python built-ins as tau2's tools apply them to arguments that arrive unvalidated: `for x in v`, `len(v)`,
- * `v.count(x)`, `sorted(v)`, `v[i]`, `s.lower()`, `round(x, n)`. Each fails where and as CPython 3.12 fails (a
- * str is iterated character by character, a dict by its keys, an int not at all), so a tool fed a wrong type
- * answers with Python's own error text.
+ * `max(a, b)`, `sum(v)`, `v.count(x)`, `sorted(v)`, `v[i]`, `s.lower()`, `round(x, n)`. Each fails where and as
+ * CPython 3.12 fails (a str is iterated character by character, a dict by its keys, an int not at all), so a
+ * tool fed a wrong type answers with Python's own error text. Operators and comparisons are in `operators.ts`.
  */
 import type { PyValue } from '../../../util/pyjson.js';
-import {
-  attributeError,
-  modelName,
-  type PyDict,
-  PyError,
-  pyEquals,
-  pyTypeName,
-  typeError,
-} from './python.js';
+import { isPlainDict, pyArith, pyCompare } from './operators.js';
+import { attributeError, modelName, PyError, pyEquals, pyTypeName, typeError } from './python.js';
 
-const isDict = (v: PyValue): v is PyDict =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && modelName(v) === undefined;
-
-/** `iter(v)` as a `for` loop sees it: a str's characters, a list's items, a dict's keys; else `TypeError`. */
+/**
+ * `iter(v)` as a `for` loop sees it: a str's characters, a list's items, a dict's keys, a model instance's
+ * `(field, value)` pairs (as 2-item lists, pydantic's `__iter__`); else `TypeError`.
+ */
 export function pyIter(v: PyValue): PyValue[] {
   if (typeof v === 'string') return [...v];
   if (Array.isArray(v)) return v;
-  if (isDict(v)) return Object.keys(v);
+  if (typeof v === 'object' && v !== null) {
+    return modelName(v) === undefined ? Object.keys(v) : Object.entries(v).map(([k, x]) => [k, x]);
+  }
   throw typeError(`'${pyTypeName(v)}' object is not iterable`);
 }
 
-/** `len(v)`: characters of a str (code points), items of a list, keys of a dict; else `TypeError`. */
-export function pyLen(v: PyValue): number {
-  if (typeof v === 'string') return [...v].length;
-  if (Array.isArray(v)) return v.length;
-  if (isDict(v)) return Object.keys(v).length;
+/** `len(v)`: characters of a str (code points), items of a list, keys of a dict; a model or number has none. */
+export function pyLen(v: PyValue): bigint {
+  if (typeof v === 'string') return BigInt([...v].length);
+  if (Array.isArray(v)) return BigInt(v.length);
+  if (isPlainDict(v)) return BigInt(Object.keys(v).length);
   throw typeError(`object of type '${pyTypeName(v)}' has no len()`);
+}
+
+/** `max(a, b)`: the first of the largest (`max(0, 0.0)` is the int `0`), compared as `b > a`. */
+export function pyMax(a: PyValue, b: PyValue): PyValue {
+  return pyCompare('>', b, a) ? b : a;
+}
+
+/**
+ * `sum(items)`: from the int `0`, adding with Python's `+`. Exact for ints; a float sum would need CPython 3.12's
+ * compensated summation, which no ported tool needs.
+ */
+export function pySum(items: readonly PyValue[]): PyValue {
+  let total: PyValue = 0n;
+  for (const x of items) total = pyArith('+', total, x);
+  return total;
 }
 
 // Non-overlapping occurrences of `sub` in `s`, as str.count counts them ('' occurs len(s) + 1 times).
@@ -67,22 +77,6 @@ export function pyIndex(v: PyValue[], i: number): PyValue {
   return v[i]!;
 }
 
-// `a < b` for the values sorted() meets: numbers with numbers, strs by code point, anything else TypeError.
-function pyLess(a: PyValue, b: PyValue): boolean {
-  const num = (x: PyValue) => typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean';
-  if (num(a) && num(b)) return Number(a) < Number(b);
-  if (typeof a === 'string' && typeof b === 'string') {
-    const x = [...a];
-    const y = [...b];
-    for (let i = 0; i < Math.min(x.length, y.length); i++) {
-      const d = x[i]!.codePointAt(0)! - y[i]!.codePointAt(0)!;
-      if (d !== 0) return d < 0;
-    }
-    return x.length < y.length;
-  }
-  throw typeError(`'<' not supported between instances of '${pyTypeName(a)}' and '${pyTypeName(b)}'`);
-}
-
 /**
  * `sorted(v)`: a new list of `v`'s items in ascending order, stable. Python's timsort asks `b < a` of
  * neighbours; an insertion sort asks the same question of the same kinds of pairs, which is all that matters
@@ -93,7 +87,7 @@ export function pySorted(v: PyValue): PyValue[] {
   for (let i = 1; i < out.length; i++) {
     const x = out[i]!;
     let j = i;
-    while (j > 0 && pyLess(x, out[j - 1]!)) {
+    while (j > 0 && pyCompare('<', x, out[j - 1]!)) {
       out[j] = out[j - 1]!;
       j--;
     }

@@ -27,7 +27,7 @@ export function calculate(expression: PyValue): string {
   return pyFloatRepr(pyRound(toPyFloat(evalArithmetic(expression)), 2) as number);
 }
 
-/** The `calculate` tool (`@is_tool(ToolType.GENERIC)`), first in both toolkits' class order. */
+/** The `calculate` tool (`@is_tool(ToolType.GENERIC)`), the same in retail's and airline's toolkits. */
 export const calculateTool: MethodSpec = {
   name: 'calculate',
   description: 'Calculate the result of a mathematical expression.',

@@ -226,13 +226,16 @@ function check(type: FieldType, v: PyValue, loc: (string | number)[], errors: Li
     case 'datetime':
       return checkDate(type.kind, v, fail);
     case 'union': {
+      // pydantic's smart mode as far as tau2's unions need it: their members are models told apart by a
+      // Literal field (or a model and a plain dict), so at most one member fits and the first that does wins.
+      // When none fits, every member's errors are reported under the member's tag (`CreditCard.source`).
+      const tried: LineError[] = [];
       for (const option of type.options) {
-        const r = check(option, v, loc, []);
+        const r = check(option, v, [...loc, unionTag(option)], tried);
         if (r.ok) return r;
       }
-      // pydantic lists one error per member, labelled by member; no tau2 model validates a union (only tool
-      // signatures declare them, for the schema), so that text is not modelled and must not be guessed.
-      throw new Error(`validation errors of a union are not modelled (input ${pyRepr(v)})`);
+      errors.push(...tried);
+      return { ok: false };
     }
     case 'model':
       // pydantic's default revalidate_instances='never': an instance of the model is taken as it is.
@@ -241,6 +244,29 @@ function check(type: FieldType, v: PyValue, loc: (string | number)[], errors: Li
         return fail('model_type', `Input should be a valid dictionary or instance of ${type.model.name}`);
       }
       return checkModel(type.model, v, loc, errors);
+  }
+}
+
+// How pydantic names a union member in an error location: a model by its class name, a plain type by its name.
+function unionTag(type: FieldType): string {
+  switch (type.kind) {
+    case 'model':
+      return type.model.name;
+    case 'enum':
+      // tau2's enums are str mixins (pydantic 2.12: `str-enum[Name]`).
+      return `str-enum[${type.name}]`;
+    case 'literal':
+      return `literal[${type.values.map((v) => pyRepr(v)).join(',')}]`;
+    case 'list':
+      return `list[${unionTag(type.item)}]`;
+    case 'dict':
+      return `dict[str,${unionTag(type.value)}]`;
+    case 'optional':
+      return `nullable[${unionTag(type.inner)}]`;
+    case 'union':
+      return `union[${type.options.map(unionTag).join(',')}]`;
+    default:
+      return type.kind;
   }
 }
 
@@ -321,7 +347,9 @@ export function modelDump(v: PyValue): PyValue {
 
 /**
  * A deep copy of a validated instance, models still tagged with their classes: what validating the same input
- * again gives, without the checks (a large DB is validated once, then copied for every environment).
+ * again gives, without the checks (a large DB is validated once, then copied for every environment). Also
+ * Python's `copy.deepcopy(v)` of any value a tool holds (airline copies passengers and payments with it); values
+ * shared inside `v` are not kept shared, which tau2 never relies on.
  */
 export function copyInstance<T extends PyValue>(v: T): T {
   if (Array.isArray(v)) return v.map(copyInstance) as T;

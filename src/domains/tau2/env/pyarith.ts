@@ -3,6 +3,7 @@
  * complex numbers, the empty tuple, Ellipsis), with CPython 3.12's results and exception texts.
  */
 import { pyFloatRepr } from '../../../export/legacy/json.js';
+import { intToFloat } from './operators.js';
 import { bitLength, exactPow, precisePow, roundRatio } from './pyfloat.js';
 import { PyError, typeError } from './python.js';
 
@@ -23,13 +24,6 @@ const zeroDivision = (msg: string) => new PyError('ZeroDivisionError', msg);
 const overflow = (msg: string) => new PyError('OverflowError', msg);
 // What C's pow() reports through errno on overflow, as Python prints the OSError-style pair.
 const RANGE_ERROR = "(34, 'Numerical result out of range')";
-
-/** `float(n)` of a Python int: nearest double, ties to even; too large is an `OverflowError`. */
-function intToFloat(n: bigint): number {
-  const x = Number(n);
-  if (!Number.isFinite(x)) throw overflow('int too large to convert to float');
-  return x;
-}
 
 /** Python's int / int: the correctly rounded quotient (CPython's long_true_divide). */
 function intTrueDivide(a: bigint, b: bigint): number {
