@@ -7,6 +7,7 @@
  * {@link runTrials} has settled, and runTrials settles only once every worker has stopped. A worker that hits
  * an error (results cannot be written, spans cannot be flushed) aborts the others before the error is thrown.
  */
+import { setMaxListeners } from 'node:events';
 import type { Context, Tracer } from '@opentelemetry/api';
 import type { Domain, Task } from '../domains/types.js';
 import type { ChatRequest, ChatResult } from '../llm/client.js';
@@ -103,6 +104,8 @@ export async function runTrials(o: RunnerOptions): Promise<RunnerOutcome> {
   // The run's size, so a dashboard can show done/total; a resumed run states it again (a gauge, not a sum).
   o.instruments.tasksPlanned(o.planned.length, { [Attr.runId]: o.runId });
   const stop = new AbortController();
+  // Every running trial listens for the stop: as many as --max-concurrency, by design.
+  setMaxListeners(0, stop.signal);
   const onAbort = () => stop.abort();
   if (o.signal.aborted) stop.abort();
   o.signal.addEventListener('abort', onAbort, { once: true });

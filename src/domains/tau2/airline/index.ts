@@ -1,11 +1,10 @@
 /** tau2's airline domain (domains/airline/environment.py): `AirlineTools` over `db.json`; the user has no tools. */
 import path from 'node:path';
 import { createEnvironment } from '../env/environment.js';
-import { copyInstance, validateModel } from '../env/model.js';
-import type { PyDict, PyError } from '../env/python.js';
+import { copyInstance } from '../env/model.js';
 import { createToolKit } from '../env/toolkit.js';
 import { readDataText, readPyJson } from '../files.js';
-import { Tau2DataError, type Tau2DomainPort } from '../port.js';
+import { loadDb, type Tau2DomainPort } from '../port.js';
 import { FlightDB } from './models.js';
 import { AirlineTools } from './tools.js';
 
@@ -15,15 +14,9 @@ export const airlineDomain: Tau2DomainPort = {
   open(dir) {
     const policy = readDataText(path.join(dir, 'policy.md'));
     const dbFile = path.join(dir, 'db.json');
-    const data = readPyJson(dbFile);
-    let db: PyDict;
-    try {
-      // `FlightDB.load(path)`, once: the DB is 7 MB, and a deep copy of the validated instance is what
-      // validating the same file again would give.
-      db = validateModel(FlightDB, data);
-    } catch (err) {
-      throw new Tau2DataError(`${dbFile} is not a valid FlightDB: ${(err as PyError).message}`);
-    }
+    // `FlightDB.load(path)`, once: the DB is 7 MB, and a deep copy of the validated instance is what
+    // validating the same file again would give.
+    const db = loadDb(FlightDB, readPyJson(dbFile), dbFile);
     return {
       name: 'airline',
       policy,

@@ -25,6 +25,12 @@ export interface OrchestraSettings {
    */
   streamOrchestrator?: boolean;
   streamExperts?: boolean;
+  /**
+   * Not the fork's: with `streamOrchestrator`, stream whatever the orchestrator model is called. The fork times
+   * only a model named like its own orchestrator; a profiler must time every agent model (the request is the
+   * fork's otherwise, and streaming does not change what the model answers).
+   */
+  streamAnyOrchestrator?: boolean;
 }
 
 /** A vLLM chat-completions body: the orchestrator's, or an open-weights expert's. */
@@ -81,7 +87,10 @@ export function orchestratorRequest(
     max_tokens: 8000,
     temperature: 1,
     ...(settings.orchestratorIsLocalPath ? { tools: orchestratorTools(domainTools) } : {}),
-    ...streamed(settings.streamOrchestrator && isMainOrchestrator(settings.orchestratorModel)),
+    ...streamed(
+      settings.streamOrchestrator === true &&
+        (settings.streamAnyOrchestrator === true || isMainOrchestrator(settings.orchestratorModel)),
+    ),
     ...extraBody(settings),
   };
 }

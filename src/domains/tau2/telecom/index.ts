@@ -4,28 +4,18 @@
  * status, roaming, data allowance, bills) over to the user's surroundings and settles a payment the user made.
  */
 import path from 'node:path';
-import type { PyValue } from '../../../util/pyjson.js';
 import { createEnvironment, type Tau2Environment } from '../env/environment.js';
-import { type ModelType, validateModel } from '../env/model.js';
-import { getattr, type PyDict, type PyError, pyEquals } from '../env/python.js';
+import { validateModel } from '../env/model.js';
+import { getattr, type PyDict, pyEquals } from '../env/python.js';
 import { createToolKit } from '../env/toolkit.js';
 import { readDataText, readPyToml } from '../files.js';
-import { Tau2DataError, type Tau2DomainPort } from '../port.js';
+import { loadDb, type Tau2DomainPort } from '../port.js';
 import { billsAwaitingPayment, customerByPhone, lineByPhone, planById, setBillToPaid } from './carrier.js';
 import { TelecomDB } from './models.js';
 import { pyAdd, pyCompare, truthy } from './py.js';
 import { TelecomTools } from './tools.js';
 import { PaymentRequest, TelecomUserDB } from './user-models.js';
 import { TelecomUserTools } from './user-tools.js';
-
-// `DB.load(path)`: the file validated as the DB model; a DB that does not validate is bad data.
-function loadDb(model: ModelType, data: PyValue, file: string): PyDict {
-  try {
-    return validateModel(model, data);
-  } catch (err) {
-    throw new Tau2DataError(`${file} is not a valid ${model.name}: ${(err as PyError).message}`);
-  }
-}
 
 /** `TelecomEnvironment.sync_tools()`: nothing until the user's phone number is known. */
 export function syncTelecom(env: Tau2Environment): void {
