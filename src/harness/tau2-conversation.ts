@@ -104,8 +104,9 @@ export function createTau2Conversation(io: Tau2IO): Tau2Conversation {
           orchestratorIsLocalPath: settings.orchestratorIsLocalPath ?? existsSync(settings.agentModel),
           ossMapping: settings.expertMapping,
           jobId: routerJobId(task.domain, task.id),
-          // The fork with its profiling switches on: the only way it measures TTFT.
+          // The fork with its profiling switches on (the only way it measures TTFT), for any agent model.
           streamOrchestrator: true,
+          streamAnyOrchestrator: true,
           streamExperts: true,
         },
         systemPrompt: play.agentSystemPrompt,
