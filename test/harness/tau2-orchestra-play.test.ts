@@ -28,20 +28,15 @@ import { createGenAiInstruments } from '../../src/telemetry/metrics.js';
 import { Attr, Kind } from '../../src/telemetry/names.js';
 import { tau2DataDir } from '../helpers.js';
 import { memoryTracer } from '../otel.js';
+import { trialSettings } from './fixtures.js';
 
 const ORCHESTRATOR = 'ckpt/Nemotron-Orchestrator-8B';
-const settings: TrialSettings = {
+const settings = trialSettings({
   agentModel: ORCHESTRATOR,
-  userModel: 'user',
-  judgeModel: 'judge',
   expertMapping: { ...DEFAULT_EXPERT_MAPPING },
   useModelTool: true,
   orchestratorIsLocalPath: true,
-  maxSteps: 200,
-  maxErrors: 10,
-  captureContent: false,
-  taskTimeoutMs: 0,
-};
+});
 
 type Call = ChatResult['toolCalls'][number];
 /** A whole (non-streamed) reply. */

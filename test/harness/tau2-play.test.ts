@@ -12,52 +12,21 @@ import OpenAI from 'openai';
 import { STOP } from '../../src/domains/protocol.js';
 import { resolveDomains } from '../../src/domains/registry.js';
 import type { Domain, Task } from '../../src/domains/types.js';
-import { runTrial, type TrialSettings } from '../../src/harness/orchestrator.js';
+import { runTrial } from '../../src/harness/orchestrator.js';
 import type { ChatRequest, ChatResult } from '../../src/llm/client.js';
 import { type SimServer, startSimServer } from '../../src/sim/index.js';
 import { repoRoot, tau2DataDir } from '../helpers.js';
 import { memoryTracer } from '../otel.js';
+import { chatResult, trialSettings } from './fixtures.js';
 
 const fixtures = join(repoRoot, 'test/fixtures/tau2');
 const golden = (file: string) => JSON.parse(readFileSync(join(fixtures, file), 'utf8'));
 
-const settings: TrialSettings = {
-  agentModel: 'agent',
-  userModel: 'user',
-  judgeModel: 'judge',
-  expertMapping: { 'expert-1': 'expert' },
-  useModelTool: false,
-  maxSteps: 200,
-  maxErrors: 10,
-  captureContent: false,
-  taskTimeoutMs: 0,
-};
+const settings = trialSettings({ expertMapping: { 'expert-1': 'expert' } });
 
 type Chat = (request: ChatRequest, parent: Context, signal?: AbortSignal) => Promise<ChatResult>;
 
-/** A ChatResult with what the orchestrator reads. */
-function result(content: string, toolCalls: ChatResult['toolCalls'] = []): ChatResult {
-  const now = performance.now();
-  return {
-    content,
-    reasoning: '',
-    toolCalls,
-    finishReason: toolCalls.length ? 'tool_calls' : 'stop',
-    responseModel: 'm',
-    responseId: undefined,
-    inputTokens: 1,
-    outputTokens: 1,
-    cachedInputTokens: undefined,
-    sentAt: now,
-    firstChunkAt: now,
-    endedAt: now,
-    ttftMs: 0,
-    decodeMs: 0,
-    inferMs: 0,
-    chunks: 1,
-    message: { role: 'assistant', content },
-  };
-}
+const result = chatResult;
 
 /** `chat` over a plain openai client (no streaming), recording every request the orchestrator makes. */
 function clientChat(client: OpenAI, seen: ChatRequest[]): Chat {

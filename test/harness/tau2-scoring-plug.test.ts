@@ -9,23 +9,13 @@ import { ROOT_CONTEXT } from '@opentelemetry/api';
 import OpenAI from 'openai';
 import { resolveDomains } from '../../src/domains/registry.js';
 import { judgeMessages, parseJudgeAnswer } from '../../src/domains/tau2/evaluate/nl-assertions.js';
-import type { TrialSettings } from '../../src/harness/orchestrator.js';
 import { createTau2Conversation } from '../../src/harness/tau2-conversation.js';
 import type { ChatResult } from '../../src/llm/client.js';
 import { type SimServer, startSimServer } from '../../src/sim/index.js';
 import { tau2DataDir } from '../helpers.js';
+import { trialSettings } from './fixtures.js';
 
-const settings: TrialSettings = {
-  agentModel: 'agent',
-  userModel: 'user',
-  judgeModel: 'judge',
-  expertMapping: {},
-  useModelTool: false,
-  maxSteps: 200,
-  maxErrors: 10,
-  captureContent: false,
-  taskTimeoutMs: 0,
-};
+const settings = trialSettings();
 
 class Ending extends Error {
   constructor(readonly reason: string) {

@@ -22,53 +22,15 @@ import { LlmError } from '../../src/llm/errors.js';
 import { createGenAiInstruments } from '../../src/telemetry/metrics.js';
 import { Attr, SpanName } from '../../src/telemetry/names.js';
 import { memoryTracer } from '../otel.js';
+import { chatResult, trialSettings } from './fixtures.js';
 
-const settings: TrialSettings = {
-  agentModel: 'agent',
-  userModel: 'user',
-  judgeModel: 'judge',
+const settings = trialSettings({
   expertMapping: { 'expert-1': 'expert-model' },
   useModelTool: true,
   maxSteps: 50,
-  maxErrors: 10,
-  captureContent: false,
-  taskTimeoutMs: 0,
-};
+});
 
-function reply(content: string, toolCalls: ChatResult['toolCalls'] = []): ChatResult {
-  const now = performance.now();
-  return {
-    content,
-    reasoning: '',
-    toolCalls,
-    finishReason: toolCalls.length ? 'tool_calls' : 'stop',
-    responseModel: 'm',
-    responseId: undefined,
-    inputTokens: 1,
-    outputTokens: 1,
-    cachedInputTokens: undefined,
-    sentAt: now,
-    firstChunkAt: now,
-    endedAt: now,
-    ttftMs: 0,
-    decodeMs: 0,
-    inferMs: 0,
-    chunks: 1,
-    message: {
-      role: 'assistant',
-      content,
-      ...(toolCalls.length
-        ? {
-            tool_calls: toolCalls.map((c) => ({
-              id: c.id,
-              type: 'function' as const,
-              function: { name: c.name, arguments: c.arguments },
-            })),
-          }
-        : {}),
-    },
-  };
-}
+const reply = chatResult;
 
 type Chat = (request: ChatRequest, parent: Context, signal?: AbortSignal) => Promise<ChatResult>;
 
