@@ -11,6 +11,7 @@ import { t, validateModel } from '../env/model.js';
 import { pyAttr } from '../env/operators.js';
 import { type PyDict, pyIn, pyStr, valueError } from '../env/python.js';
 import type { MethodSpec, ToolKitSpec } from '../env/toolkit.js';
+import { transferToHumanAgents } from '../env/transfer.js';
 import {
   getFlightInstance,
   getReservation,
@@ -144,15 +145,6 @@ const sendCertificate: MethodSpec = {
     }
     throw valueError('Too many certificates');
   },
-};
-
-const transferToHumanAgents: MethodSpec = {
-  name: 'transfer_to_human_agents',
-  description:
-    "Transfer the user to a human agent, with a summary of the user's issue.\n\nOnly transfer if\n -  the user explicitly asks for a human agent\n -  given the policy and the available tools, you cannot solve the user's issue.",
-  toolType: 'generic',
-  params: [strParam('summary', "A summary of the user's issue.")],
-  run: () => 'Transfer successful',
 };
 
 const getFlightStatus: MethodSpec = {

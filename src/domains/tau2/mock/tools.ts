@@ -6,6 +6,7 @@ import type { PyValue } from '../../../util/pyjson.js';
 import { t, validateModel } from '../env/model.js';
 import { getattr, type PyDict, pyEquals, pyIn, pyStr, valueError } from '../env/python.js';
 import type { MethodSpec, ToolKitSpec } from '../env/toolkit.js';
+import { transferToHumanAgents } from '../env/transfer.js';
 import { Task } from './models.js';
 
 const users = (db: PyDict) => getattr<PyDict>(db, 'users');
@@ -58,15 +59,6 @@ const updateTaskStatus: MethodSpec = {
     task['status'] = a['status']!;
     return task;
   },
-};
-
-const transferToHumanAgents: MethodSpec = {
-  name: 'transfer_to_human_agents',
-  description:
-    "Transfer the user to a human agent, with a summary of the user's issue.\n\nOnly transfer if\n -  the user explicitly asks for a human agent\n -  given the policy and the available tools, you cannot solve the user's issue.",
-  toolType: 'generic',
-  params: [{ name: 'summary', type: t.str, description: "A summary of the user's issue." }],
-  run: () => 'Transfer successful',
 };
 
 // Not tools: reached only by environment assertions (getattr on the toolkit).

@@ -10,6 +10,7 @@ import { calculateTool } from '../env/calculate.js';
 import { t, validateModel } from '../env/model.js';
 import { getattr, modelName, type PyDict, pyEquals, pyIn, pyStr, valueError } from '../env/python.js';
 import type { MethodSpec, ParamSpec, ToolKitSpec } from '../env/toolkit.js';
+import { transferToHumanAgents } from '../env/transfer.js';
 import { OrderPayment, UserAddress } from './models.js';
 
 // --- RetailTools' private helpers (`_get_order`, ...): not tools, so the agent cannot call them. ---------------
@@ -490,15 +491,6 @@ const returnDeliveredOrderItems: MethodSpec = {
     order['return_payment_method_id'] = methodId;
     return order;
   },
-};
-
-const transferToHumanAgents: MethodSpec = {
-  name: 'transfer_to_human_agents',
-  description:
-    "Transfer the user to a human agent, with a summary of the user's issue.\n\nOnly transfer if\n -  the user explicitly asks for a human agent\n -  given the policy and the available tools, you cannot solve the user's issue.",
-  toolType: 'generic',
-  params: [str('summary', "A summary of the user's issue.")],
-  run: () => 'Transfer successful',
 };
 
 /** `RetailTools`: the agent's tools in class order (no helper methods: retail tasks use no assertions). */

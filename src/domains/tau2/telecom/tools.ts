@@ -8,6 +8,7 @@ import type { PyValue } from '../../../util/pyjson.js';
 import { t } from '../env/model.js';
 import { attributeError, pyEquals, pyStr, pyTypeName, typeError, valueError } from '../env/python.js';
 import type { MethodSpec, ParamSpec, ToolKitSpec } from '../env/toolkit.js';
+import { transferToHumanAgents } from '../env/transfer.js';
 import {
   applyOneTimeCharge,
   billById,
@@ -211,15 +212,6 @@ const roamingTool = (enable: boolean): MethodSpec => ({
     return `Roaming ${word} successfully`;
   },
 });
-
-const transferToHumanAgents: MethodSpec = {
-  name: 'transfer_to_human_agents',
-  description:
-    "Transfer the user to a human agent, with a summary of the user's issue.\n\nOnly transfer if\n -  the user explicitly asks for a human agent\n -  given the policy and the available tools, you cannot solve the user's issue.",
-  toolType: 'generic',
-  params: [{ name: 'summary', type: t.str, description: "A summary of the user's issue." }],
-  run: () => 'Transfer successful',
-};
 
 const refuelData: MethodSpec = {
   name: 'refuel_data',
