@@ -8,22 +8,12 @@ import { describe, it } from 'node:test';
 import { ROOT_CONTEXT } from '@opentelemetry/api';
 import { STOP } from '../../src/domains/protocol.js';
 import { resolveDomains } from '../../src/domains/registry.js';
-import type { TrialSettings } from '../../src/harness/orchestrator.js';
 import { createTau2Conversation, type Tau2IO } from '../../src/harness/tau2-conversation.js';
 import type { ChatRequest, ChatResult } from '../../src/llm/client.js';
 import { tau2DataDir } from '../helpers.js';
+import { trialSettings } from './fixtures.js';
 
-const settings: TrialSettings = {
-  agentModel: 'agent',
-  userModel: 'user',
-  judgeModel: 'judge',
-  expertMapping: {},
-  useModelTool: false,
-  maxSteps: 200,
-  maxErrors: 10,
-  captureContent: false,
-  taskTimeoutMs: 0,
-};
+const settings = trialSettings();
 
 const reply = (content: string, toolCalls: ChatResult['toolCalls'] = []) =>
   ({ content, toolCalls }) as unknown as ChatResult;
