@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_RUN_SETTINGS as D } from '../harness/run-settings.js';
 import { versions } from '../util/about.js';
 import { reportError } from './errors.js';
+import type { ExportOptions } from './export.js';
 import type { ImportOptions } from './import.js';
 import type { LogsOptions } from './logs.js';
 import { list, nonNegativeInt, nonNegativeNumber, port, positiveInt, positiveNumber } from './parse.js';
@@ -26,6 +27,7 @@ export interface CommandHandlers {
   import(opts: ImportOptions): Promise<number>;
   replay(run: string, opts: ReplayOptions): Promise<number>;
   tasksCheck(opts: TasksCheckOptions): Promise<number>;
+  export(run: string | undefined, opts: ExportOptions): Promise<number>;
 }
 
 /**
@@ -40,6 +42,7 @@ export const COMMANDS: CommandHandlers = {
   import: async (...a) => (await import('./import.js')).importCommand(...a),
   replay: async (...a) => (await import('./replay.js')).replayCommand(...a),
   tasksCheck: async (...a) => (await import('./tasks-check.js')).tasksCheckCommand(...a),
+  export: async (...a) => (await import('./export.js')).exportCommand(...a),
 };
 
 /** The options of `cmd` given on the command line (attribute names), as opposed to defaulted ones. */
@@ -242,6 +245,27 @@ function declareReplay({ program, commands, exit }: Wiring): void {
     .action(async (run: string, opts: ReplayOptions) => exit(await commands.replay(run, opts)));
 }
 
+/** `export`. */
+function declareExport({ program, commands, exit }: Wiring): void {
+  program
+    .command('export')
+    .description("a run's traces for trace viewers: Chrome trace-event JSON (Perfetto UI) or speedscope")
+    .argument('[run]', 'a run directory or its spans.otlp.jsonl (or give --tempo / --jaeger)')
+    .addOption(
+      new Option(
+        '--format <format>',
+        'perfetto (one track per task trial) or speedscope (one profile per track)',
+      )
+        .choices(['perfetto', 'speedscope'])
+        .makeOptionMandatory(),
+    )
+    .option('--out <file>', 'file to write (default: trace.<format>.json beside the input)')
+    .option('--tempo <url>', "Tempo's HTTP API: read the run's traces from there")
+    .option('--jaeger <url>', "Jaeger's query API: read the run's traces from there")
+    .option('--run-id <id>', 'with --tempo or --jaeger: the run (tau2.run.id, the run directory name)')
+    .action(async (run: string | undefined, opts: ExportOptions) => exit(await commands.export(run, opts)));
+}
+
 /** `tasks check`. */
 function declareTasks({ program, commands, exit }: Wiring): void {
   const tasks = program.command('tasks').description('tau2 tasks on the faithful domain ports');
@@ -281,6 +305,7 @@ export function buildProgram(
     declareLogs,
     declareImport,
     declareReplay,
+    declareExport,
     declareTasks,
   ]) {
     declare(wiring);

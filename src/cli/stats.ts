@@ -2,7 +2,7 @@
  * `tau2-trace stats`: the legacy `<prefix>_stats.json`, its 7 charts and console tables, from legacy PROFILE logs
  * (`--log-path` / `--log-dir`) or from a run's spool (`--spans`).
  */
-import { mkdirSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderCharts } from '../export/charts/render.js';
 import { ChartWorker } from '../export/charts/worker.js';
@@ -15,6 +15,7 @@ import { summarizeAll } from '../export/legacy/stats.js';
 import { openRun, type RunSourceSpec } from '../export/sources.js';
 import { versions } from '../util/about.js';
 import { UsageError } from '../util/errors.js';
+import { writeOutput } from './atomic-write.js';
 import { printWarnings } from './errors.js';
 
 /** Options of `tau2-trace stats` (the legacy analyzer's flags, plus `--spans`). */
@@ -48,21 +49,6 @@ function sourceSpec(o: StatsOptions): RunSourceSpec {
   if (o.jaeger !== undefined) return { kind: 'jaeger', url: o.jaeger, runId: o.runId };
   if (o.logDir !== undefined) return { kind: 'legacy-logs', dir: o.logDir, glob: o.logGlob };
   return { kind: 'legacy-log', path: o.logPath! };
-}
-
-/**
- * Writes via a temporary file and a rename, so an output is either the old file or the new one, whole: a
- * failure part way leaves no half-written chart or JSON behind.
- */
-function writeOutput(path: string, data: string | Uint8Array): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
 }
 
 /** Writes `<prefix>_stats_ext.json` and two charts per legacy metric (`_log.png`, `_cdf.png`). */
