@@ -10,6 +10,7 @@ import { GEN_AI_LATEST_OPT_IN, genAiConventionOf, SEMCONV_OPT_IN_ENV } from '../
 import { UsageError } from '../util/errors.js';
 import { flagOf } from './errors.js';
 import { createProgress, type Progress, summaryTable } from './progress.js';
+import { serverSummary } from './server-summary.js';
 
 /** Every parameter of a run, as parsed from the command line, and how the CLI watches it. */
 export interface RunOptions extends RunSettings {
@@ -57,15 +58,19 @@ function failedTrialsReport(failed: { termination_reason: string; error?: string
 }
 
 /** Where the run is (stdout) and what went wrong with it (stderr); returns the problems. */
-function printReport(r: RunReport, o: RunOptions): string[] {
-  if (!o.quiet) process.stderr.write(`${summaryTable(r.stats, r.wallMs)}\n`);
+async function printReport(r: RunReport, o: RunOptions): Promise<string[]> {
+  if (!o.quiet) {
+    const server = await serverSummary(r.files.spool);
+    process.stderr.write(`${summaryTable(r.stats, r.wallMs)}\n${server}\n`);
+  }
   const rows = r.results;
   process.stdout.write(
     `run directory: ${r.runDir}\n  config:  ${r.files.config}\n  results: ${r.files.results} ` +
       `(${rows.length}/${r.planned} trials${r.failed.length ? `, ${r.failed.length} failed` : ''})\n` +
       `  journal: ${r.files.journal}\n` +
       (r.files.spool ? `  spans:   ${r.files.spool}\n` : '') +
-      (r.left > 0 ? `${r.left} trials left; finish with: tau2-trace run --resume ${r.runDir}\n` : ''),
+      (r.left > 0 ? `${r.left} trials left; finish with: tau2-trace run --resume ${r.runDir}\n` : '') +
+      (r.files.spool ? `next: tau2-trace report ${r.runDir}\n` : ''),
   );
   const exported = r.otlpExport;
   const problems = [
@@ -142,7 +147,7 @@ export async function runCommand(
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  const problems = printReport(report, o);
+  const problems = await printReport(report, o);
   if (report.stopped !== undefined) throw new UsageError(report.stopped);
   if (signalled) return exitOf(signalled);
   return problems.length > 0 && !o.allowErrors ? EXIT_RUN_ERRORS : 0;

@@ -2,6 +2,7 @@
  * Fills an {@link ExtCollector} from a run's spans or from legacy logs. Logs are read as their logger wrote
  * them (both key generations, whole keys), not with the legacy analyzer's quirks: these are new numbers.
  */
+import { runTrials } from '../../analyze/trials.js';
 import { Attr, Kind, SpanName } from '../../telemetry/names.js';
 import { domainOfLogFile } from '../legacy/files.js';
 import { LegacyCallMetric, VLLM_FIGURES } from '../legacy/names.js';
@@ -9,6 +10,7 @@ import { numberField, parseRecord, vllmTimings } from '../legacy/records.js';
 import { TrialBuilder, trialExtent } from '../legacy/trials.js';
 import { readLines } from '../lines.js';
 import { durationMs, type SpoolSpan } from '../spool-reader.js';
+import { SERVER_PHASES, serverTimings } from './server.js';
 import { ExtCollector } from './stats-ext.js';
 
 /** Kinds whose durations stats_ext reports, in its order. */
@@ -30,6 +32,18 @@ function addVllm(c: ExtCollector, t: Timings, model: string | undefined, domain:
     if (v !== undefined) c.add('metrics', name, unit, v, model, domain);
   };
   for (const f of VLLM_FIGURES) add(f.metric, f.unit, t[f.timing]);
+}
+
+/** The server's queue / prefill / decode of each served LLM call, by the call's kind. */
+function addServer(c: ExtCollector, spans: SpoolSpan[]): void {
+  const { timings, spans: found } = serverTimings(runTrials(spans));
+  c.serverSpans = found;
+  for (const t of timings) {
+    for (const [phase] of SERVER_PHASES) {
+      const v = t[phase];
+      if (v !== undefined) c.add('server', `${t.kind}.${phase}`, 'ms', v, t.model, t.domain);
+    }
+  }
 }
 
 /** From spans of complete task traces. */
@@ -66,6 +80,7 @@ export function extFromSpans(spans: SpoolSpan[]): ExtCollector {
       );
     }
   }
+  addServer(c, spans);
   return c;
 }
 

@@ -1,9 +1,12 @@
 /**
  * `<prefix>_stats_ext.json`: what the legacy stats leave out, in a file of its own so the legacy one stays
- * exact. For the seven legacy metrics and for the duration of every `tau2.kind` (the user simulator, the judge,
- * steps and tasks too): n, mean, sample std, min, p50/p90/p95/p99 and max, overall and per model and per
- * domain. Percentiles interpolate linearly between order statistics (numpy's default method).
+ * exact. For the seven legacy metrics, for the duration of every `tau2.kind` (the user simulator, the judge,
+ * steps and tasks too) and for the server's side of each kind of LLM call (queue, prefill, decode from its
+ * `llm_request` spans): n, mean, sample std, min, p50/p90/p95/p99 and max, overall and per model and per
+ * domain. Percentiles interpolate linearly between order statistics (numpy's default method). `server_spans`
+ * says how many calls had the server's span, and plainly when none had.
  */
+import type { ServerSpans } from '../../analyze/metrics.js';
 import { Float64Buffer } from '../legacy/parse.js';
 
 /** One group of values (a legacy metric or a kind's durations), overall and broken down. */
@@ -40,7 +43,13 @@ function pushTo(m: Map<string, Float64Buffer>, key: string | undefined, value: n
 
 /** The values collected from spans or logs, by section (`metrics`, `kinds`) and name. */
 export class ExtCollector {
-  readonly sections = { metrics: new Map<string, Group>(), kinds: new Map<string, Group>() };
+  readonly sections = {
+    metrics: new Map<string, Group>(),
+    kinds: new Map<string, Group>(),
+    server: new Map<string, Group>(),
+  };
+  /** Whether the server's spans were there; set by the span reader (legacy logs have none). */
+  serverSpans: ServerSpans | undefined;
 
   /** Adds one value; non-finite and negative values are left out (they are not durations or counts). */
   add(
@@ -110,9 +119,18 @@ function groupJson(g: Group) {
   };
 }
 
+/** What stats_ext says of an input without server spans to read (legacy logs). */
+const NO_SERVER_SPANS: ServerSpans = {
+  calls: 0,
+  served: 0,
+  state: 'absent',
+  note: 'legacy logs hold no server spans: queue and server prefill are unknown; the legacy prefill includes the time queued',
+};
+
 /**
  * The stats_ext document. `metricOrder` fixes the order of the legacy metrics (all of them appear, `all: null`
- * when empty); kinds appear in `kindOrder` when they have values.
+ * when empty); kinds appear in `kindOrder` when they have values, and so do server figures
+ * (`<kind>.queue|prefill|decode`, ms).
  */
 export function statsExtJson(
   c: ExtCollector,
@@ -138,6 +156,15 @@ export function statsExtJson(
         const g = c.sections.kinds.get(k);
         return g ? [[k, groupJson(g)]] : [];
       }),
+    ),
+    server_spans: c.serverSpans ?? NO_SERVER_SPANS,
+    server: Object.fromEntries(
+      kindOrder.flatMap((k) =>
+        ['queue', 'prefill', 'decode'].flatMap((phase) => {
+          const g = c.sections.server.get(`${k}.${phase}`);
+          return g ? [[`${k}.${phase}`, groupJson(g)]] : [];
+        }),
+      ),
     ),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;

@@ -17,7 +17,7 @@
  * disjointness exact, and Perfetto reads integer `ts`/`dur` without float error.
  */
 import type { SpanNode, Trial } from '../../analyze/trials.js';
-import { Attr } from '../../telemetry/names.js';
+import { SERVER_PHASES } from '../ext/server.js';
 import type { SpoolSpan } from '../spool-reader.js';
 
 /** One slice on a lane: a span, or a derived server phase. */
@@ -40,13 +40,6 @@ export interface TrialLanes {
 }
 
 const SPAN_KIND_SERVER = 2;
-
-/** The server phases drawn under an `llm_request`, in the order they happen. */
-const PHASES = [
-  ['queue', Attr.latencyTimeInQueue],
-  ['prefill', Attr.latencyPrefill],
-  ['decode', Attr.latencyDecode],
-] as const;
 
 const overlaps = (a: Slice, startUs: number, endUs: number) => a.startUs < endUs && startUs < a.endUs;
 
@@ -104,7 +97,7 @@ class Layout {
   private phases(slice: Slice, span: SpoolSpan, start: bigint, end: bigint): void {
     if (span.kind !== SPAN_KIND_SERVER) return;
     let at = start;
-    for (const [name, attribute] of PHASES) {
+    for (const [name, attribute] of SERVER_PHASES) {
       const seconds = span.attributes[attribute];
       if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) continue;
       const from = at;
