@@ -1,5 +1,5 @@
 /** Writing an output file whole or not at all. */
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 
 /**
  * Writes via a temporary file and a rename, so an output is either the old file or the new one, whole: a
@@ -11,6 +11,46 @@ export function writeOutput(path: string, data: string | Uint8Array): void {
     writeFileSync(tmp, data);
     renameSync(tmp, path);
   } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+/**
+ * Writes `value` as JSON.stringify would (same bytes), via a temporary file and a rename, without ever
+ * holding the whole text: each top-level array is written element by element in ~1 MiB chunks. A 300,000-span
+ * Perfetto export is 170 MB of text, which as one string (and its UTF-8 copy) would double the peak memory.
+ */
+export function writeJsonOutput(path: string, value: Record<string, unknown>): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  const fd = openSync(tmp, 'w');
+  let open = true;
+  try {
+    let chunk = '';
+    const put = (text: string) => {
+      chunk += text;
+      if (chunk.length >= 1 << 20) {
+        writeSync(fd, chunk);
+        chunk = '';
+      }
+    };
+    let first = true;
+    for (const [key, v] of Object.entries(value)) {
+      const json = Array.isArray(v) ? undefined : JSON.stringify(v);
+      if (json === undefined && !Array.isArray(v)) continue; // as JSON.stringify leaves out undefined members
+      put(`${first ? '{' : ','}${JSON.stringify(key)}:`);
+      first = false;
+      if (json !== undefined) put(json);
+      else (v as unknown[]).forEach((e, i) => put(`${i === 0 ? '[' : ','}${JSON.stringify(e) ?? 'null'}`));
+      if (Array.isArray(v)) put(v.length === 0 ? '[]' : ']');
+    }
+    put(first ? '{}' : '}');
+    writeSync(fd, chunk);
+    closeSync(fd);
+    open = false;
+    renameSync(tmp, path);
+  } catch (err) {
+    if (open) closeSync(fd);
     rmSync(tmp, { force: true });
     throw err;
   }

@@ -13,7 +13,7 @@ import { speedscopeFile } from '../export/timeline/speedscope.js';
 import { SPOOL_FILE } from '../harness/rundir.js';
 import { versions } from '../util/about.js';
 import { Tau2Error, UsageError } from '../util/errors.js';
-import { writeOutput } from './atomic-write.js';
+import { writeJsonOutput } from './atomic-write.js';
 import { cliMessage, printWarnings } from './errors.js';
 
 /** The formats `export` writes. */
@@ -72,7 +72,7 @@ export async function exportCommand(run: string | undefined, o: ExportOptions): 
       ? perfettoTrace(trials, { source: opened.source, generator })
       : speedscopeFile(trials, { name: opened.source, generator });
   const out = o.out ?? join(opened.besides, `trace.${o.format}.json`);
-  writeOutput(out, JSON.stringify(doc));
+  writeJsonOutput(out, doc as unknown as Record<string, unknown>);
   const spans = opened.spans!.length;
   process.stderr.write(
     `wrote ${out}: ${spans} spans of ${trials.length} task trials; open it in ${VIEWER[o.format]}\n`,

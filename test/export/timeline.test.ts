@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Ajv } from 'ajv';
 import { runTrials } from '../../src/analyze/trials.js';
+import { writeJsonOutput } from '../../src/cli/atomic-write.js';
 import type { SpoolSpan } from '../../src/export/spool-reader.js';
 import { layoutTrial, type Slice } from '../../src/export/timeline/lanes.js';
 import type { TraceEvent } from '../../src/export/timeline/perfetto.js';
@@ -158,6 +159,15 @@ describe('export --format speedscope', () => {
     const f = await runCli(['export', runDir]);
     assert.equal(f.code, 2);
     assert.match(f.stderr, /--format/);
+  });
+});
+
+describe('writeJsonOutput', () => {
+  test('writes the bytes JSON.stringify would', () => {
+    const doc = { a: [], b: [1, { c: 'x"' }, null], skip: undefined, d: { e: [2] }, f: 'g' };
+    const out = join(tmp.path, 'doc.json');
+    writeJsonOutput(out, doc);
+    assert.equal(readFileSync(out, 'utf8'), JSON.stringify(doc));
   });
 });
 
