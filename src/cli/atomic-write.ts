@@ -41,8 +41,13 @@ export function writeJsonOutput(path: string, value: Record<string, unknown>): v
       put(`${first ? '{' : ','}${JSON.stringify(key)}:`);
       first = false;
       if (json !== undefined) put(json);
-      else (v as unknown[]).forEach((e, i) => put(`${i === 0 ? '[' : ','}${JSON.stringify(e) ?? 'null'}`));
-      if (Array.isArray(v)) put(v.length === 0 ? '[]' : ']');
+      else {
+        const list = v as unknown[];
+        put('[');
+        for (let i = 0; i < list.length; i++)
+          put(`${i === 0 ? '' : ','}${JSON.stringify(list[i]) ?? 'null'}`);
+        put(']');
+      }
     }
     put(first ? '{}' : '}');
     writeSync(fd, chunk);
