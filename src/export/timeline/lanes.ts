@@ -10,9 +10,9 @@
  *   subtree, to the trial's first further lane where it overlaps no slice at that lane's top level.
  * - A child that reaches outside its parent (the clocks of two hosts) is clipped to it; `clippedFrom` keeps
  *   its own times. Every span of the trial becomes exactly one slice.
- * - Under a server span with vLLM's latency attributes, derived slices `queue`, `prefill` and `decode` are
- *   laid end to end from its start (clipped to it; none shorter than 1 µs), so the split shows in any viewer. They are not spans:
- *   `span` is undefined and `derivedFrom` names the attribute.
+ * - Under a server span with vLLM's latency attributes, derived slices `server queue`, `server prefill` and
+ *   `server decode` are laid end to end from its start (clipped to it; none shorter than 1 µs), so the split
+ *   shows in any viewer. They are not spans: `span` is undefined and `derivedFrom` names the attribute.
  * Times are integer microseconds after `t0`, rounded half up: a monotone rounding keeps nesting and
  * disjointness exact, and Perfetto reads integer `ts`/`dur` without float error.
  */
@@ -106,8 +106,9 @@ class Layout {
       const [startUs, endUs] = [this.us(from), this.us(at)];
       // A phase shorter than the rounding has nothing to show (its value stays in the server span's args).
       if (endUs === startUs) continue;
+      // Named apart from the client's own `prefill` / `decode` spans, which speedscope would merge them with.
       slice.children.push({
-        name,
+        name: `server ${name}`,
         span: undefined,
         derivedFrom: { attribute, seconds },
         startUs,
