@@ -92,6 +92,19 @@ describe('stats --jaeger, against recorded Jaeger answers', () => {
     await assertStoreStatsEqualSpool(tmp.path, ['--jaeger', url, '--run-id', runId], spool);
   });
 
+  it('export --jaeger writes what export of the spool writes (the source aside)', async () => {
+    const read = async (args: string[], name: string) => {
+      const out = join(tmp.path, name);
+      const r = await runCli(['export', ...args, '--format', 'perfetto', '--out', out]);
+      assert.equal(r.code, 0, r.stderr);
+      const doc = JSON.parse(readFileSync(out, 'utf8'));
+      doc.otherData.source = undefined;
+      return doc;
+    };
+    const fromJaeger = await read(['--jaeger', url, '--run-id', runId], 'jaeger.perfetto.json');
+    assert.deepEqual(fromJaeger, await read([spool], 'spool.perfetto.json'));
+  });
+
   it('Jaeger\'s "No traces found" 404, a run not in the answer, a missing --run-id, or no Jaeger exit 2', async () => {
     // The recorded 404: an empty window, as Jaeger answers it.
     assert.match(fixture('find-nothing.json'), /No traces found/);
