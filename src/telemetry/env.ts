@@ -9,6 +9,8 @@
  * A value the SDK would only warn about (an unknown exporter or protocol) is an error here: a typo must not
  * silently send nothing.
  */
+
+import { createRequire } from 'node:module';
 import {
   getBooleanFromEnv,
   getNumberFromEnv,
@@ -17,14 +19,17 @@ import {
 } from '@opentelemetry/core';
 import type { ResourceDetector } from '@opentelemetry/resources';
 import { hostDetector } from '@opentelemetry/resources';
-// sdk-node does not re-export its env builders; 0.223.x (pinned by the caret on a 0.x version) has them here.
-import {
-  createSamplerFromEnv,
-  createSpanLimitsFromEnv,
-} from '@opentelemetry/sdk-node/build/src/create-from-env.js';
-import { getResourceDetectorsFromEnv } from '@opentelemetry/sdk-node/build/src/utils.js';
 import type { Sampler, SpanLimits } from '@opentelemetry/sdk-trace';
 import { UsageError } from '../util/errors.js';
+
+// sdk-node does not re-export its env builders; 0.223.x (a caret on a 0.x version pins the minor) has them
+// here. Loading them loads every exporter sdk-node knows (a second of start-up on a busy machine), so they
+// are required (CommonJS, synchronously) only when a variable they read is set.
+const require = createRequire(import.meta.url);
+type CreateFromEnv = typeof import('@opentelemetry/sdk-node/build/src/create-from-env.js');
+type SdkNodeUtils = typeof import('@opentelemetry/sdk-node/build/src/utils.js');
+const createFromEnv = () => require('@opentelemetry/sdk-node/build/src/create-from-env.js') as CreateFromEnv;
+const sdkNodeUtils = () => require('@opentelemetry/sdk-node/build/src/utils.js') as SdkNodeUtils;
 
 /** An OTLP wire protocol, as `OTEL_EXPORTER_OTLP_PROTOCOL` spells it. */
 export type OtlpProtocol = 'grpc' | 'http/protobuf' | 'http/json';
@@ -83,9 +88,10 @@ export function exportersFor(signal: Signal): ExporterName[] {
  */
 export function samplerFromEnv(): Sampler | undefined {
   const name = getStringFromEnv('OTEL_TRACES_SAMPLER');
-  const sampler = createSamplerFromEnv();
+  if (name === undefined) return undefined;
+  const sampler = createFromEnv().createSamplerFromEnv();
   // sdk-node logs an unknown name and samples everything; an evaluation would then export what it was told not to.
-  if (name !== undefined && sampler === undefined) {
+  if (sampler === undefined) {
     throw new UsageError(
       `OTEL_TRACES_SAMPLER=${name}: not a sampler (always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off, parentbased_traceidratio)`,
     );
@@ -95,7 +101,9 @@ export function samplerFromEnv(): Sampler | undefined {
 
 /** Span limits from `OTEL_SPAN_*_LIMIT` / `OTEL_ATTRIBUTE_*_LIMIT` (sdk-node's reading). */
 export function spanLimitsFromEnv(): SpanLimits {
-  const limits = createSpanLimitsFromEnv() ?? {};
+  const set = Object.keys(process.env).some((k) => /^OTEL_(SPAN_)?(ATTRIBUTE|EVENT|LINK)_\w*LIMIT$/.test(k));
+  if (!set) return {};
+  const limits = createFromEnv().createSpanLimitsFromEnv() ?? {};
   // Unset limits come back as undefined keys, which would override the SDK's defaults.
   return Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined)) as SpanLimits;
 }
@@ -107,7 +115,7 @@ export function spanLimitsFromEnv(): SpanLimits {
  */
 export function resourceDetectorsFromEnv(): ResourceDetector[] {
   if (getStringFromEnv('OTEL_NODE_RESOURCE_DETECTORS') === undefined) return [hostDetector];
-  return getResourceDetectorsFromEnv();
+  return sdkNodeUtils().getResourceDetectorsFromEnv();
 }
 
 /** The batch span processor's settings, resolved. */

@@ -3,17 +3,28 @@
  * sdk-node builds them: each OTLP exporter reads its own endpoint, headers, TLS, compression and timeout
  * variables, so only the class is chosen here.
  */
+import { createRequire } from 'node:module';
 import { getStringFromEnv } from '@opentelemetry/core';
-import { OTLPMetricExporter as GrpcMetricExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
-import { OTLPMetricExporter as JsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
-import { OTLPMetricExporter as ProtoMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
-import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
-import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { OTLPTraceExporter as ProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { safeUrl } from '../util/url.js';
 import type { OtlpProtocol } from './env.js';
+
+// Each exporter package is loaded when its protocol is chosen: together they (gRPC and protobuf stacks) cost
+// a CLI start-up about a second on a busy machine. They are CommonJS, so a synchronous require does it.
+const require = createRequire(import.meta.url);
+type TraceModule = { OTLPTraceExporter: new (config?: { url?: string }) => SpanExporter };
+type MetricModule = { OTLPMetricExporter: new () => PushMetricExporter };
+const TRACE_PACKAGES: Record<OtlpProtocol, string> = {
+  grpc: '@opentelemetry/exporter-trace-otlp-grpc',
+  'http/protobuf': '@opentelemetry/exporter-trace-otlp-proto',
+  'http/json': '@opentelemetry/exporter-trace-otlp-http',
+};
+const METRIC_PACKAGES: Record<OtlpProtocol, string> = {
+  grpc: '@opentelemetry/exporter-metrics-otlp-grpc',
+  'http/protobuf': '@opentelemetry/exporter-metrics-otlp-proto',
+  'http/json': '@opentelemetry/exporter-metrics-otlp-http',
+};
 
 /** `base` with the OTLP/HTTP traces path appended, unless it is already there. */
 export function httpTracesUrl(base: string): string {
@@ -38,13 +49,14 @@ export function otlpTracesEndpoint(protocol: OtlpProtocol, baseUrl?: string): st
 
 /** An OTLP span exporter speaking `protocol`, to `baseUrl` when given, else where the variables say. */
 export function createOtlpSpanExporter(protocol: OtlpProtocol, baseUrl?: string): SpanExporter {
-  if (protocol === 'grpc') return new GrpcTraceExporter(baseUrl === undefined ? {} : { url: baseUrl });
-  const config = baseUrl === undefined ? {} : { url: httpTracesUrl(baseUrl) };
-  return protocol === 'http/json' ? new JsonTraceExporter(config) : new ProtoTraceExporter(config);
+  const { OTLPTraceExporter } = require(TRACE_PACKAGES[protocol]) as TraceModule;
+  if (baseUrl === undefined) return new OTLPTraceExporter();
+  // Over gRPC the URL is the collector's; over HTTP it is the traces path's.
+  return new OTLPTraceExporter({ url: protocol === 'grpc' ? baseUrl : httpTracesUrl(baseUrl) });
 }
 
 /** An OTLP metric exporter speaking `protocol`, where the variables say. */
 export function createOtlpMetricExporter(protocol: OtlpProtocol): PushMetricExporter {
-  if (protocol === 'grpc') return new GrpcMetricExporter();
-  return protocol === 'http/json' ? new JsonMetricExporter() : new ProtoMetricExporter();
+  const { OTLPMetricExporter } = require(METRIC_PACKAGES[protocol]) as MetricModule;
+  return new OTLPMetricExporter();
 }
