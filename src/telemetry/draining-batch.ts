@@ -4,7 +4,8 @@
  * live run sizes the queue for its bursts, but an import ends spans far faster than any collector takes
  * them. Here a span that would not fit is held back, and {@link DrainingBatch.relieve} (awaited by the
  * producer between trials) exports the queue once it is half full and feeds the held spans in, so no span
- * is ever dropped and memory stays bounded by the queue plus one trial.
+ * is ever dropped and memory stays bounded by the queue plus one trial. The queue used is at most 8 export
+ * batches long, whatever `maxQueueSize` allows (see below).
  */
 import { TraceFlags } from '@opentelemetry/api';
 import {
@@ -24,7 +25,9 @@ export interface DrainingBatch extends SpanProcessor {
 /** A {@link DrainingBatch} over the SDK's BatchSpanProcessor with `settings`, exporting to `exporter`. */
 export function createDrainingBatch(exporter: SpanExporter, settings: BatchSettings): DrainingBatch {
   const batch = new BatchSpanProcessor({ ...settings, exporter });
-  const cap = settings.maxQueueSize;
+  // The batch processor's flush sends every queued batch at once, and an OTLP exporter refuses more than 30
+  // exports in flight ("Concurrent export limit reached"): so no more than 8 batches are queued at a time.
+  const cap = Math.min(settings.maxQueueSize, settings.maxExportBatchSize * 8);
   // Spans handed to the batch since its last flush: at least its queue's length (it may export on its own).
   let inQueue = 0;
   const held: ReadableSpan[] = [];

@@ -69,6 +69,26 @@ describe('createDrainingBatch', () => {
     assert.ok(plain.exported().length < names.length, `${plain.exported().length} of ${names.length}`);
   });
 
+  it('however large maxQueueSize is, at most 8 batches are in flight (OTLP exporters refuse more than 30)', async () => {
+    const memory = new InMemorySpanExporter();
+    let inFlight = 0;
+    let most = 0;
+    const exporter: SpanExporter = {
+      export(spans, done) {
+        most = Math.max(most, ++inFlight);
+        setTimeout(() => {
+          inFlight--;
+          memory.export(spans, done);
+        }, 2);
+      },
+      shutdown: async () => {},
+    };
+    const batch = createDrainingBatch(exporter, { ...SETTINGS, maxQueueSize: 65_536 });
+    const names = await emit(batch, 4, 250, () => batch.relieve());
+    assert.equal(memory.getFinishedSpans().length, names.length);
+    assert.ok(most <= 8, `${most} exports in flight`);
+  });
+
   it('a refused export rejects relieve(), so the producer stops', async () => {
     const refused = slowExporter({ code: ExportResultCode.FAILED, error: new Error('collector said no') });
     const batch = createDrainingBatch(refused.exporter, SETTINGS);
