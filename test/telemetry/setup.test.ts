@@ -36,6 +36,7 @@ const CLEAN: Record<string, string | undefined> = Object.fromEntries(
     'OTEL_RESOURCE_ATTRIBUTES',
     'OTEL_SERVICE_NAME',
     'OTEL_SDK_DISABLED',
+    'OTEL_NODE_RESOURCE_DETECTORS',
   ].map((k) => (typeof k === 'string' ? [k, undefined] : k)),
 );
 const propagator = new W3CTraceContextPropagator();
@@ -194,6 +195,22 @@ describe('startTelemetry and the standard OTEL_* variables', () => {
     assert.equal(harnessSpan.resource[Attr.serviceName], 'my-harness');
     assert.equal(harnessSpan.resource['tau2.shard.index'], 1, 'options.resource is kept');
     assert.ok(spooled.every((s) => s.resource['deployment.environment.name'] === 'ci'));
+  });
+
+  it("sdk-node's readers: OTEL_NODE_RESOURCE_DETECTORS and the span limits apply", async () => {
+    const file = join(tmp.path, 'limits.jsonl');
+    const env = { ...CLEAN, OTEL_NODE_RESOURCE_DETECTORS: 'os', OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT: '4' };
+    await withEnv(env, async () => {
+      const spool = createSpoolWriter(file);
+      const t = startTelemetry({ serviceName: 's', serviceVersion: '0', spool });
+      await t.ready();
+      t.tracer.startSpan('task', { attributes: { long: 'abcdefgh' } }, ROOT_CONTEXT).end();
+      await t.shutdown();
+    });
+    const [span] = (await readSpool(file)).spans;
+    assert.equal(span?.attributes.long, 'abcd');
+    assert.equal(typeof span?.resource['os.type'], 'string', 'the os detector ran');
+    assert.equal(span?.resource['host.name'], undefined, 'the host detector was not named');
   });
 
   it('a variable naming an exporter, protocol or sampler that does not exist is an error naming it', async () => {
