@@ -18,6 +18,13 @@ export type {
   ToolSchema,
 } from './domains/types.js';
 export { JaegerError } from './export/jaeger-reader.js';
+// Importing legacy PROFILE logs as traces.
+export {
+  type ImportLogsSettings,
+  type ImportReport,
+  importLegacyLogs,
+  type RejectedLine,
+} from './export/legacy/import-logs.js';
 export { legacyStatsJson } from './export/legacy/json.js';
 export { LegacyCallMetric, VLLM_FIGURES, type VllmFigure } from './export/legacy/names.js';
 export { LEGACY_METRICS, type LegacyMetric, type LegacyParseResult } from './export/legacy/parse.js';
@@ -58,6 +65,7 @@ export {
 export type { RunStats } from './harness/stats.js';
 export { LlmError, type LlmErrorOptions, type LlmErrorType } from './llm/errors.js';
 export { DEFAULT_SIM_SETTINGS, type SimSettings } from './sim/settings.js';
+export type { ExportReport } from './telemetry/export-report.js';
 // Errors.
 export {
   composeMessage,
