@@ -13,7 +13,9 @@ import type { OtlpProtocol } from './env.js';
 // Each exporter package is loaded when its protocol is chosen: together they (gRPC and protobuf stacks) cost
 // a CLI start-up about a second on a busy machine. They are CommonJS, so a synchronous require does it.
 const require = createRequire(import.meta.url);
-type TraceModule = { OTLPTraceExporter: new (config?: { url?: string }) => SpanExporter };
+type TraceModule = {
+  OTLPTraceExporter: new (config?: { url?: string; concurrencyLimit?: number }) => SpanExporter;
+};
 type MetricModule = { OTLPMetricExporter: new () => PushMetricExporter };
 const TRACE_PACKAGES: Record<OtlpProtocol, string> = {
   grpc: '@opentelemetry/exporter-trace-otlp-grpc',
@@ -47,12 +49,22 @@ export function otlpTracesEndpoint(protocol: OtlpProtocol, baseUrl?: string): st
   return safeUrl(url);
 }
 
-/** An OTLP span exporter speaking `protocol`, to `baseUrl` when given, else where the variables say. */
-export function createOtlpSpanExporter(protocol: OtlpProtocol, baseUrl?: string): SpanExporter {
+/**
+ * An OTLP span exporter speaking `protocol`, to `baseUrl` when given, else where the variables say.
+ * `concurrencyLimit` bounds the exports in flight (the exporters' default is 30): a batch processor's flush
+ * sends every queued batch at once, and the exporter fails the batches beyond its limit, so a pipeline whose
+ * queue can hold more batches than that passes its own count.
+ */
+export function createOtlpSpanExporter(
+  protocol: OtlpProtocol,
+  baseUrl?: string,
+  concurrencyLimit?: number,
+): SpanExporter {
   const { OTLPTraceExporter } = require(TRACE_PACKAGES[protocol]) as TraceModule;
-  if (baseUrl === undefined) return new OTLPTraceExporter();
+  const limit = concurrencyLimit === undefined ? {} : { concurrencyLimit };
+  if (baseUrl === undefined) return new OTLPTraceExporter(limit);
   // Over gRPC the URL is the collector's; over HTTP it is the traces path's.
-  return new OTLPTraceExporter({ url: protocol === 'grpc' ? baseUrl : httpTracesUrl(baseUrl) });
+  return new OTLPTraceExporter({ ...limit, url: protocol === 'grpc' ? baseUrl : httpTracesUrl(baseUrl) });
 }
 
 /** An OTLP metric exporter speaking `protocol`, where the variables say. */

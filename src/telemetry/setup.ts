@@ -135,8 +135,12 @@ function exporterNames(signal: 'traces' | 'metrics', otlp: boolean | undefined):
 function exportProcessors(names: ExporterName[], tally: ExportTally | undefined): SpanProcessor[] {
   return names.map((name) => {
     if (name === 'console') return new SimpleSpanProcessor({ exporter: new ConsoleSpanExporter() });
-    const exporter: SpanExporter = createOtlpSpanExporter(otlpProtocol('traces'));
-    const batch = new BatchSpanProcessor({ ...batchSettingsFromEnv(), exporter: tally!.spans(exporter) });
+    const settings = batchSettingsFromEnv();
+    // The run's last flush may find the whole queue full (a collector slower than the run): every batch of
+    // it must be allowed in flight, or the exporter refuses those beyond its default of 30.
+    const inFlight = Math.ceil(settings.maxQueueSize / settings.maxExportBatchSize);
+    const exporter: SpanExporter = createOtlpSpanExporter(otlpProtocol('traces'), undefined, inFlight);
+    const batch = new BatchSpanProcessor({ ...settings, exporter: tally!.spans(exporter) });
     return tally!.entering(batch);
   });
 }

@@ -121,6 +121,26 @@ describe('startTelemetry and the standard OTEL_* variables', () => {
     });
   }
 
+  it('a final flush of a queue holding more batches than the exporter default of 30 in flight loses none', async () => {
+    const rx = await receiver('http/json');
+    try {
+      const env = {
+        ...CLEAN,
+        OTEL_EXPORTER_OTLP_ENDPOINT: rx.url,
+        // 3,000 harness spans wait in the queue until the flush: 94 batches of 32 leave at once.
+        OTEL_BSP_MAX_QUEUE_SIZE: '4096',
+        OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '32',
+        OTEL_BSP_SCHEDULE_DELAY: '600000',
+      };
+      const { spooled, report } = await withEnv(env, () => pipelines(tmp.path, 1000));
+      assert.equal(report?.failedSpans, 0, report?.lastError);
+      assert.equal(report?.exportedSpans, 3000);
+      assert.equal(rx.spans.length, spooled.length);
+    } finally {
+      await rx.close();
+    }
+  });
+
   it('a gRPC collector that refuses: the report counts the spans as failed, with the reason', async () => {
     const rx = await grpcReceiver(grpc.status.INVALID_ARGUMENT);
     try {
