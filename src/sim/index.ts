@@ -1,3 +1,12 @@
+export type {
+  ServedRole,
+  SimAnswer,
+  SimMessage,
+  SimRole,
+  SimRoleRequest,
+  SimToolCall,
+} from './custom-role.js';
+export { ROLE_NAMES, servedRoleProblem } from './custom-role.js';
 export type { EngineConfig } from './engine.js';
 export { createEngine, defaultEngineConfig } from './engine.js';
 export type { Fault, FaultConfig } from './faults.js';
