@@ -60,6 +60,9 @@ export type SimRole = (request: SimRoleRequest) => SimAnswer;
 /** What a served model plays: a built-in role by name, or a role of your own. */
 export type ServedRole = Role | SimRole;
 
+/** Roles of your own for the models of a run's embedded simulator, by the role each model plays there. */
+export type SimRoles = Partial<Record<Role, SimRole>>;
+
 /** The built-in roles' names. */
 export const ROLE_NAMES: readonly Role[] = ['agent', 'user', 'judge', 'expert'];
 
@@ -74,6 +77,16 @@ export interface RoleScope {
 export function servedRoleProblem(role: unknown): string | undefined {
   if (typeof role === 'function' || ROLE_NAMES.includes(role as Role)) return undefined;
   return `${JSON.stringify(role) ?? String(role)} is neither a function nor one of ${ROLE_NAMES.join(', ')}`;
+}
+
+/** What is wrong with a run's {@link SimRoles} (a key that is no role, a value that is no function), or undefined. */
+export function simRolesProblem(roles: unknown): string | undefined {
+  if (typeof roles !== 'object' || roles === null) return `${String(roles)} is not an object of roles`;
+  for (const [name, role] of Object.entries(roles)) {
+    if (!ROLE_NAMES.includes(name as Role)) return `${name} is not one of ${ROLE_NAMES.join(', ')}`;
+    if (typeof role !== 'function') return `${name} is not a function`;
+  }
+  return undefined;
 }
 
 /** The answer of a model playing `role` to `req`, token by token. */

@@ -5,7 +5,7 @@
  * given tools (the ToolOrchestra fork's gpt-5 experts, who see the agent's conversation) answers as the agent
  * would, without consulting; an expert without tools answers in prose (often reasoning first), as advice the
  * agent then acts on. Every choice is drawn from the seed and the conversation, never from arrival order, so
- * the same run gives the same tokens.
+ * the same run gives the same tokens. A served model can play a role of the user's instead (custom-role.ts).
  */
 import {
   ASSERTIONS_CLOSE,
