@@ -211,6 +211,8 @@ function configWriter(plan: RunPlan, ctx: RunContext, otlp: boolean) {
       parameters: parametersOf(s),
       models: endpoints.models,
       endpoints: endpoints.embedded ? 'embedded simulated server' : redactEndpoints(endpoints.config),
+      // Which of the embedded server's roles were played by the caller's functions (simRoles), if any.
+      ...(ctx.options.simRoles ? { custom_sim_roles: Object.keys(ctx.options.simRoles) } : {}),
       trials_planned: plan.planned.length,
       versions: versions(),
       host: hostInfo(),

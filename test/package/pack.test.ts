@@ -102,5 +102,9 @@ describe('the packed package', () => {
     assert.match(out, /^library\/renew_emma: reward 1 \(user_stop\)$/m);
     // The run went through the example's roles, not the simulator's own.
     assert.match(out, /^custom roles answered: agent [1-9]\d*, user [1-9]\d*$/m);
+    const runDir = /^run directory: (.+)$/m.exec(out)?.[1];
+    assert.ok(runDir, out);
+    const config = JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8'));
+    assert.deepEqual(config.custom_sim_roles, ['agent', 'user'], 'config.json says whose roles played');
   });
 });
