@@ -101,24 +101,21 @@ export function planFor(role: ServedRole, req: RoleRequest, scope: RoleScope): P
     task,
     random: rngFor(scope.seed, `role:${key}`),
     builtIn(name) {
-      const problem = ROLE_NAMES.includes(name) ? undefined : servedRoleProblem(name);
-      if (problem) throw new RangeError(`builtIn: ${problem}`);
+      if (!ROLE_NAMES.includes(name)) {
+        throw new RangeError(`builtIn: ${JSON.stringify(name)} is not one of ${ROLE_NAMES.join(', ')}`);
+      }
       return answerOf(planResponse(name, req, scope.catalog, scope.seed));
     },
   };
+  const who = `the simulated role of model "${scope.model}"`;
   let answer: unknown;
   try {
     answer = role(request);
   } catch (err) {
-    throw new Error(
-      `the simulated role of model "${scope.model}" failed: ${(err as Error)?.message ?? err}`,
-      {
-        cause: err,
-      },
-    );
+    throw new Error(`${who} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
   const problem = answerProblem(answer);
-  if (problem) throw new Error(`the simulated role of model "${scope.model}" answered ${problem}`);
+  if (problem) throw new Error(`${who} answered ${problem}`);
   return planOf(answer as SimAnswer, rngFor(scope.seed, `ids:${key}`));
 }
 

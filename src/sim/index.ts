@@ -6,7 +6,6 @@ export type {
   SimRoleRequest,
   SimToolCall,
 } from './custom-role.js';
-export { ROLE_NAMES, servedRoleProblem } from './custom-role.js';
 export type { EngineConfig } from './engine.js';
 export { createEngine, defaultEngineConfig } from './engine.js';
 export type { Fault, FaultConfig } from './faults.js';

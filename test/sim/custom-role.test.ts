@@ -50,6 +50,7 @@ describe('simulated roles of your own', () => {
     broken() {
       throw new Error('no idea');
     },
+    confused: (req) => req.builtIn('agnet' as 'agent'),
     silent: () => ({}),
     eager: (async () => ({ text: 'later' })) as unknown as SimRole,
   };
@@ -159,6 +160,7 @@ describe('simulated roles of your own', () => {
 
   for (const [model, words] of [
     ['broken', 'the simulated role of model "broken" failed: no idea'],
+    ['confused', 'the simulated role of model "confused" failed: builtIn: "agnet" is not one of agent, user'],
     ['silent', 'the simulated role of model "silent" answered neither text nor tool calls'],
     ['eager', 'the simulated role of model "eager" answered a Promise (roles answer synchronously)'],
   ] as const) {
