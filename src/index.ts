@@ -1,11 +1,13 @@
 /**
- * tau2-trace as a library: run an evaluation from code (with domains of your own), open a run wherever it is
- * held and get its traces and legacy metrics, and the one error hierarchy every call rejects with. Every
- * public export is named here; anything not named is internal and may change.
+ * tau2-trace as a library: run an evaluation from code (with domains and simulated roles of your own), start
+ * the simulated server, open a run wherever it is held and get its traces and legacy metrics, and the one
+ * error hierarchy every call rejects with. Every public export is named here; anything not named is internal
+ * and may change.
  */
 
 export { demoDomain } from './domains/demo/index.js';
 export { Args, lookup, makeToolDomain, param, type ToolDef, ToolError, tool } from './domains/kit.js';
+export { STOP, TRANSFER } from './domains/protocol.js';
 // Domains of your own.
 export type {
   Domain,
@@ -64,6 +66,20 @@ export {
 } from './harness/session.js';
 export type { RunStats } from './harness/stats.js';
 export { LlmError, type LlmErrorOptions, type LlmErrorType } from './llm/errors.js';
+// The simulated server, and simulated roles of your own.
+export type {
+  ServedRole,
+  SimAnswer,
+  SimMessage,
+  SimRole,
+  SimRoleRequest,
+  SimRoles,
+  SimToolCall,
+} from './sim/custom-role.js';
+export type { EngineConfig as SimEngineConfig } from './sim/engine.js';
+export type { FaultConfig as SimFaultConfig } from './sim/faults.js';
+export type { Role as SimRoleName } from './sim/roles.js';
+export { type SimOptions, type SimServer, startSimServer } from './sim/server.js';
 export { DEFAULT_SIM_SETTINGS, type SimSettings } from './sim/settings.js';
 export type { ExportReport } from './telemetry/export-report.js';
 // Errors.
