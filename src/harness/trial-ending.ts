@@ -5,6 +5,7 @@
  */
 import { Tau2EvaluationError } from '../domains/tau2/evaluate/evaluate.js';
 import { LlmError } from '../llm/errors.js';
+import { composeMessage, setting } from '../util/errors.js';
 import { JudgeFormatError } from './evaluator.js';
 import type { TerminationReason } from './orchestrator.js';
 
@@ -67,7 +68,9 @@ export class TrialEndings {
   /** The ending of a trial whose signal fired. */
   interrupted(): Ended {
     if (!this.timedOut) return new Ended('cancelled');
-    return new Ended('timeout', `the trial ran longer than --task-timeout (${this.timeoutMs / 1000} s)`);
+    // A trial's result is library output: the limit is named as the setting (the CLI's flag is --task-timeout).
+    const limit = ['the trial ran longer than ', setting('taskTimeout'), ` (${this.timeoutMs / 1000} s)`];
+    return new Ended('timeout', composeMessage(limit));
   }
 
   /** The ending an error thrown by `caller`'s work gives. */
