@@ -4,8 +4,9 @@
  * message from one role to the next (agent → user or env, user → agent or env, env → whoever called), a
  * `sync_tools()` after every step, and tau2's termination checks after every step that does not go to the
  * environment. The models see exactly what tau2 sends; the trajectory is tau2's message list. Tracing,
- * LLM calls and endings belong to the orchestrator (./orchestrator.ts), reached through {@link Tau2IO}. With
- * `--use-model-tool` each agent turn is the ToolOrchestra fork's (./tau2-orchestra-turn.ts), else tau2's LLMAgent.
+ * LLM calls and endings belong to the trial (./trial-context.ts, wired in ./orchestrator.ts), reached through
+ * {@link Tau2IO}. With `useModelTool` each agent turn is the ToolOrchestra fork's (./tau2-orchestra-turn.ts),
+ * else tau2's LLMAgent.
  * Decisions where the harness differs from tau2 are listed in docs/tau2-fidelity.md, "Simulation".
  */
 import { existsSync } from 'node:fs';

@@ -55,7 +55,7 @@ function startTaskSpan(input: TrialInput, startTime: number): { root: Span; root
     },
     ROOT_CONTEXT,
   );
-  // The trial's identity travels with every call as W3C baggage (see the propagator in llm/client.ts).
+  // The trial's identity travels with every call as W3C baggage (see the propagator in llm/call-telemetry.ts).
   const baggage = propagation.createBaggage({
     [Attr.domain]: { value: task.domain },
     [Attr.taskId]: { value: task.id },

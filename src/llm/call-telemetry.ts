@@ -24,7 +24,7 @@ import { type ChatRequest, isStreamed, samplingOf } from './request.js';
 import type { ChatResult } from './stream.js';
 
 // `traceparent` joins the server's spans to the call's; `baggage` names the trial (tau2.domain, tau2.task.id,
-// tau2.trial; set by runTrial) for servers, routers and the simulator.
+// tau2.trial; set by the trial, harness/trial-context.ts) for servers, routers and the simulator.
 const propagator = new CompositePropagator({
   propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
 });
