@@ -12,7 +12,7 @@ import { type RunEndpoints, resolveEndpoints } from '../llm/run-endpoints.js';
 import { type SimRoles, simRolesProblem } from '../sim/custom-role.js';
 import type { ExportReport } from '../telemetry/setup.js';
 import { versions } from '../util/about.js';
-import { setting, UsageError } from '../util/errors.js';
+import { messageParts, setting, UsageError } from '../util/errors.js';
 import { type TrialResult, trialFailed } from './orchestrator.js';
 import { RESULTS_JOURNAL, readRecorded } from './results.js';
 import { CONFIG_FILE, createRunDir, RESULTS_FILE, runIdOf, SPOOL_FILE } from './rundir.js';
@@ -128,7 +128,7 @@ function loadDomains(s: RunSettings, options: StartRunOptions): Domain[] {
   try {
     found = others.length === 0 ? [] : resolveDomains(others, { dataDir: s.dataDir });
   } catch (err) {
-    throw new UsageError([setting('domains'), `: ${(err as Error).message}`], {
+    throw new UsageError([setting('domains'), ': ', ...messageParts(err)], {
       field: 'domains',
       cause: err,
     });
