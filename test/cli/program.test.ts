@@ -25,6 +25,7 @@ async function parse(argv: string[], fail?: Error): Promise<{ code: number; call
     import: record('import'),
     replay: record('replay'),
     tasksCheck: record('tasksCheck'),
+    merge: record('merge'),
   } as CommandHandlers;
   let stderr = '';
   const write = process.stderr.write;
