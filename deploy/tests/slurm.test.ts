@@ -11,9 +11,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
+import { readSpool } from '../../src/export/spool-reader.js';
 import type { TrialResult } from '../../src/harness/orchestrator.js';
 import { trialKey } from '../../src/harness/rundir.js';
-import { readSpool } from '../../src/export/spool-reader.js';
 import { eventually } from '../../stack/services.js';
 import { cliPath, repoRoot, runCli, runDirOf, tempDir } from '../../test/helpers.js';
 import { type SlurmCluster, startSlurmCluster } from './slurm-cluster.js';
@@ -67,8 +67,13 @@ async function awaitMerge(runDir: string, jobDir: string): Promise<void> {
     async () => {
       const { state, reason } = await jobState(mergeJob);
       if (state === 'COMPLETED') return true;
-      if (!['PENDING', 'RUNNING', 'CONFIGURING', 'COMPLETING'].includes(state) || reason === 'DependencyNeverSatisfied') {
-        throw new Error(`merge job ${mergeJob}: ${state} (${reason})\n${jobOutputs(jobDir)}\n${cluster.logs()}`);
+      if (
+        !['PENDING', 'RUNNING', 'CONFIGURING', 'COMPLETING'].includes(state) ||
+        reason === 'DependencyNeverSatisfied'
+      ) {
+        throw new Error(
+          `merge job ${mergeJob}: ${state} (${reason})\n${jobOutputs(jobDir)}\n${cluster.logs()}`,
+        );
       }
       return undefined;
     },
@@ -124,12 +129,20 @@ test('sbatch --array=0-2 of the shipped script, then its merge job: every trial 
   assert.deepEqual(badLines, []);
   const tasks = spans
     .filter((s) => s.attributes['tau2.kind'] === 'task')
-    .map((s) => `${s.attributes['tau2.domain']}/${s.attributes['tau2.task.id']}/${s.attributes['tau2.trial']}`);
+    .map(
+      (s) => `${s.attributes['tau2.domain']}/${s.attributes['tau2.task.id']}/${s.attributes['tau2.trial']}`,
+    );
   assert.deepEqual(tasks.sort(), [...keys].sort());
   assert.deepEqual(new Set(spans.map((s) => s.resource['tau2.run.id'])), new Set([runId]));
-  const shards = new Set(spans.filter((s) => s.resource['service.name'] === 'tau2-harness').map((s) => s.resource['tau2.shard.index']));
+  const shards = new Set(
+    spans
+      .filter((s) => s.resource['service.name'] === 'tau2-harness')
+      .map((s) => s.resource['tau2.shard.index']),
+  );
   assert.deepEqual(shards, new Set([0, 1, 2]));
   // The merge job's stats step read the merged run.
   assert.ok(existsSync(join(runDir, 'timing_stats.json')), jobOutputs(work.path));
-  process.stderr.write(`slurm: array of 3 + merge + stats in ${wallS.toFixed(1)} s (${keys.length} trials)\n`);
+  process.stderr.write(
+    `slurm: array of 3 + merge + stats in ${wallS.toFixed(1)} s (${keys.length} trials)\n`,
+  );
 });

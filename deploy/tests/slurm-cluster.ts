@@ -111,7 +111,10 @@ export async function startSlurmCluster(dir: string): Promise<SlurmCluster> {
     const munge = await startMunge(dir);
     services.push(munge.service);
     for (const d of ['state', 'spool']) mkdirSync(join(dir, d), { mode: 0o700 });
-    writeFileSync(conf, slurmConf(dir, { ctld: await closedPort(), slurmd: await closedPort() }, munge.socket));
+    writeFileSync(
+      conf,
+      slurmConf(dir, { ctld: await closedPort(), slurmd: await closedPort() }, munge.socket),
+    );
     services.push(startService('slurmctld', 'slurmctld', ['-D', '-i', '-f', conf], env, dir));
     services.push(startService('slurmd', 'slurmd', ['-D', '-f', conf, '-N', NODE], env, dir));
     await eventually(
@@ -119,7 +122,9 @@ export async function startSlurmCluster(dir: string): Promise<SlurmCluster> {
       async () => {
         const dead = services.find((s) => s.exited());
         if (dead) throw new Error(`${dead.name} exited`);
-        const { stdout } = await run('sinfo', ['-h', '-n', NODE, '-o', '%T'], { env: { ...process.env, ...env } });
+        const { stdout } = await run('sinfo', ['-h', '-n', NODE, '-o', '%T'], {
+          env: { ...process.env, ...env },
+        });
         return stdout.trim() === 'idle' ? true : undefined;
       },
       30_000,
