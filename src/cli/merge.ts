@@ -1,5 +1,7 @@
 /** `tau2-trace merge`: the shards of a sharded run into one run directory (export/merge.ts does the work). */
 import { type MergeReport, mergeShards } from '../export/merge.js';
+import { Tau2Error, UsageError } from '../util/errors.js';
+import { cliMessage } from './errors.js';
 
 /** Options of `tau2-trace merge`. */
 export interface MergeOptions {
@@ -16,7 +18,14 @@ function missingText(r: MergeReport): string {
 
 /** Merges `dirs` into `--out`; resolves with the exit code. */
 export async function mergeCommand(dirs: string[], o: MergeOptions): Promise<number> {
-  const r = await mergeShards(dirs, o.out, { partial: o.partial });
+  let r: MergeReport;
+  try {
+    r = await mergeShards(dirs, o.out, { partial: o.partial });
+  } catch (err) {
+    // The shard directories are this command's arguments, not a flag: messages name the command instead.
+    if (err instanceof Tau2Error) throw new UsageError(cliMessage(err, { shards: 'tau2-trace merge' }));
+    throw err;
+  }
   process.stdout.write(
     `merged ${r.shards}/${r.shardCount} shards of ${r.runId}: ${r.rows}/${r.totalTrials} trials` +
       `${r.failed.length > 0 ? ` (${r.failed.length} failed)` : ''}\n` +

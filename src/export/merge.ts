@@ -154,7 +154,7 @@ function findMissing(shards: Shard[], partial: boolean) {
       ...(missingShards.length > 0 ? [`shards ${missingShards.join(', ')} of ${count} are not given`] : []),
       ...(missing.length > 0
         ? [
-            `${missing.length} trials have no successful row (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}; ${failed.length} of them failed): run --resume on their shard`,
+            `${missing.length} ${missing.length === 1 ? 'trial has' : 'trials have'} no successful row (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}; ${failed.length} of them failed): resume their shard`,
           ]
         : []),
     ];

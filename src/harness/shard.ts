@@ -124,7 +124,9 @@ export function shardRunId(
   env: NodeJS.ProcessEnv,
   sched?: SchedulerShard,
 ): string {
-  const id = runId ?? env[RUN_ID_ENV] ?? (sched?.jobId !== undefined ? `${name}_${sched.jobId}` : undefined);
+  // An empty variable is an unset one (a manifest or script that defines it empty).
+  const fromEnv = env[RUN_ID_ENV] || undefined;
+  const id = runId ?? fromEnv ?? (sched?.jobId !== undefined ? `${name}_${sched.jobId}` : undefined);
   if (id === undefined) {
     throw new UsageError(
       [
