@@ -30,6 +30,13 @@ describe('run --shard', () => {
     assert.match(r.stderr, /--run-id is needed with --shard \(or TAU2_RUN_ID\)/);
   });
 
+  it('--run-id without --shard names an unsharded run directory', async () => {
+    const r = await runCli(['run', '--run-id', 'named', '--num-tasks', '1', '--output-dir', out, ...FAST]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(runDirOf(r.stdout), join(out, 'named'));
+    assert.equal(JSON.parse(readFileSync(join(out, 'named', 'config.json'), 'utf8')).run_id, 'named');
+  });
+
   it('refuses to start a shard again in its directory, and resumes it instead', async () => {
     const again = await runCli([
       'run',
