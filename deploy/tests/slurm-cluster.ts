@@ -98,8 +98,22 @@ async function startMunge(dir: string): Promise<{ service: Service; socket: stri
   return { service, socket };
 }
 
+/** Throws naming the first program of the cluster that is not on PATH. */
+async function checkInstalled(): Promise<void> {
+  for (const bin of ['munged', 'munge', 'unmunge', 'slurmctld', 'slurmd', 'sinfo', 'sbatch', 'scontrol']) {
+    try {
+      await run('sh', ['-c', `command -v ${bin}`]);
+    } catch {
+      throw new Error(
+        `${bin} is not on PATH: install Debian's slurm-wlm and munge (scripts/test-deploy does)`,
+      );
+    }
+  }
+}
+
 /** Starts the cluster in `dir` and resolves once the node is idle, or throws saying which daemon failed. */
 export async function startSlurmCluster(dir: string): Promise<SlurmCluster> {
+  await checkInstalled();
   const services: Service[] = [];
   const conf = join(dir, 'slurm.conf');
   const env = { SLURM_CONF: conf };
