@@ -107,6 +107,7 @@ export interface RunPlan {
   domains: Domain[];
   /** The trials of this run (of this shard, when sharded). */
   planned: PlannedTrial[];
+  /** Set when the run is one shard of a sharded run. */
   shard?: PlannedShard;
   /** Rows recorded by earlier attempts of a resumed run. */
   previous: TrialResult[];
