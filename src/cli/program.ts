@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_RUN_SETTINGS as D } from '../harness/run-settings.js';
 import { versions } from '../util/about.js';
+import type { CompareOptions } from './compare.js';
 import { reportError } from './errors.js';
 import type { ImportOptions } from './import.js';
 import type { LogsOptions } from './logs.js';
@@ -26,6 +27,7 @@ export interface CommandHandlers {
   import(opts: ImportOptions): Promise<number>;
   replay(run: string, opts: ReplayOptions): Promise<number>;
   tasksCheck(opts: TasksCheckOptions): Promise<number>;
+  compare(baseline: string, candidate: string, opts: CompareOptions): Promise<number>;
 }
 
 /**
@@ -40,6 +42,7 @@ export const COMMANDS: CommandHandlers = {
   import: async (...a) => (await import('./import.js')).importCommand(...a),
   replay: async (...a) => (await import('./replay.js')).replayCommand(...a),
   tasksCheck: async (...a) => (await import('./tasks-check.js')).tasksCheckCommand(...a),
+  compare: async (...a) => (await import('./compare.js')).compareCommand(...a),
 };
 
 /** The options of `cmd` given on the command line (attribute names), as opposed to defaulted ones. */
@@ -242,6 +245,32 @@ function declareReplay({ program, commands, exit }: Wiring): void {
     .action(async (run: string, opts: ReplayOptions) => exit(await commands.replay(run, opts)));
 }
 
+/** `compare`. */
+function declareCompare({ program, commands, exit }: Wiring): void {
+  program
+    .command('compare')
+    .description('compare two runs metric by metric; with --fail-on, exit 1 on a significant regression')
+    .argument('<baseline>', 'a run directory, spool file, or tempo:<url>#<run id> / jaeger:<url>#<run id>')
+    .argument('<candidate>', 'the run to judge against the baseline, named the same ways')
+    .addOption(new Option('--format <format>', 'output').choices(['text', 'md', 'json']).default('text'))
+    .option(
+      '--fail-on <rule>',
+      "exit 1 when the rule holds and is significant, e.g. 'llm_call.ttft.p95 > +10%' (repeatable)",
+      (v: string, all: string[]) => [...all, v],
+      [] as string[],
+    )
+    .addOption(
+      new Option('--by <split>', 'also every metric per model or per domain').choices(['model', 'domain']),
+    )
+    .option('--resamples <n>', 'bootstrap resamples per metric', positiveInt, 2000)
+    .option('--seed <n>', "the bootstrap's seed", nonNegativeInt, 1)
+    .option('--prices <file>', 'price table, USD per million tokens (default: the shipped one)')
+    .option('--gpu-hour-price <usd>', 'price self-hosted models by GPU-hour × wall time', nonNegativeNumber)
+    .action(async (baseline: string, candidate: string, opts: CompareOptions) =>
+      exit(await commands.compare(baseline, candidate, opts)),
+    );
+}
+
 /** `tasks check`. */
 function declareTasks({ program, commands, exit }: Wiring): void {
   const tasks = program.command('tasks').description('tau2 tasks on the faithful domain ports');
@@ -282,6 +311,7 @@ export function buildProgram(
     declareImport,
     declareReplay,
     declareTasks,
+    declareCompare,
   ]) {
     declare(wiring);
   }
