@@ -27,7 +27,7 @@ export interface FailOn {
 }
 
 const RULE =
-  /^\s*(?<metric>[a-z_]+\.[a-z_]+(?:\{(?:model|domain)=[^}]*\})?)\.(?<stat>[a-z0-9]+)\s*(?<op>[<>])\s*(?<num>[+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*(?<unit>%|[A-Za-z]+)?\s*$/;
+  /^\s*(?<metric>[a-z_]+\.[a-z0-9_]+(?:\{(?:model|domain)=[^}]*\})?)\.(?<stat>[a-z0-9]+)\s*(?<op>[<>])\s*(?<num>[+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*(?<unit>%|[A-Za-z]+)?\s*$/;
 
 const refuse = (text: string, why: string) =>
   new UsageError([setting('failOn'), ` ${JSON.stringify(text)}: ${why}`], { field: 'failOn' });
