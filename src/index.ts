@@ -6,6 +6,17 @@
 
 // Answers from a run's traces: its trials, named metrics and cost.
 export {
+  type AnalyzedRun,
+  analyzeRun,
+  type CompareOptions,
+  type Comparison,
+  compareRuns,
+  type FailOnResult,
+  type MetricComparison,
+  type StatDiff,
+} from './analyze/compare.js';
+export { compareJson, compareMarkdown, compareText } from './analyze/compare-format.js';
+export {
   type CostOptions,
   DEFAULT_PRICES,
   loadPrices,
@@ -16,6 +27,7 @@ export {
   type RunCost,
   runCost,
 } from './analyze/cost.js';
+export { type FailOn, parseFailOn } from './analyze/fail-on.js';
 export {
   baseName,
   LLM_KINDS,
