@@ -6,7 +6,29 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { analyzeRun, compareRuns } from '../src/analyze/compare.js';
+import { openRun } from '../src/export/sources.js';
 import { CLI, fmt, intFlags, median, printTable, runCli, spoolOf, tempDir } from './lib.js';
+
+/** CPU seconds (user + system) of this process so far: on a shared machine, wall time says more about the neighbours. */
+const cpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+/** CPU seconds of each phase in this process: reading both spools, analysing both runs, comparing. */
+async function phases(files: string[]): Promise<number[]> {
+  const t0 = cpu();
+  const runs = [
+    await openRun({ kind: 'spool', path: files[0]! }),
+    await openRun({ kind: 'spool', path: files[1]! }),
+  ];
+  const t1 = cpu();
+  const [b, c] = runs.map((r) => analyzeRun(r));
+  const t2 = cpu();
+  compareRuns(b!, c!);
+  return [t1 - t0, t2 - t1, cpu() - t2];
+}
 
 const o = intFlags(process.argv.slice(2), { spans: 300_000, rounds: 3 });
 const tmp = tempDir('tau2-bench-compare-');
@@ -41,15 +63,37 @@ try {
     files.push(big);
   }
   const walls: number[] = [];
+  const cpus: number[][] = [];
   for (let r = 0; r < o.rounds; r++) {
     const res = await runCli(['compare', files[0]!, files[1]!, '--format', 'json'], { timeoutMs: 300_000 });
     if (res.code !== 0) throw new Error(`compare exited ${res.code}: ${res.stderr}`);
     walls.push(res.wallMs / 1000);
+    cpus.push(await phases(files));
   }
   process.stdout.write(`two spools of ~${spans} spans each; ${CLI} compare\n`);
+  const row = (label: string, v: number[]) => [
+    label,
+    fmt(median(v), 2),
+    fmt(Math.min(...v), 2),
+    fmt(Math.max(...v), 2),
+  ];
   printTable(
     ['', 'median', 'min', 'max'],
-    [['compare, wall s', fmt(median(walls), 2), fmt(Math.min(...walls), 2), fmt(Math.max(...walls), 2)]],
+    [
+      row('compare, wall s', walls),
+      row(
+        '  read both spools, CPU s',
+        cpus.map((c) => c[0]!),
+      ),
+      row(
+        '  trials, metrics, cost of both, CPU s',
+        cpus.map((c) => c[1]!),
+      ),
+      row(
+        '  statistics, CPU s',
+        cpus.map((c) => c[2]!),
+      ),
+    ],
   );
   if (median(walls) >= 5) process.exitCode = 1;
 } finally {
