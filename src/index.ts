@@ -4,6 +4,39 @@
  * public export is named here; anything not named is internal and may change.
  */
 
+// Answers from a run's traces: its trials, named metrics and cost.
+export {
+  type CostOptions,
+  DEFAULT_PRICES,
+  loadPrices,
+  type ModelCost,
+  type ModelPrice,
+  type PriceTable,
+  priceOf,
+  type RunCost,
+  runCost,
+} from './analyze/cost.js';
+export {
+  baseName,
+  LLM_KINDS,
+  METRICS,
+  type Metric,
+  type MetricDef,
+  type RunMetrics,
+  runMetrics,
+  type Sample,
+  type ServerSpans,
+  type SplitBy,
+  STATS,
+  type Stat,
+  type Summary,
+  splitMetrics,
+  summarize,
+  type Unit,
+  unitOf,
+  valuesOf,
+} from './analyze/metrics.js';
+export { runTrials, type SpanNode, type Trial, walk } from './analyze/trials.js';
 export { demoDomain } from './domains/demo/index.js';
 export { Args, lookup, makeToolDomain, param, type ToolDef, ToolError, tool } from './domains/kit.js';
 // Domains of your own.
