@@ -22,13 +22,16 @@
  *   `retry`, and so is the call's own time before the served request started when the call had failed
  *   attempts (the backoff between them). A call without a server span (a server that does not trace) has its client `prefill` child as
  *   `wait` (queue and prefill, which only the server can tell apart) and its client `decode` child as
- *   `decode`. A server span without the latency attributes is `wait` too.
+ *   `decode`. Which server span served the call is metrics.ts's `servedBy` (by request id, else the last
+ *   one with timings); a served span without the latency attributes is `wait` over its interval.
  *
  * Times are integers of nanoseconds from the task span's start while cutting (exact sums), milliseconds in
  * the result.
  */
 import type { SpoolSpan } from '../export/spool-reader.js';
 import { Attr, Kind, SpanName } from '../telemetry/names.js';
+import { servedBy } from './metrics.js';
+import type { SpanNode } from './trials.js';
 
 /** The parts a trial's wall time is cut into, in report order. */
 export const COMPONENTS = [
@@ -62,12 +65,6 @@ export const COMPONENT_LABELS: Record<Component, string> = {
   harness: 'harness between calls',
 };
 
-/** A span with its children (as the trial tree of trials.ts holds them). */
-export interface TimedNode {
-  span: SpoolSpan;
-  children: readonly TimedNode[];
-}
-
 /** Milliseconds per component; every component is present (0 when unused). */
 export type Breakdown = Record<Component, number>;
 
@@ -91,7 +88,7 @@ export function addBreakdown(into: Breakdown, b: Breakdown): void {
 type Add = (component: Component, ns: number, model?: string) => void;
 
 /** Cuts the wall time of the trial whose task span is `root`. */
-export function attribute(root: TimedNode): Attribution {
+export function attribute(root: SpanNode): Attribution {
   const origin = root.span.startNs;
   const rel = (t: bigint) => Number(t - origin);
   const totalNs = emptyBreakdown();
@@ -136,7 +133,7 @@ const modelOf = (s: SpoolSpan): string | undefined => {
 };
 
 /** Applies the rule of `node`'s kind to its interval [lo, hi] (ns from the trial's start). */
-function spanRule(ctx: Walk, node: TimedNode, lo: number, hi: number): void {
+function spanRule(ctx: Walk, node: SpanNode, lo: number, hi: number): void {
   const kind = node.span.attributes[Attr.kind];
   const whole = typeof kind === 'string' ? WHOLE[kind] : undefined;
   if (whole) ctx.add(whole, hi - lo, modelOf(node.span));
@@ -150,11 +147,11 @@ function spanRule(ctx: Walk, node: TimedNode, lo: number, hi: number): void {
  */
 function criticalPath(
   ctx: Walk,
-  children: readonly TimedNode[],
+  children: readonly SpanNode[],
   lo: number,
   hi: number,
   own: (a: number, b: number) => void,
-  child: (ctx: Walk, node: TimedNode, lo: number, hi: number) => void,
+  child: (ctx: Walk, node: SpanNode, lo: number, hi: number) => void,
 ): void {
   const byEnd = [...children].sort((a, b) =>
     a.span.endNs > b.span.endNs ? -1 : a.span.endNs < b.span.endNs ? 1 : 0,
@@ -174,13 +171,16 @@ function criticalPath(
 }
 
 /** The agent's LLM call: the server's queue/prefill/decode, retries, and the rest as overhead. */
-function agentCall(ctx: Walk, node: TimedNode, lo: number, hi: number): void {
+function agentCall(ctx: Walk, node: SpanNode, lo: number, hi: number): void {
   const model = modelOf(node.span);
-  const served = servedBy(node);
+  const servedSpan = servedBy(node.children, node.span);
+  const served = node.children.find((c) => c.span === servedSpan);
   const hasServer = served !== undefined;
   const parts = node.children.filter((c) => {
     const name = c.span.name;
-    if (name === SpanName.attempt || name === SpanName.llmRequest) return true;
+    if (name === SpanName.attempt) return true;
+    // Server spans without timings say nothing metrics.ts can use either: then the client's view stands.
+    if (name === SpanName.llmRequest) return hasServer;
     // The client's prefill/decode children are the same wait seen from the client: used only without a server span.
     return !hasServer && (name === SpanName.prefill || name === SpanName.decode);
   });
@@ -209,19 +209,6 @@ function agentCall(ctx: Walk, node: TimedNode, lo: number, hi: number): void {
 
 const seconds = (v: unknown): number | undefined =>
   typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined;
-
-/**
- * The `llm_request` child that served the call: the one whose request id is the call's response id, else the
- * last one (by start) with queue timing; the others belong to attempts that failed.
- */
-export function servedBy(call: TimedNode): TimedNode | undefined {
-  const requests = call.children.filter((c) => c.span.name === SpanName.llmRequest);
-  const id = call.span.attributes[Attr.genAiResponseId];
-  const byId = id === undefined ? undefined : requests.find((c) => c.span.attributes[Attr.requestId] === id);
-  if (byId) return byId;
-  const timed = requests.filter((c) => seconds(c.span.attributes[Attr.latencyTimeInQueue]) !== undefined);
-  return timed.at(-1) ?? requests.at(-1);
-}
 
 /** Lays queue, prefill and decode out from the server span's start and keeps what falls in [lo, hi]. */
 function serverSplit(ctx: Walk, span: SpoolSpan, lo: number, hi: number, model: string | undefined): void {

@@ -1,7 +1,8 @@
 /** Wall-time attribution along the critical path (src/analyze/attribution.ts) on hand-built trials. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { attribute, type Breakdown, COMPONENTS, type TimedNode } from '../../src/analyze/attribution.js';
+import { attribute, type Breakdown, COMPONENTS } from '../../src/analyze/attribution.js';
+import type { SpanNode } from '../../src/analyze/trials.js';
 import type { SpoolSpan } from '../../src/export/spool-reader.js';
 import { Attr, Kind, SpanName } from '../../src/telemetry/names.js';
 
@@ -13,8 +14,8 @@ function node(
   startMs: number,
   endMs: number,
   attributes: SpoolSpan['attributes'] = {},
-  children: TimedNode[] = [],
-): TimedNode {
+  children: SpanNode[] = [],
+): SpanNode {
   const ns = (ms: number) => BigInt(Math.round(ms * 1e6)) + 1_700_000_000_000_000_000n;
   const span: SpoolSpan = {
     traceId: 't',
@@ -32,8 +33,8 @@ function node(
   return { span, children };
 }
 
-const task = (end: number, children: TimedNode[]) => node(SpanName.task, Kind.task, 0, end, {}, children);
-const step = (s: number, e: number, children: TimedNode[]) =>
+const task = (end: number, children: SpanNode[]) => node(SpanName.task, Kind.task, 0, end, {}, children);
+const step = (s: number, e: number, children: SpanNode[]) =>
   node(SpanName.step, Kind.step, s, e, {}, children);
 const server = (s: number, e: number, q: number, p: number, d: number, id = 'req-1') =>
   node(SpanName.llmRequest, undefined, s, e, {
@@ -42,7 +43,7 @@ const server = (s: number, e: number, q: number, p: number, d: number, id = 'req
     [Attr.latencyPrefill]: p,
     [Attr.latencyDecode]: d,
   });
-const agent = (s: number, e: number, children: TimedNode[], id = 'req-1') =>
+const agent = (s: number, e: number, children: SpanNode[], id = 'req-1') =>
   node(
     'chat agent-8b',
     Kind.llmCall,
@@ -146,9 +147,17 @@ describe('attribution', () => {
     assert.deepEqual(nonZero(a.total), { queue: 40, prefill: 50, decode: 100, overhead: 10, retry: 200 });
   });
 
-  it('cuts a server span without latency attributes as "wait"', () => {
+  it('the server span that served the call, without latency attributes, is "wait" over its interval', () => {
     const bare = node(SpanName.llmRequest, undefined, 10, 90, { [Attr.requestId]: 'req-1' });
-    const a = attribute(task(100, [agent(0, 100, [bare])]));
+    const a = attribute(
+      task(100, [
+        agent(0, 100, [
+          bare,
+          node(SpanName.prefill, Kind.prefill, 5, 45),
+          node(SpanName.decode, Kind.decode, 45, 95),
+        ]),
+      ]),
+    );
     assert.deepEqual(nonZero(a.total), { wait: 80, overhead: 20 });
   });
 });
