@@ -4,6 +4,14 @@
  * public export is named here; anything not named is internal and may change.
  */
 
+export {
+  type Attribution,
+  attribute,
+  type Breakdown,
+  COMPONENT_LABELS,
+  COMPONENTS,
+  type Component,
+} from './analyze/attribution.js';
 // Answers from a run's traces: its trials, named metrics and cost.
 export {
   type CostOptions,
@@ -36,6 +44,7 @@ export {
   unitOf,
   valuesOf,
 } from './analyze/metrics.js';
+export { type DomainRule, SLOW_K, type SlowReport, type SlowTrial, slowTrials } from './analyze/slow.js';
 export { runTrials, type SpanNode, type Trial, walk } from './analyze/trials.js';
 export { demoDomain } from './domains/demo/index.js';
 export { Args, lookup, makeToolDomain, param, type ToolDef, ToolError, tool } from './domains/kit.js';
@@ -90,6 +99,8 @@ export {
 } from './harness/session.js';
 export type { RunStats } from './harness/stats.js';
 export { LlmError, type LlmErrorOptions, type LlmErrorType } from './llm/errors.js';
+export { type BuiltReport, buildReport } from './report/build.js';
+export type { ReportData, ReportOptions } from './report/data.js';
 export { DEFAULT_SIM_SETTINGS, type SimSettings } from './sim/settings.js';
 // Errors.
 export {

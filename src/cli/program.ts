@@ -11,6 +11,7 @@ import type { ImportOptions } from './import.js';
 import type { LogsOptions } from './logs.js';
 import { list, nonNegativeInt, nonNegativeNumber, port, positiveInt, positiveNumber } from './parse.js';
 import { REPLAY_FLAG_DEFAULTS, type ReplayOptions } from './replay.js';
+import type { ReportCommandOptions } from './report.js';
 import type { RunOptions } from './run.js';
 import type { SimCommandOptions } from './sim.js';
 import { addSimFlags } from './sim-flags.js';
@@ -26,6 +27,7 @@ export interface CommandHandlers {
   import(opts: ImportOptions): Promise<number>;
   replay(run: string, opts: ReplayOptions): Promise<number>;
   tasksCheck(opts: TasksCheckOptions): Promise<number>;
+  report(run: string, opts: ReportCommandOptions): Promise<number>;
 }
 
 /**
@@ -40,6 +42,7 @@ export const COMMANDS: CommandHandlers = {
   import: async (...a) => (await import('./import.js')).importCommand(...a),
   replay: async (...a) => (await import('./replay.js')).replayCommand(...a),
   tasksCheck: async (...a) => (await import('./tasks-check.js')).tasksCheckCommand(...a),
+  report: async (...a) => (await import('./report.js')).reportCommand(...a),
 };
 
 /** The options of `cmd` given on the command line (attribute names), as opposed to defaulted ones. */
@@ -242,6 +245,36 @@ function declareReplay({ program, commands, exit }: Wiring): void {
     .action(async (run: string, opts: ReplayOptions) => exit(await commands.replay(run, opts)));
 }
 
+/** `report`. */
+function declareReport({ program, commands, exit }: Wiring): void {
+  program
+    .command('report')
+    .description(
+      'one self-contained HTML report of a run: overview, where the time went, flame graphs, slow trials, latency, cost',
+    )
+    .argument(
+      '<run>',
+      'a run directory or its spans.otlp.jsonl (legacy logs: `import` them first), or tempo:<url>#<run id> / jaeger:<url>#<run id>',
+    )
+    .option('--out <file>', 'where to write (default: report.html beside the spool)')
+    .option(
+      '--prices <file>',
+      'price table JSON: {"models": {"<model>": {"input", "cached_input", "output"}}} (USD per 1M tokens)',
+    )
+    .option(
+      '--gpu-hour-price <usd>',
+      'USD per GPU-hour for models the price table does not list (self-hosted)',
+      nonNegativeNumber,
+    )
+    .option(
+      '--slow-k <k>',
+      'k of the slow-trial rule: median + k × 1.4826 × MAD per domain',
+      positiveNumber,
+      3,
+    )
+    .action(async (run: string, opts: ReportCommandOptions) => exit(await commands.report(run, opts)));
+}
+
 /** `tasks check`. */
 function declareTasks({ program, commands, exit }: Wiring): void {
   const tasks = program.command('tasks').description('tau2 tasks on the faithful domain ports');
@@ -282,6 +315,7 @@ export function buildProgram(
     declareImport,
     declareReplay,
     declareTasks,
+    declareReport,
   ]) {
     declare(wiring);
   }
