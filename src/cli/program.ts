@@ -27,7 +27,7 @@ export interface CommandHandlers {
   import(opts: ImportOptions): Promise<number>;
   replay(run: string, opts: ReplayOptions): Promise<number>;
   tasksCheck(opts: TasksCheckOptions): Promise<number>;
-  report(run: string, opts: ReportCommandOptions): Promise<number>;
+  report(run: string | undefined, opts: ReportCommandOptions): Promise<number>;
 }
 
 /**
@@ -252,11 +252,14 @@ function declareReport({ program, commands, exit }: Wiring): void {
     .description(
       'one self-contained HTML report of a run: overview, where the time went, flame graphs, slow trials, latency, cost',
     )
-    .argument(
-      '<run>',
-      'a run directory or its spans.otlp.jsonl (legacy logs: `import` them first), or tempo:<url>#<run id> / jaeger:<url>#<run id>',
+    .argument('[run]', 'a run directory or its spans.otlp.jsonl (legacy logs: `import` them first)')
+    .option('--tempo <url>', "Tempo's HTTP API: read the run's traces from there (with --run-id)")
+    .option('--jaeger <url>', "Jaeger's query API: read the run's traces from there (with --run-id)")
+    .option('--run-id <id>', 'with --tempo or --jaeger: the run (tau2.run.id, the run directory name)')
+    .option(
+      '--out <file>',
+      'where to write (default: report.html beside the spool; with --tempo/--jaeger: here)',
     )
-    .option('--out <file>', 'where to write (default: report.html beside the spool)')
     .option(
       '--prices <file>',
       'price table JSON: {"models": {"<model>": {"input", "cached_input", "output"}}} (USD per 1M tokens)',
@@ -272,7 +275,9 @@ function declareReport({ program, commands, exit }: Wiring): void {
       positiveNumber,
       3,
     )
-    .action(async (run: string, opts: ReportCommandOptions) => exit(await commands.report(run, opts)));
+    .action(async (run: string | undefined, opts: ReportCommandOptions) =>
+      exit(await commands.report(run, opts)),
+    );
 }
 
 /** `tasks check`. */

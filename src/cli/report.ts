@@ -5,11 +5,11 @@ import { loadPrices } from '../analyze/cost.js';
 import { openRun } from '../export/sources.js';
 import { buildReport } from '../report/build.js';
 import { printWarnings } from './errors.js';
-import { runSourceOf } from './run-arg.js';
+import { type RunArgOptions, runSourceOf } from './run-arg.js';
 
 /** Options of `tau2-trace report`. */
-export interface ReportCommandOptions {
-  /** Default: `report.html` beside the run's spool. */
+export interface ReportCommandOptions extends RunArgOptions {
+  /** Default: `report.html` beside the run's spool (with --tempo/--jaeger: here). */
   out?: string;
   /** A price table JSON (cost.ts); default: the shipped one. */
   prices?: string;
@@ -20,9 +20,9 @@ export interface ReportCommandOptions {
 }
 
 /** Writes the report; resolves with the exit code. */
-export async function reportCommand(runArg: string, o: ReportCommandOptions): Promise<number> {
+export async function reportCommand(runArg: string | undefined, o: ReportCommandOptions): Promise<number> {
   const prices = o.prices === undefined ? undefined : loadPrices(o.prices);
-  const run = await openRun(runSourceOf(runArg), { onWarning: (w) => printWarnings([w]) });
+  const run = await openRun(runSourceOf(runArg, o), { onWarning: (w) => printWarnings([w]) });
   const { data, html } = buildReport(run, {
     ...(prices ? { prices } : {}),
     ...(o.gpuHourPrice !== undefined ? { gpuHourPrice: o.gpuHourPrice } : {}),

@@ -20,8 +20,8 @@ export interface BuiltReport {
 export function buildReport(run: RunSource, options: ReportOptions = {}, field = 'run'): BuiltReport {
   if (!run.spans) {
     throw new UsageError(
-      `${run.source}: legacy logs hold no spans to report on; \`tau2-trace import --log-dir <dir>\` turns them ` +
-        'into <dir>/spans.otlp.jsonl, then `tau2-trace report <dir>` reads that',
+      `${run.source}: legacy logs hold no spans to report on; \`tau2-trace import\` turns them into a spool ` +
+        '(spans.otlp.jsonl) to report on',
       { field },
     );
   }

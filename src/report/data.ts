@@ -25,7 +25,7 @@ import type { Trial } from '../analyze/trials.js';
 import { quantileSorted } from '../util/quantile.js';
 import { type FlameData, flameOf, r2, StringTable } from './flame.js';
 import { type Overview, overviewOf, type RunInfo } from './overview.js';
-import { type LoadSeries, loadSeries, type TtftScatter, ttftScatter } from './series.js';
+import { type LoadSeries, loadSeries, scanCalls, type TtftScatter, ttftScatter } from './series.js';
 
 /** One row of the trials table. */
 export interface TrialRow {
@@ -114,8 +114,9 @@ export function reportData(
     ...(o.prices ? { prices: o.prices } : {}),
     ...(o.gpuHourPrice !== undefined ? { gpuHourPrice: o.gpuHourPrice } : {}),
   });
-  const overview = overviewOf(trials, run);
-  const origin = overview.startNs;
+  const origin = trials.reduce((m, t) => (t.startNs < m ? t.startNs : m), trials[0]!.startNs);
+  const scan = scanCalls(trials, origin);
+  const overview = overviewOf(trials, run, scan.llmCalls);
   const strings = new StringTable();
   const slowOf = new Map(slow.slow.map((s) => [s.index, s]));
   const rows = trials.map((t, i): TrialRow => {
@@ -156,8 +157,8 @@ export function reportData(
       })),
     },
     latency: latency(trials, cost.trials),
-    load: loadSeries(trials, origin, overview.endNs),
-    ttft: ttftScatter(trials),
+    load: loadSeries(scan, overview.wallS),
+    ttft: ttftScatter(scan),
     cost: {
       source: cost.source,
       date: cost.date,

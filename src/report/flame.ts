@@ -74,7 +74,8 @@ export function flameOf(root: SpanNode, strings: StringTable): FlameData {
       const d = ms(s, Attr.latencyDecode);
       if (q !== undefined && p !== undefined && d !== undefined) out.split.push(row, r2(q), r2(p), r2(d));
     }
-    const skipClient = hasServer(node);
+    // Only a call has prefill/decode children; most spans are leaves.
+    const skipClient = node.children.length > 1 && hasServer(node);
     for (let i = node.children.length - 1; i >= 0; i--) {
       const c = node.children[i]!;
       if (skipClient && (c.span.name === SpanName.prefill || c.span.name === SpanName.decode)) continue;

@@ -34,10 +34,8 @@ function echartsJs(): string {
 
 /** JSON safe inside a `<script>` element: no `</script>` or `<!--` can appear in it. */
 export function scriptJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)).replace(
-    /</g,
-    '\\u003c',
-  );
+  // No replacer: JSON.stringify would call it for every value, a second's work on a 300,000-span report.
+  return JSON.stringify(value).replace(/</g, '\\u003c');
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);

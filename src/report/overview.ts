@@ -42,9 +42,9 @@ export interface Overview {
   terminations: { reason: string; trials: number }[];
   /** Failed trials (status ERROR) with their error text. */
   errors: { key: string; termination: string; error: string }[];
-  /** The run's first trial start and last trial end, epoch ns (as strings in JSON). */
-  startNs: bigint;
-  endNs: bigint;
+  /** The run's first trial start and last trial end (ISO 8601, UTC). */
+  start: string;
+  end: string;
   wallS: number;
   trialsPerMinute: number;
   llmCallsPerSecond: number;
@@ -91,18 +91,16 @@ export function runInfo(
   };
 }
 
-/** The overview of `trials` (at least one). */
-export function overviewOf(trials: readonly Trial[], run: RunInfo): Overview {
+/** The overview of `trials` (at least one), which made `llmCalls` LLM calls. */
+export function overviewOf(trials: readonly Trial[], run: RunInfo, llmCalls: number): Overview {
   let startNs = trials[0]!.startNs;
   let endNs = trials[0]!.endNs;
   const reasons = new Map<string, number>();
-  let llmCalls = 0;
   for (const t of trials) {
     if (t.startNs < startNs) startNs = t.startNs;
     if (t.endNs > endNs) endNs = t.endNs;
     const reason = t.termination ?? '(none)';
     reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
-    llmCalls += countLlmCalls(t);
   }
   const rewarded = trials.filter((t) => t.reward !== undefined);
   const board = leaderboard(
@@ -132,21 +130,13 @@ export function overviewOf(trials: readonly Trial[], run: RunInfo): Overview {
     errors: trials
       .filter((t) => t.error !== undefined)
       .map((t) => ({ key: t.key, termination: t.termination ?? '', error: t.error! })),
-    startNs,
-    endNs,
+    start: isoOf(startNs),
+    end: isoOf(endNs),
     wallS,
     trialsPerMinute: wallS > 0 ? (trials.length / wallS) * 60 : 0,
     llmCallsPerSecond: wallS > 0 ? llmCalls / wallS : 0,
   };
 }
 
-/** LLM call spans of a trial (`chat …`), retries not counted apart. */
-function countLlmCalls(t: Trial): number {
-  let n = 0;
-  const stack = [t.root];
-  for (let node = stack.pop(); node; node = stack.pop()) {
-    if (node.span.name.startsWith('chat ')) n++;
-    for (const c of node.children) stack.push(c);
-  }
-  return n;
-}
+/** Epoch nanoseconds as ISO 8601 (ms precision). */
+const isoOf = (ns: bigint): string => new Date(Number(ns / 1_000_000n)).toISOString();

@@ -6,7 +6,6 @@
 
 import { LLM_KINDS } from '../analyze/metrics.js';
 import type { Trial } from '../analyze/trials.js';
-import { walk } from '../analyze/trials.js';
 import { Attr, SpanName } from '../telemetry/names.js';
 import { r2 } from './flame.js';
 
@@ -48,35 +47,66 @@ export function meanLevel(
   return Array.from(area, (x) => r2(x / width));
 }
 
-/** The load series of `trials`; times in ns are taken from `origin`. */
-export function loadSeries(trials: readonly Trial[], origin: bigint, end: bigint): LoadSeries {
-  const server: [number, number][] = [];
-  const queue: [number, number][] = [];
-  const client: [number, number][] = [];
+/** What one pass over a run's spans collects for the series (intervals in seconds from the run's start). */
+export interface CallScan {
+  server: [number, number][];
+  queue: [number, number][];
+  client: [number, number][];
+  /** `[input tokens, TTFT ms]` of streamed LLM calls, by kind. */
+  ttft: Map<string, [number, number][]>;
+  /** LLM call spans (`chat …`). */
+  llmCalls: number;
+}
+
+const LLM = new Set<unknown>(LLM_KINDS);
+
+/**
+ * Collects, in one pass over every span of `trials` (one pass, not one per chart: a 300,000-span run spends
+ * most of a report's time walking spans), the intervals and points of the series below.
+ */
+export function scanCalls(trials: readonly Trial[], origin: bigint): CallScan {
+  const scan: CallScan = { server: [], queue: [], client: [], ttft: new Map(), llmCalls: 0 };
   const rel = (t: bigint) => Number(t - origin) / 1e9;
   for (const trial of trials) {
-    for (const { span } of walk(trial.root)) {
+    const stack = [trial.root];
+    for (let node = stack.pop(); node; node = stack.pop()) {
+      for (const c of node.children) stack.push(c);
+      const span = node.span;
       if (span.name === SpanName.llmRequest) {
-        server.push([rel(span.startNs), rel(span.endNs)]);
+        const start = rel(span.startNs);
+        scan.server.push([start, rel(span.endNs)]);
         const q = span.attributes[Attr.latencyTimeInQueue];
-        if (typeof q === 'number' && q >= 0) queue.push([rel(span.startNs), rel(span.startNs) + q]);
-      } else if ((LLM_KINDS as readonly unknown[]).includes(span.attributes[Attr.kind])) {
-        client.push([rel(span.startNs), rel(span.endNs)]);
+        if (typeof q === 'number' && q >= 0) scan.queue.push([start, start + q]);
+        continue;
       }
+      const a = span.attributes;
+      const kind = a[Attr.kind];
+      if (!LLM.has(kind) || span.name === SpanName.attempt) continue;
+      scan.llmCalls++;
+      scan.client.push([rel(span.startNs), rel(span.endNs)]);
+      const ttft = a[Attr.ttftMs];
+      const tokens = a[Attr.genAiInputTokens];
+      if (typeof ttft !== 'number' || typeof tokens !== 'number') continue;
+      let list = scan.ttft.get(kind as string);
+      if (!list) {
+        list = [];
+        scan.ttft.set(kind as string, list);
+      }
+      list.push([tokens, r2(ttft)]);
     }
   }
-  const t1 = rel(end);
+  return scan;
+}
+
+/** The load series of a scan; `t1` is the run's length in seconds. */
+export function loadSeries(scan: CallScan, t1: number): LoadSeries {
   const buckets = Math.max(1, Math.min(BUCKETS, Math.ceil(t1 * 10)));
   const t = Array.from({ length: buckets }, (_, i) => r2((i * t1) / buckets));
-  if (server.length > 0) {
-    return {
-      t,
-      inflight: meanLevel(server, 0, t1, buckets),
-      queue: meanLevel(queue, 0, t1, buckets),
-      from: 'server',
-    };
+  if (scan.server.length > 0) {
+    const inflight = meanLevel(scan.server, 0, t1, buckets);
+    return { t, inflight, queue: meanLevel(scan.queue, 0, t1, buckets), from: 'server' };
   }
-  return { t, inflight: meanLevel(client, 0, t1, buckets), queue: undefined, from: 'client' };
+  return { t, inflight: meanLevel(scan.client, 0, t1, buckets), queue: undefined, from: 'client' };
 }
 
 /** TTFT (ms) against prompt tokens, per LLM kind: `[tokens, ttft]` pairs, and how many calls each stands for. */
@@ -87,27 +117,10 @@ export interface TtftScatter {
   calls: number;
 }
 
-/** The TTFT scatter of `trials`' streamed LLM calls. */
-export function ttftScatter(trials: readonly Trial[]): TtftScatter[] {
-  const byKind = new Map<string, [number, number][]>();
-  for (const trial of trials) {
-    for (const { span } of walk(trial.root)) {
-      const a = span.attributes;
-      const kind = a[Attr.kind];
-      if (typeof kind !== 'string' || !(LLM_KINDS as readonly string[]).includes(kind)) continue;
-      const ttft = a[Attr.ttftMs];
-      const tokens = a[Attr.genAiInputTokens];
-      if (typeof ttft !== 'number' || typeof tokens !== 'number') continue;
-      let list = byKind.get(kind);
-      if (!list) {
-        list = [];
-        byKind.set(kind, list);
-      }
-      list.push([tokens, r2(ttft)]);
-    }
-  }
-  return LLM_KINDS.filter((k) => byKind.has(k)).map((kind) => {
-    const all = byKind.get(kind)!;
+/** The TTFT scatter of a scan, at most {@link SCATTER_POINTS} points per kind. */
+export function ttftScatter(scan: CallScan): TtftScatter[] {
+  return LLM_KINDS.filter((k) => scan.ttft.has(k)).map((kind) => {
+    const all = scan.ttft.get(kind)!;
     const stride = Math.max(1, Math.ceil(all.length / SCATTER_POINTS));
     return { kind, points: all.filter((_, i) => i % stride === 0), calls: all.length };
   });

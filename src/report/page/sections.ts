@@ -19,6 +19,7 @@ export function renderOverview(d: ReportData): void {
     ...k.map((n): [string, string] => [`pass^${n}`, fmt(o.passHatK[n], 4)]),
     ['failed trials (left out of rewards)', String(o.failedTrials)],
     ['wall time', `${fmt(o.wallS, 1)} s`],
+    ['started', o.start.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')],
     ['throughput', `${fmt(o.trialsPerMinute, 1)} trials/min, ${fmt(o.llmCallsPerSecond, 1)} LLM calls/s`],
   ];
   if (o.unrewarded > 0) figures.push(['trials without a reward (left out)', String(o.unrewarded)]);
