@@ -27,7 +27,8 @@ export function renderOverview(d: ReportData): void {
   for (const [name, value] of figures) {
     const box = grid.appendChild(el('div'));
     box.appendChild(el('dt', '', name));
-    box.appendChild(el('dd', '', value)).dataset.figure = name;
+    // Long values (a run id, throughput) get a smaller face rather than a break mid-word.
+    box.appendChild(el('dd', value.length > 16 ? 'long' : '', value)).dataset.figure = name;
   }
   s.appendChild(el('h3', '', 'Termination reasons'));
   s.appendChild(
