@@ -252,7 +252,10 @@ function declareReport({ program, commands, exit }: Wiring): void {
     .description(
       'one self-contained HTML report of a run: overview, where the time went, flame graphs, slow trials, latency, cost',
     )
-    .argument('[run]', 'a run directory or its spans.otlp.jsonl (legacy logs: `import` them first)')
+    .argument(
+      '[run]',
+      'a run directory or its spans.otlp.jsonl (legacy logs: `import` them first), or tempo:<url>#<run id> / jaeger:<url>#<run id>',
+    )
     .option('--tempo <url>', "Tempo's HTTP API: read the run's traces from there (with --run-id)")
     .option('--jaeger <url>', "Jaeger's query API: read the run's traces from there (with --run-id)")
     .option('--run-id <id>', 'with --tempo or --jaeger: the run (tau2.run.id, the run directory name)')

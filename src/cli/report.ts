@@ -2,13 +2,18 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadPrices } from '../analyze/cost.js';
-import { openRun } from '../export/sources.js';
+import { openRun, type RunSourceSpec } from '../export/sources.js';
 import { buildReport } from '../report/build.js';
+import { UsageError } from '../util/errors.js';
 import { printWarnings } from './errors.js';
-import { type RunArgOptions, runSourceOf } from './run-arg.js';
+import { runSourceOf } from './run-arg.js';
 
 /** Options of `tau2-trace report`. */
-export interface ReportCommandOptions extends RunArgOptions {
+export interface ReportCommandOptions {
+  /** Tempo's or Jaeger's HTTP API, with `runId`, instead of a run argument (as `stats` and `export` take it). */
+  tempo?: string;
+  jaeger?: string;
+  runId?: string;
   /** Default: `report.html` beside the run's spool (with --tempo/--jaeger: here). */
   out?: string;
   /** A price table JSON (cost.ts); default: the shipped one. */
@@ -19,10 +24,19 @@ export interface ReportCommandOptions extends RunArgOptions {
   slowK?: number;
 }
 
+/** The run to read: the argument (run-arg.ts: a path, or `tempo:<url>#<run id>`), or `--tempo`/`--jaeger`. */
+function sourceOf(run: string | undefined, o: ReportCommandOptions): RunSourceSpec {
+  const given = [run, o.tempo, o.jaeger].filter((x) => x !== undefined).length;
+  if (given !== 1) throw new UsageError('give exactly one of <run>, --tempo and --jaeger');
+  if (o.tempo !== undefined) return { kind: 'tempo', url: o.tempo, runId: o.runId };
+  if (o.jaeger !== undefined) return { kind: 'jaeger', url: o.jaeger, runId: o.runId };
+  return runSourceOf(run!);
+}
+
 /** Writes the report; resolves with the exit code. */
 export async function reportCommand(runArg: string | undefined, o: ReportCommandOptions): Promise<number> {
   const prices = o.prices === undefined ? undefined : loadPrices(o.prices);
-  const run = await openRun(runSourceOf(runArg, o), { onWarning: (w) => printWarnings([w]) });
+  const run = await openRun(sourceOf(runArg, o), { onWarning: (w) => printWarnings([w]) });
   const { data, html } = buildReport(run, {
     ...(prices ? { prices } : {}),
     ...(o.gpuHourPrice !== undefined ? { gpuHourPrice: o.gpuHourPrice } : {}),

@@ -1,7 +1,9 @@
 /**
- * The run a command that reads spans is given, as `stats` and `export` take it: a run directory or spool file
- * as the argument, or `--tempo <url>` / `--jaeger <url>` with `--run-id`. Legacy logs hold no spans: a directory
- * of them (or one log file) is refused with the command that turns them into a spool.
+ * A run named by one command-line argument, as `report` takes it, mapped to what openRun opens:
+ * - a run directory (its `spans.otlp.jsonl`) or a spool file;
+ * - a directory of legacy `tau2_*.log` files without a spool, or one `.log` file;
+ * - `tempo:<url>#<run id>` or `jaeger:<url>#<run id>`: the run's traces in a trace store
+ *   (`tempo:http://localhost:3200#tau2_20261124_062356`).
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,30 +11,27 @@ import type { RunSourceSpec } from '../export/sources.js';
 import { SPOOL_FILE } from '../harness/rundir.js';
 import { UsageError } from '../util/errors.js';
 
-/** Where the run is, besides the argument. */
-export interface RunArgOptions {
-  tempo?: string;
-  jaeger?: string;
-  runId?: string;
-}
-
-const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory();
-
-/** What `run` (the argument) or the store options name. */
-export function runSourceOf(run: string | undefined, o: RunArgOptions): RunSourceSpec {
-  const given = [run, o.tempo, o.jaeger].filter((x) => x !== undefined).length;
-  if (given !== 1) throw new UsageError('give exactly one of <run>, --tempo and --jaeger');
-  if (o.tempo !== undefined) return { kind: 'tempo', url: o.tempo, runId: o.runId };
-  if (o.jaeger !== undefined) return { kind: 'jaeger', url: o.jaeger, runId: o.runId };
-  const path = run!;
-  const logDir = isDir(path) && !existsSync(join(path, SPOOL_FILE)) ? path : undefined;
-  const logs = logDir ? readdirSync(logDir).filter((f) => /^tau2_.*\.log$/.test(f)).length : 0;
-  if (logs > 0 || (!isDir(path) && path.endsWith('.log'))) {
-    const flag = logDir ? `--log-dir ${path}` : `--log-path ${path}`;
-    throw new UsageError(
-      `${path}: legacy logs hold no spans to report on; \`tau2-trace import ${flag}\` writes their spans ` +
-        `to a spans.otlp.jsonl beside them, which report then reads`,
-    );
+/** The source `arg` names; `field` is the argument's name in messages. */
+export function runSourceOf(arg: string, field = 'run'): RunSourceSpec {
+  const store = /^(tempo|jaeger):(.*)$/.exec(arg);
+  if (store) {
+    const [, kind, rest] = store as unknown as [string, 'tempo' | 'jaeger', string];
+    const hash = rest.lastIndexOf('#');
+    if (hash < 0 || hash === rest.length - 1) {
+      throw new UsageError(
+        `${arg}: a trace store is named as ${kind}:<url>#<run id> (the run directory name)`,
+        {
+          field,
+        },
+      );
+    }
+    return { kind, url: rest.slice(0, hash), runId: rest.slice(hash + 1), field };
   }
-  return { kind: 'spool', path, field: 'run' };
+  const isDir = existsSync(arg) && statSync(arg).isDirectory();
+  if (isDir && !existsSync(join(arg, SPOOL_FILE))) {
+    const logs = readdirSync(arg).some((f) => /^tau2_.*\.log$/.test(f));
+    if (logs) return { kind: 'legacy-logs', dir: arg, field: 'logDir' };
+  }
+  if (!isDir && arg.endsWith('.log')) return { kind: 'legacy-log', path: arg, field: 'logPath' };
+  return { kind: 'spool', path: arg, field };
 }

@@ -19,9 +19,10 @@ export interface BuiltReport {
 /** Builds the report of `run`; `field` names the run's setting in errors. */
 export function buildReport(run: RunSource, options: ReportOptions = {}, field = 'run'): BuiltReport {
   if (!run.spans) {
+    const flag = run.kind === 'legacy-logs' ? '--log-dir' : '--log-path';
     throw new UsageError(
-      `${run.source}: legacy logs hold no spans to report on; \`tau2-trace import\` turns them into a spool ` +
-        '(spans.otlp.jsonl) to report on',
+      `${run.source}: legacy logs hold no spans to report on; \`tau2-trace import ${flag} ${run.source}\` ` +
+        'writes their spans to a spans.otlp.jsonl beside them, which report then reads',
       { field },
     );
   }
