@@ -1,7 +1,8 @@
 /**
- * tau2-trace as a library: run an evaluation from code (with domains of your own), open a run wherever it is
- * held and get its traces and legacy metrics, and the one error hierarchy every call rejects with. Every
- * public export is named here; anything not named is internal and may change.
+ * tau2-trace as a library: run an evaluation from code (with domains and simulated roles of your own), start
+ * the simulated server, open a run wherever it is held and get its traces and legacy metrics, and the one
+ * error hierarchy every call rejects with. Every public export is named here; anything not named is internal
+ * and may change.
  */
 
 export {
@@ -48,6 +49,7 @@ export { type DomainRule, SLOW_K, type SlowReport, type SlowTrial, slowTrials } 
 export { runTrials, type SpanNode, type Trial, walk } from './analyze/trials.js';
 export { demoDomain } from './domains/demo/index.js';
 export { Args, lookup, makeToolDomain, param, type ToolDef, ToolError, tool } from './domains/kit.js';
+export { STOP, TRANSFER } from './domains/protocol.js';
 // Domains of your own.
 export type {
   Domain,
@@ -60,6 +62,13 @@ export type {
   ToolSchema,
 } from './domains/types.js';
 export { JaegerError } from './export/jaeger-reader.js';
+// Importing legacy PROFILE logs as traces.
+export {
+  type ImportLogsSettings,
+  type ImportReport,
+  importLegacyLogs,
+  type RejectedLine,
+} from './export/legacy/import-logs.js';
 export { legacyStatsJson } from './export/legacy/json.js';
 export { LegacyCallMetric, VLLM_FIGURES, type VllmFigure } from './export/legacy/names.js';
 export { LEGACY_METRICS, type LegacyMetric, type LegacyParseResult } from './export/legacy/parse.js';
@@ -101,7 +110,22 @@ export type { RunStats } from './harness/stats.js';
 export { LlmError, type LlmErrorOptions, type LlmErrorType } from './llm/errors.js';
 export { type BuiltReport, buildReport } from './report/build.js';
 export type { ReportData, ReportOptions } from './report/data.js';
+// The simulated server, and simulated roles of your own.
+export type {
+  ServedRole,
+  SimAnswer,
+  SimMessage,
+  SimRole,
+  SimRoleRequest,
+  SimRoles,
+  SimToolCall,
+} from './sim/custom-role.js';
+export type { EngineConfig as SimEngineConfig } from './sim/engine.js';
+export type { FaultConfig as SimFaultConfig } from './sim/faults.js';
+export type { Role as SimRoleName } from './sim/roles.js';
+export { type SimOptions, type SimServer, startSimServer } from './sim/server.js';
 export { DEFAULT_SIM_SETTINGS, type SimSettings } from './sim/settings.js';
+export type { ExportReport } from './telemetry/export-report.js';
 // Errors.
 export {
   composeMessage,

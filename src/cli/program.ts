@@ -216,7 +216,7 @@ function declareImport({ program, commands, exit }: Wiring): void {
     .option('--out <file>', 'spool file to write (default without --otlp: <log dir>/spans.otlp.jsonl)')
     .option(
       '--otlp [url]',
-      'send over OTLP/HTTP to this base URL (default: $OTEL_EXPORTER_OTLP_ENDPOINT or http://localhost:4318)',
+      'send over OTLP to this base URL (default: $OTEL_EXPORTER_OTLP_ENDPOINT or localhost); protocol: $OTEL_EXPORTER_OTLP_PROTOCOL (default http/json)',
     )
     .option('--run-id <id>', "the run's tau2.run.id (default: the log directory's name)")
     .action(async (opts: ImportOptions) => exit(await commands.import(opts)));

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import type { Context } from '@opentelemetry/api';
 import { type ChatRequest, createLlmClient, type LlmClient } from '../llm/client.js';
 import type { ModelConfig } from '../llm/endpoints.js';
-import { type Role, startSimServer } from '../sim/index.js';
+import { type ServedRole, startSimServer } from '../sim/index.js';
 import { engineConfigOf, faultConfigOf } from '../sim/settings.js';
 import { Attr, ServiceName } from '../telemetry/names.js';
 import { type ExportReport, startTelemetry, type Telemetry } from '../telemetry/setup.js';
@@ -120,12 +120,13 @@ async function startEmbeddedSim(
     disabled: !s.tracing,
   });
   await simTelemetry.ready();
-  const roles: Record<string, Role> = {
-    [models.agent]: 'agent',
-    [models.user]: 'user',
-    [models.judge]: 'judge',
+  const own = ctx.options.simRoles ?? {};
+  const roles: Record<string, ServedRole> = {
+    [models.agent]: own.agent ?? 'agent',
+    [models.user]: own.user ?? 'user',
+    [models.judge]: own.judge ?? 'judge',
   };
-  for (const m of Object.values(models.experts)) roles[m] = 'expert';
+  for (const m of Object.values(models.experts)) roles[m] = own.expert ?? 'expert';
   const sim = await startSimServer({
     seed: s.seed,
     models: roles,
@@ -210,6 +211,8 @@ function configWriter(plan: RunPlan, ctx: RunContext, otlp: boolean) {
       parameters: parametersOf(s),
       models: endpoints.models,
       endpoints: endpoints.embedded ? 'embedded simulated server' : redactEndpoints(endpoints.config),
+      // Which of the embedded server's roles were played by the caller's functions (simRoles), if any.
+      ...(ctx.options.simRoles ? { custom_sim_roles: Object.keys(ctx.options.simRoles) } : {}),
       trials_planned: plan.planned.length,
       versions: versions(),
       host: hostInfo(),

@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import { resolveDomains } from '../domains/registry.js';
 import type { Domain } from '../domains/types.js';
 import { type RunEndpoints, resolveEndpoints } from '../llm/run-endpoints.js';
+import { type SimRoles, simRolesProblem } from '../sim/custom-role.js';
 import type { ExportReport } from '../telemetry/setup.js';
 import { versions } from '../util/about.js';
-import { setting, UsageError } from '../util/errors.js';
+import { messageParts, setting, UsageError } from '../util/errors.js';
 import { type TrialResult, trialFailed } from './orchestrator.js';
 import { RESULTS_JOURNAL, readRecorded } from './results.js';
 import { CONFIG_FILE, createRunDir, RESULTS_FILE, runIdOf, SPOOL_FILE } from './rundir.js';
@@ -54,6 +55,12 @@ export interface StartRunOptions {
    * the built-in domains and tau2 data (a resumed run needs them again).
    */
   domains?: readonly Domain[];
+  /**
+   * Roles of your own for the embedded simulated server, by the role its model plays (`agent`, `user`,
+   * `judge`, `expert`: every expert model); the others keep the built-in ones. Only for a run on the embedded
+   * server (no endpoint configured); a resumed run needs them again.
+   */
+  simRoles?: SimRoles;
 }
 
 /** The files of a run directory. */
@@ -102,6 +109,17 @@ function checkSettings(s: RunSettings): void {
   }
 }
 
+/** Roles of your own need the embedded simulator, and must be roles. */
+function checkSimRoles(roles: SimRoles | undefined, embedded: boolean): void {
+  if (roles === undefined) return;
+  const problem = simRolesProblem(roles);
+  if (problem) throw new UsageError([setting('simRoles'), `: ${problem}`], { field: 'simRoles' });
+  if (!embedded) {
+    const why = ': roles of your own are played by the embedded simulated server, and this run has endpoints';
+    throw new UsageError([setting('simRoles'), why], { field: 'simRoles' });
+  }
+}
+
 function loadDomains(s: RunSettings, options: StartRunOptions): Domain[] {
   const names = [...new Set(s.domains)];
   const own = new Map((options.domains ?? []).map((d) => [d.name, d]));
@@ -110,7 +128,7 @@ function loadDomains(s: RunSettings, options: StartRunOptions): Domain[] {
   try {
     found = others.length === 0 ? [] : resolveDomains(others, { dataDir: s.dataDir });
   } catch (err) {
-    throw new UsageError([setting('domains'), `: ${(err as Error).message}`], {
+    throw new UsageError([setting('domains'), ': ', ...messageParts(err)], {
       field: 'domains',
       cause: err,
     });
@@ -137,6 +155,7 @@ export async function planRun(settings: RunSettings, options: StartRunOptions = 
     });
   }
   const endpoints = await resolveEndpoints(s, env);
+  checkSimRoles(options.simRoles, endpoints.embedded);
   return { settings: s, domains, planned, previous, endpoints };
 }
 
