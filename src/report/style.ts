@@ -19,10 +19,12 @@ dl.figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(180p
 dl.figures div { background: #f3f6f8; border-radius: 4px; padding: 8px 10px; }
 dt { font-size: 12px; color: #56636d; }
 dd { margin: 2px 0 0; font-size: 17px; font-weight: 600; overflow-wrap: anywhere; }
-dd.long { font-size: 13.5px; }
+dd.long { font-size: 14px; }
+dl.figures div:has(dd.long) { grid-column: span 2; }
 table { border-collapse: collapse; font-size: 12.5px; margin: 6px 0 10px; }
 th, td { border-bottom: 1px solid #e6e9ec; padding: 3px 10px 3px 4px; text-align: left; vertical-align: top; }
-th { background: #f3f6f8; font-weight: 600; position: sticky; top: 0; }
+th { background: #f3f6f8; font-weight: 600; }
+#trials-table th { position: sticky; top: 0; }
 table.numbers td { font-variant-numeric: tabular-nums; }
 table.params td:first-child { color: #56636d; }
 table.clickable tbody tr { cursor: pointer; }

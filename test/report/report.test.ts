@@ -186,6 +186,8 @@ describe('tau2-trace report in a browser', () => {
     assert.equal(keys.length, expected.size);
     assert.ok(await page.$('#flame-chart canvas'), 'the flame graph is drawn');
     await page.click('#trials-table tbody tr');
+    // From the top, as a reader first sees it (the sticky header would otherwise sit mid-page).
+    await page.evaluate('window.scrollTo(0, 0)');
     await page.screenshot({ path: join(here, 'report.png'), fullPage: true });
   });
 });
