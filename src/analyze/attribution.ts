@@ -19,8 +19,8 @@
  *   `prefill` (`…time_in_model_prefill`), then `decode` (`…time_in_model_decode`); whatever of the server span
  *   those three do not cover, and all of the call not covered by the server span, is `overhead` (network,
  *   client, server work outside the model). Other `llm_request` children (of attempts that failed) are
- *   `retry`, and so is the call's own time before the served request started when the call had failed
- *   attempts (the backoff between them). A call without a server span (a server that does not trace) has its client `prefill` child as
+ *   `retry`, and so is the call's own time before the request that succeeded started (its server span, or
+ *   without one its client `prefill` span) when the call had failed attempts (the backoff between them). A call without a server span (a server that does not trace) has its client `prefill` child as
  *   `wait` (queue and prefill, which only the server can tell apart) and its client `decode` child as
  *   `decode`. Which server span served the call is metrics.ts's `servedBy` (by request id, else the last
  *   one with timings); a served span without the latency attributes is `wait` over its interval.
@@ -186,7 +186,9 @@ function agentCall(ctx: Walk, node: SpanNode, lo: number, hi: number): void {
   });
   // Before the served request started, a call that had failed attempts was retrying (backing off included).
   const retried = node.children.some((c) => c.span.name === SpanName.attempt);
-  const retryUntil = retried && served ? ctx.rel(served.span.startNs) : Number.NEGATIVE_INFINITY;
+  // Without a server span, the request that succeeded started with the client's prefill (request sent).
+  const succeeded = served ?? node.children.find((c) => c.span.name === SpanName.prefill);
+  const retryUntil = retried && succeeded ? ctx.rel(succeeded.span.startNs) : Number.NEGATIVE_INFINITY;
   criticalPath(
     ctx,
     parts,

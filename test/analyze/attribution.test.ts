@@ -147,6 +147,19 @@ describe('attribution', () => {
     assert.deepEqual(nonZero(a.total), { queue: 40, prefill: 50, decode: 100, overhead: 10, retry: 200 });
   });
 
+  it('without a server span, the backoff before the client prefill of the request that succeeded is a retry too', () => {
+    const a = attribute(
+      task(400, [
+        agent(0, 400, [
+          node(SpanName.attempt, Kind.attempt, 0, 100),
+          node(SpanName.prefill, Kind.prefill, 250, 300),
+          node(SpanName.decode, Kind.decode, 300, 390),
+        ]),
+      ]),
+    );
+    assert.deepEqual(nonZero(a.total), { wait: 50, decode: 90, overhead: 10, retry: 250 });
+  });
+
   it('the server span that served the call, without latency attributes, is "wait" over its interval', () => {
     const bare = node(SpanName.llmRequest, undefined, 10, 90, { [Attr.requestId]: 'req-1' });
     const a = attribute(
