@@ -4,6 +4,7 @@
  * gets one compact flame table per trial and otherwise only summaries, never raw samples.
  */
 import {
+  type Attribution,
   addBreakdown,
   attribute,
   type Breakdown,
@@ -11,7 +12,7 @@ import {
   COMPONENTS,
   emptyBreakdown,
 } from '../analyze/attribution.js';
-import { type CostOptions, runCost } from '../analyze/cost.js';
+import { type CostOptions, type ModelCost, type RunCost, runCost } from '../analyze/cost.js';
 import {
   LLM_KINDS,
   runMetrics,
@@ -20,7 +21,7 @@ import {
   summarize,
   valuesOf,
 } from '../analyze/metrics.js';
-import { MAD_SCALE, SLOW_MIN_TRIALS, slowTrials } from '../analyze/slow.js';
+import { type DomainRule, MAD_SCALE, SLOW_MIN_TRIALS, type SlowReport, slowTrials } from '../analyze/slow.js';
 import type { Trial } from '../analyze/trials.js';
 import { quantileSorted } from '../util/quantile.js';
 import { type FlameData, flameOf, r2, StringTable } from './flame.js';
@@ -55,6 +56,12 @@ export interface GroupParts {
   parts: number[];
 }
 
+/** The slow rule as applied to one domain (slow.ts's DomainRule; null: not judged). */
+export type SlowDomainRow = Omit<DomainRule, 'thresholdMs'> & { thresholdMs: number | null };
+
+/** One model's calls, tokens and cost (cost.ts's ModelCost; null: unpriced). */
+export type CostModelRow = Omit<ModelCost, 'usd'> & { usd: number | null };
+
 /** Percentiles of one latency metric for one (kind, model). */
 export interface LatencyRow {
   metric: string;
@@ -75,7 +82,7 @@ export interface ReportData {
   flames: FlameData[];
   strings: string[];
   attribution: { run: GroupParts; byDomain: GroupParts[]; byModel: GroupParts[] };
-  slowRule: { k: number; madScale: number; minTrials: number; domains: object[] };
+  slowRule: { k: number; madScale: number; minTrials: number; domains: SlowDomainRow[] };
   latency: { rows: LatencyRow[]; serverNote: string; serverState: string };
   load: LoadSeries;
   ttft: TtftScatter[];
@@ -85,7 +92,7 @@ export interface ReportData {
     totalUsd: number | null;
     gpuHourPrice: number | null;
     gpuUsd: number;
-    models: object[];
+    models: CostModelRow[];
     unpriced: string[];
   };
 }
@@ -118,30 +125,11 @@ export function reportData(
   const scan = scanCalls(trials, origin);
   const overview = overviewOf(trials, run, scan.llmCalls);
   const strings = new StringTable();
-  const slowOf = new Map(slow.slow.map((s) => [s.index, s]));
-  const rows = trials.map((t, i): TrialRow => {
-    const s = slowOf.get(i);
-    return {
-      key: t.key,
-      domain: t.domain,
-      taskId: t.taskId,
-      trial: t.trial,
-      traceId: t.traceId,
-      reward: t.reward ?? null,
-      termination: t.termination ?? null,
-      error: t.error ?? null,
-      startS: r2(Number(t.startNs - origin) / 1e9),
-      wallMs: t.wallMs,
-      parts: partsOf(attributions[i]!.total),
-      costUsd: cost.trials.get(t.key) ?? null,
-      slow: s ? { cause: s.cause, excessMs: r2(s.excessMs), thresholdMs: r2(s.thresholdMs) } : null,
-    };
-  });
   return {
     generator,
     overview,
     components: COMPONENTS.map((id) => ({ id, label: COMPONENT_LABELS[id] })),
-    trials: rows,
+    trials: trialRows(trials, attributions, slow, cost, origin),
     flames: trials.map((t) => flameOf(t.root, strings)),
     strings: strings.strings,
     attribution: groups(trials, attributions),
@@ -171,8 +159,37 @@ export function reportData(
   };
 }
 
+/** The trials table's rows. */
+function trialRows(
+  trials: readonly Trial[],
+  attributions: readonly Attribution[],
+  slow: SlowReport,
+  cost: RunCost,
+  origin: bigint,
+): TrialRow[] {
+  const slowOf = new Map(slow.slow.map((s) => [s.index, s]));
+  return trials.map((t, i): TrialRow => {
+    const s = slowOf.get(i);
+    return {
+      key: t.key,
+      domain: t.domain,
+      taskId: t.taskId,
+      trial: t.trial,
+      traceId: t.traceId,
+      reward: t.reward ?? null,
+      termination: t.termination ?? null,
+      error: t.error ?? null,
+      startS: r2(Number(t.startNs - origin) / 1e9),
+      wallMs: t.wallMs,
+      parts: partsOf(attributions[i]!.total),
+      costUsd: cost.trials.get(t.key) ?? null,
+      slow: s ? { cause: s.cause, excessMs: r2(s.excessMs), thresholdMs: r2(s.thresholdMs) } : null,
+    };
+  });
+}
+
 /** Attribution summed over the run, per domain and per model. */
-function groups(trials: readonly Trial[], attributions: ReturnType<typeof attribute>[]) {
+function groups(trials: readonly Trial[], attributions: readonly Attribution[]) {
   const run = emptyBreakdown();
   const domains = new Map<string, { b: Breakdown; n: number }>();
   const models = new Map<string, { b: Breakdown; trials: Set<number> }>();

@@ -11,6 +11,7 @@ import {
   renderLoad,
   renderOverview,
   renderSlow,
+  renderTtft,
 } from './sections.js';
 import { flamePanel, renderTrials } from './trials.js';
 
@@ -30,6 +31,7 @@ export function reportMain(): void {
   renderSlow(d, open);
   renderLatency(d);
   renderLoad(d);
+  renderTtft(d);
   renderCost(d);
   const slowest = d.trials.reduce((best, t, i) => (t.wallMs > d.trials[best]!.wallMs ? i : best), 0);
   if (d.trials.length > 0) show(slowest);

@@ -248,6 +248,10 @@ export function renderLoad(d: ReportData): void {
     yAxis: { type: 'value', name: 'requests' },
     series,
   });
+}
+
+/** TTFT against prompt length, per kind of LLM call. */
+export function renderTtft(d: ReportData): void {
   const t = section(
     'ttft',
     'TTFT against prompt length',
