@@ -41,4 +41,5 @@ details summary { cursor: pointer; font-size: 14px; margin: 10px 0 4px; }
 .swatch::before { content: ""; display: inline-block; width: 11px; height: 11px; margin-right: 5px;
   vertical-align: -1px; background: var(--c); border-radius: 2px; }
 select { margin: 4px 0; font-size: 13px; }
+button.more { margin: 6px 0; font-size: 13px; padding: 3px 10px; cursor: pointer; }
 `;

@@ -11,7 +11,7 @@ export interface Elem {
   textContent: string | null;
   value: string;
   dataset: Record<string, string | undefined>;
-  style: { height: string; setProperty(name: string, value: string): void };
+  style: { height: string; display: string; setProperty(name: string, value: string): void };
   appendChild<T extends Elem>(child: T): T;
   setAttribute(name: string, value: string): void;
   addEventListener(type: string, handler: () => void): void;
@@ -81,7 +81,15 @@ export function el(tag: string, cls?: string, text?: string): Elem {
 /** A number for display: `digits` decimals, thousands separated. */
 export function fmt(x: number | null | undefined, digits: number): string {
   if (x === null || x === undefined || Number.isNaN(x)) return '–';
-  return x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  // One formatter per precision, kept on the function: building one per call is what made big tables slow.
+  const cache = fmt as unknown as { formats?: Map<number, Intl.NumberFormat> };
+  cache.formats ??= new Map();
+  let f = cache.formats.get(digits);
+  if (!f) {
+    f = new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    cache.formats.set(digits, f);
+  }
+  return f.format(x);
 }
 
 /** Milliseconds as the report shows them: ms below 10 s, seconds above. */
