@@ -16,7 +16,10 @@ export function renderOverview(d: ReportData): void {
     ['tasks', String(o.tasks)],
     ['trials', String(o.trials)],
     ['mean reward', fmt(o.meanReward, 4)],
-    ...k.map((n): [string, string] => [`pass^${n}`, fmt(o.passHatK[n], 4)]),
+    // k runs to the fewest trials of any task: a long run shows k ≤ 4 and the last here, all of them below.
+    ...k
+      .filter((n, j) => Number(n) <= 4 || j === k.length - 1)
+      .map((n): [string, string] => [`pass^${n}`, fmt(o.passHatK[n], 4)]),
     ['failed trials (left out of rewards)', String(o.failedTrials)],
     ['wall time', `${fmt(o.wallS, 1)} s`],
     ['started', o.start.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')],
@@ -29,6 +32,17 @@ export function renderOverview(d: ReportData): void {
     box.appendChild(el('dt', '', name));
     // Long values (a run id, throughput) get a smaller face rather than a break mid-word.
     box.appendChild(el('dd', value.length > 16 ? 'long' : '', value)).dataset.figure = name;
+  }
+  if (k.length > 5) {
+    const all = s.appendChild(el('details'));
+    all.appendChild(el('summary', '', `pass^k for k = 1 … ${k.length}`));
+    all.appendChild(
+      table(
+        ['k', 'pass^k'],
+        k.map((n) => [n, fmt(o.passHatK[n], 4)]),
+        'numbers',
+      ),
+    );
   }
   s.appendChild(el('h3', '', 'Termination reasons'));
   s.appendChild(
