@@ -77,8 +77,9 @@ export function runInfo(
       });
     }
     const rows: [string, string][] = [];
+    // Versions and host last: the run's own parameters first.
     const { host, versions, ...rest } = json as Record<string, unknown>;
-    flatten('', { ...rest, versions, host }, rows);
+    flatten('', { ...rest, ...(versions ? { versions } : {}), ...(host ? { host } : {}) }, rows);
     return { source, parameters: rows, parametersFrom: config };
   }
   const rows: [string, string][] = Object.entries(resource)
