@@ -110,6 +110,7 @@ export type { RunStats } from './harness/stats.js';
 export { LlmError, type LlmErrorOptions, type LlmErrorType } from './llm/errors.js';
 export { type BuiltReport, buildReport } from './report/build.js';
 export type { ReportData, ReportOptions } from './report/data.js';
+export { openForReport } from './report/open.js';
 // The simulated server, and simulated roles of your own.
 export type {
   ServedRole,

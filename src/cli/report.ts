@@ -2,8 +2,9 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadPrices } from '../analyze/cost.js';
-import { openRun, type RunSourceSpec } from '../export/sources.js';
+import type { RunSourceSpec } from '../export/sources.js';
 import { buildReport } from '../report/build.js';
+import { openForReport } from '../report/open.js';
 import { UsageError } from '../util/errors.js';
 import { printWarnings } from './errors.js';
 import { runSourceOf } from './run-arg.js';
@@ -36,7 +37,7 @@ function sourceOf(run: string | undefined, o: ReportCommandOptions): RunSourceSp
 /** Writes the report; resolves with the exit code. */
 export async function reportCommand(runArg: string | undefined, o: ReportCommandOptions): Promise<number> {
   const prices = o.prices === undefined ? undefined : loadPrices(o.prices);
-  const run = await openRun(sourceOf(runArg, o), { onWarning: (w) => printWarnings([w]) });
+  const run = await openForReport(sourceOf(runArg, o), { onWarning: (w) => printWarnings([w]) });
   const { data, html } = buildReport(run, {
     ...(prices ? { prices } : {}),
     ...(o.gpuHourPrice !== undefined ? { gpuHourPrice: o.gpuHourPrice } : {}),

@@ -1,6 +1,6 @@
 /**
  * `report`'s library half: an opened run → its report data and HTML. Refuses a run without spans (legacy
- * logs: `import` makes spans of them first) and one without a trial.
+ * logs opened by openRun: open.ts imports them first) and one without a trial.
  */
 import { runTrials } from '../analyze/trials.js';
 import type { RunSource } from '../export/sources.js';
@@ -19,10 +19,9 @@ export interface BuiltReport {
 /** Builds the report of `run`; `field` names the run's setting in errors. */
 export function buildReport(run: RunSource, options: ReportOptions = {}, field = 'run'): BuiltReport {
   if (!run.spans) {
-    const flag = run.kind === 'legacy-logs' ? '--log-dir' : '--log-path';
     throw new UsageError(
-      `${run.source}: legacy logs hold no spans to report on; \`tau2-trace import ${flag} ${run.source}\` ` +
-        'writes their spans to a spans.otlp.jsonl beside them, which report then reads',
+      `${run.source}: legacy logs hold no spans to report on; open them with openForReport, which imports ` +
+        'them first (as `tau2-trace report` does)',
       { field },
     );
   }

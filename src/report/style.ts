@@ -24,7 +24,7 @@ dl.figures div:has(dd.long) { grid-column: span 2; }
 table { border-collapse: collapse; font-size: 12.5px; margin: 6px 0 10px; }
 th, td { border-bottom: 1px solid #e6e9ec; padding: 3px 10px 3px 4px; text-align: left; vertical-align: top; }
 th { background: #f3f6f8; font-weight: 600; }
-#trials-table th { position: sticky; top: 0; }
+#trials-table th, #slow-table th { position: sticky; top: 0; }
 table.numbers td { font-variant-numeric: tabular-nums; }
 table.params td:first-child { color: #56636d; }
 table.clickable tbody tr { cursor: pointer; }
@@ -33,7 +33,7 @@ tr.slow td { background: #fff1f0; }
 tr.selected td { background: #dcebfa; font-weight: 600; }
 th.sortable { cursor: pointer; user-select: none; }
 th.sortable::after { content: " ⇅"; color: #9aa5b1; }
-#trials-table { display: block; max-height: 420px; overflow: auto; }
+#trials-table, #slow-table { display: block; max-height: 420px; overflow: auto; }
 details summary { cursor: pointer; font-size: 14px; margin: 10px 0 4px; }
 .chart { width: 100%; }
 .caption { font-weight: 600; font-size: 13.5px; }
