@@ -254,7 +254,7 @@ function declareReport({ program, commands, exit }: Wiring): void {
     )
     .argument(
       '[run]',
-      'a run directory or its spans.otlp.jsonl (legacy logs: `import` them first), or tempo:<url>#<run id> / jaeger:<url>#<run id>',
+      'a run directory or its spans.otlp.jsonl, legacy logs (a directory or a file), or tempo:<url>#<run id> / jaeger:<url>#<run id>',
     )
     .option('--tempo <url>', "Tempo's HTTP API: read the run's traces from there (with --run-id)")
     .option('--jaeger <url>', "Jaeger's query API: read the run's traces from there (with --run-id)")
