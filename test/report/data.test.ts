@@ -1,6 +1,7 @@
 /**
  * The report's data (src/report/data.ts) on hand-made trials: failed trials' errors in the overview and left
- * out of the rewards, every trial's parts summing to its wall time, the slow rule applied per domain.
+ * out of the rewards, every trial's parts summing to its wall time, the slow rule applied per domain; the
+ * load series' time-weighted means.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -9,6 +10,7 @@ import { runTrials } from '../../src/analyze/trials.js';
 import { type SpoolSpan, spansOfRequest } from '../../src/export/spool-reader.js';
 import { reportData } from '../../src/report/data.js';
 import { runInfo } from '../../src/report/overview.js';
+import { meanLevel } from '../../src/report/series.js';
 import { Attr } from '../../src/telemetry/names.js';
 import { fakeTrial, otlpLine, type TrialSpec } from '../export/spool-fixture.js';
 
@@ -73,5 +75,22 @@ describe('report data', () => {
       thresholdMs: null;
     };
     assert.equal(mock.thresholdMs, null, 'two trials: not judged');
+  });
+});
+
+describe('load series', () => {
+  it('is the time-weighted mean number of open intervals per bucket', () => {
+    // Buckets of 1 s over [0, 4): [0, 2) open throughout the first two, [1, 1.5) half of the second, [3, 9) the last.
+    const levels = meanLevel(
+      [
+        [0, 2],
+        [1, 1.5],
+        [3, 9],
+      ],
+      0,
+      4,
+      4,
+    );
+    assert.deepEqual(levels, [1, 1.5, 0, 1]);
   });
 });
