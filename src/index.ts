@@ -73,6 +73,8 @@ export { legacyStatsJson } from './export/legacy/json.js';
 export { LegacyCallMetric, VLLM_FIGURES, type VllmFigure } from './export/legacy/names.js';
 export { LEGACY_METRICS, type LegacyMetric, type LegacyParseResult } from './export/legacy/parse.js';
 export { type LegacySummaries, summarizeAll } from './export/legacy/stats.js';
+// Sharded runs: one run directory from its shards'.
+export { type MergeOptions, type MergeReport, mergeShards } from './export/merge.js';
 export {
   REPLAY_DEFAULTS,
   ReplayError,
@@ -95,6 +97,7 @@ export type { TerminationReason, TrialResult } from './harness/orchestrator.js';
 // Running an evaluation.
 export {
   DEFAULT_RUN_SETTINGS,
+  type PlannedShard,
   planRun,
   type RunFiles,
   type RunPlan,
@@ -106,6 +109,7 @@ export {
   type StartRunOptions,
   startRun,
 } from './harness/session.js';
+export type { ShardSpec } from './harness/shard.js';
 export type { RunStats } from './harness/stats.js';
 export { LlmError, type LlmErrorOptions, type LlmErrorType } from './llm/errors.js';
 export { type BuiltReport, buildReport } from './report/build.js';

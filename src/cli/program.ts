@@ -9,7 +9,16 @@ import { versions } from '../util/about.js';
 import { reportError } from './errors.js';
 import type { ImportOptions } from './import.js';
 import type { LogsOptions } from './logs.js';
-import { list, nonNegativeInt, nonNegativeNumber, port, positiveInt, positiveNumber } from './parse.js';
+import type { MergeOptions } from './merge.js';
+import {
+  list,
+  nonNegativeInt,
+  nonNegativeNumber,
+  port,
+  positiveInt,
+  positiveNumber,
+  shard,
+} from './parse.js';
 import { REPLAY_FLAG_DEFAULTS, type ReplayOptions } from './replay.js';
 import type { ReportCommandOptions } from './report.js';
 import type { RunOptions } from './run.js';
@@ -26,6 +35,7 @@ export interface CommandHandlers {
   logs(run: string, opts: LogsOptions): Promise<number>;
   import(opts: ImportOptions): Promise<number>;
   replay(run: string, opts: ReplayOptions): Promise<number>;
+  merge(dirs: string[], opts: MergeOptions): Promise<number>;
   tasksCheck(opts: TasksCheckOptions): Promise<number>;
   report(run: string | undefined, opts: ReportCommandOptions): Promise<number>;
 }
@@ -41,6 +51,7 @@ export const COMMANDS: CommandHandlers = {
   logs: async (...a) => (await import('./logs.js')).logsCommand(...a),
   import: async (...a) => (await import('./import.js')).importCommand(...a),
   replay: async (...a) => (await import('./replay.js')).replayCommand(...a),
+  merge: async (...a) => (await import('./merge.js')).mergeCommand(...a),
   tasksCheck: async (...a) => (await import('./tasks-check.js')).tasksCheckCommand(...a),
   report: async (...a) => (await import('./report.js')).reportCommand(...a),
 };
@@ -103,7 +114,19 @@ function declareRun({ program, commands, exit, env }: Wiring): void {
     .option('--no-use-model-tool', 'no experts: tau2’s plain LLMAgent')
     .option('--output-dir <dir>', 'where run directories are created', D.outputDir)
     .option('--name <name>', 'experiment name (run directory prefix)', D.name)
-    .option('--resume <run-dir>', 'finish an interrupted run, with its stored parameters')
+    .option(
+      '--resume <run-dir>',
+      'finish an interrupted run (or one shard of it), with its stored parameters',
+    )
+    .option(
+      '--shard <I/N|auto>',
+      'run shard I of N of the trials (by a hash of domain, task and trial); auto: from SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX and TAU2_SHARD_COUNT',
+      shard,
+    )
+    .option(
+      '--run-id <id>',
+      'the run id (tau2.run.id; directory <output-dir>/<id>, a shard: <output-dir>/<id>/shards/<I>); default with --shard: $TAU2_RUN_ID, or <name>_<SLURM_ARRAY_JOB_ID>',
+    )
     .option('--capture-content', 'record prompts, completions and tool arguments on spans', D.captureContent)
     .addOption(new Option('--no-tracing', 'no spans or metrics (overhead baseline)'))
     .option('--llm-timeout <s>', 'timeout of one LLM attempt, seconds', positiveNumber, D.llmTimeout)
@@ -283,6 +306,17 @@ function declareReport({ program, commands, exit }: Wiring): void {
     );
 }
 
+/** `merge`. */
+function declareMerge({ program, commands, exit }: Wiring): void {
+  program
+    .command('merge')
+    .description("join the run directories of a sharded run's shards (run --shard) into one run directory")
+    .argument('<shard-dirs...>', "the shards' run directories (e.g. runs/<run-id>/shards/*)")
+    .requiredOption('--out <dir>', 'the merged run directory (e.g. runs/<run-id>; must not hold a run yet)')
+    .option('--partial', 'merge even when shards or trials are missing (they are still reported)', false)
+    .action(async (dirs: string[], opts: MergeOptions) => exit(await commands.merge(dirs, opts)));
+}
+
 /** `tasks check`. */
 function declareTasks({ program, commands, exit }: Wiring): void {
   const tasks = program.command('tasks').description('tau2 tasks on the faithful domain ports');
@@ -322,6 +356,7 @@ export function buildProgram(
     declareLogs,
     declareImport,
     declareReplay,
+    declareMerge,
     declareTasks,
     declareReport,
   ]) {
