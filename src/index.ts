@@ -1,9 +1,18 @@
 /**
- * tau2-trace as a library: run an evaluation from code (with domains of your own), open a run wherever it is
- * held and get its traces and legacy metrics, and the one error hierarchy every call rejects with. Every
- * public export is named here; anything not named is internal and may change.
+ * tau2-trace as a library: run an evaluation from code (with domains and simulated roles of your own), start
+ * the simulated server, open a run wherever it is held and get its traces and legacy metrics, and the one
+ * error hierarchy every call rejects with. Every public export is named here; anything not named is internal
+ * and may change.
  */
 
+export {
+  type Attribution,
+  attribute,
+  type Breakdown,
+  COMPONENT_LABELS,
+  COMPONENTS,
+  type Component,
+} from './analyze/attribution.js';
 // Answers from a run's traces: its trials, named metrics and cost.
 export {
   type AnalyzedRun,
@@ -48,9 +57,11 @@ export {
   unitOf,
   valuesOf,
 } from './analyze/metrics.js';
+export { type DomainRule, SLOW_K, type SlowReport, type SlowTrial, slowTrials } from './analyze/slow.js';
 export { runTrials, type SpanNode, type Trial, walk } from './analyze/trials.js';
 export { demoDomain } from './domains/demo/index.js';
 export { Args, lookup, makeToolDomain, param, type ToolDef, ToolError, tool } from './domains/kit.js';
+export { STOP, TRANSFER } from './domains/protocol.js';
 // Domains of your own.
 export type {
   Domain,
@@ -63,10 +74,19 @@ export type {
   ToolSchema,
 } from './domains/types.js';
 export { JaegerError } from './export/jaeger-reader.js';
+// Importing legacy PROFILE logs as traces.
+export {
+  type ImportLogsSettings,
+  type ImportReport,
+  importLegacyLogs,
+  type RejectedLine,
+} from './export/legacy/import-logs.js';
 export { legacyStatsJson } from './export/legacy/json.js';
 export { LegacyCallMetric, VLLM_FIGURES, type VllmFigure } from './export/legacy/names.js';
 export { LEGACY_METRICS, type LegacyMetric, type LegacyParseResult } from './export/legacy/parse.js';
 export { type LegacySummaries, summarizeAll } from './export/legacy/stats.js';
+// Sharded runs: one run directory from its shards'.
+export { type MergeOptions, type MergeReport, mergeShards } from './export/merge.js';
 export {
   REPLAY_DEFAULTS,
   ReplayError,
@@ -89,6 +109,7 @@ export type { TerminationReason, TrialResult } from './harness/orchestrator.js';
 // Running an evaluation.
 export {
   DEFAULT_RUN_SETTINGS,
+  type PlannedShard,
   planRun,
   type RunFiles,
   type RunPlan,
@@ -100,9 +121,28 @@ export {
   type StartRunOptions,
   startRun,
 } from './harness/session.js';
+export type { ShardSpec } from './harness/shard.js';
 export type { RunStats } from './harness/stats.js';
 export { LlmError, type LlmErrorOptions, type LlmErrorType } from './llm/errors.js';
+export { type BuiltReport, buildReport } from './report/build.js';
+export type { ReportData, ReportOptions } from './report/data.js';
+export { openForReport } from './report/open.js';
+// The simulated server, and simulated roles of your own.
+export type {
+  ServedRole,
+  SimAnswer,
+  SimMessage,
+  SimRole,
+  SimRoleRequest,
+  SimRoles,
+  SimToolCall,
+} from './sim/custom-role.js';
+export type { EngineConfig as SimEngineConfig } from './sim/engine.js';
+export type { FaultConfig as SimFaultConfig } from './sim/faults.js';
+export type { Role as SimRoleName } from './sim/roles.js';
+export { type SimOptions, type SimServer, startSimServer } from './sim/server.js';
 export { DEFAULT_SIM_SETTINGS, type SimSettings } from './sim/settings.js';
+export type { ExportReport } from './telemetry/export-report.js';
 // Errors.
 export {
   composeMessage,

@@ -126,6 +126,17 @@ async function demoRun(
 }
 
 /**
+ * When to evaluate a dashboard's `rate(…[1m])` about run `r`: shortly after its end, so the window holds the
+ * run's last minute plus the span-metric flushes (every 2 s here) that follow its last spans. Evaluating at the
+ * run's end, as before, left a one-trial run's task series with a single sample before it, and no rate, whenever
+ * the harness shut down within two flush intervals of its last task (seen in CI). Prometheus evaluates a time
+ * still in the future with the samples it has, and the callers retry until the flushes arrive.
+ */
+function rateTime(r: { endSec: number }): number {
+  return r.endSec + 15;
+}
+
+/**
  * What a TraceQL query needs on the spans to return anything: the attributes of its `{ … }` filters and of its
  * aggregates (`avg_over_time(span.x)`), and span names it matches. Columns of `select(…)` and `by (…)` only
  * shape the answer, and intrinsics such as `duration` are on every span.
@@ -403,8 +414,7 @@ describe('the pipeline on loopback', { timeout: 30 * 60_000 }, () => {
     for (const q of queries) {
       const text = substitute(q.query, subs);
       const hasData = async (): Promise<true | undefined> => {
-        // At the end of the baseline run: a dashboard's 1m rates are about the run while it runs.
-        if (q.language === 'promql') return (await promQuery(prom, text, r.endSec - 2)).length > 0 ? true : undefined;
+        if (q.language === 'promql') return (await promQuery(prom, text, rateTime(r))).length > 0 ? true : undefined;
         // The trace panel's trace, opened from Jaeger as Grafana's Jaeger datasource does.
         if (q.language === 'trace-id')
           return (await getJson(`${jaeger}/api/v3/traces/${text}?raw_traces=true`)).result ? true : undefined;
@@ -475,7 +485,7 @@ describe('the pipeline on loopback', { timeout: 30 * 60_000 }, () => {
       try {
         await eventually(
           q.where,
-          async () => ((await promQuery(prom, q.text, r.endSec - 2)).length > 0 ? true : undefined),
+          async () => ((await promQuery(prom, q.text, rateTime(r))).length > 0 ? true : undefined),
           20_000,
         );
       } catch (err) {

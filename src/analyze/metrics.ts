@@ -90,7 +90,7 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' && Number
  * The server span of the request that served `call`: the `llm_request` child whose request id is the
  * response id, else the last one with timings (earlier ones are failed attempts).
  */
-function servedBy(children: readonly { span: SpoolSpan }[], call: SpoolSpan): SpoolSpan | undefined {
+export function servedBy(children: readonly { span: SpoolSpan }[], call: SpoolSpan): SpoolSpan | undefined {
   const id = call.attributes[Attr.genAiResponseId];
   let last: SpoolSpan | undefined;
   for (const { span } of children) {

@@ -8,7 +8,8 @@ import { compareJson, compareMarkdown, compareText } from '../analyze/compare-fo
 import { loadPrices } from '../analyze/cost.js';
 import { parseFailOn } from '../analyze/fail-on.js';
 import type { SplitBy } from '../analyze/metrics.js';
-import { openRun, type RunSource } from '../export/sources.js';
+import type { RunSource } from '../export/sources.js';
+import { openForReport } from '../report/open.js';
 import { Tau2Error, UsageError } from '../util/errors.js';
 import { cliMessage, printWarnings } from './errors.js';
 import { runSourceOf } from './run-arg.js';
@@ -27,7 +28,9 @@ export interface CompareOptions {
 /** Opens one of the two runs; messages name it as the argument it is (`baseline`, `candidate`). */
 async function open(arg: string, side: 'baseline' | 'candidate'): Promise<RunSource> {
   try {
-    return await openRun(runSourceOf(arg, side), { onWarning: (w) => printWarnings([[`${side}: `, ...w]]) });
+    // As report opens a run: legacy logs are imported into a temporary spool first.
+    const spec = runSourceOf(arg, side);
+    return await openForReport(spec, { onWarning: (w) => printWarnings([[`${side}: `, ...w]]) });
   } catch (err) {
     if (!(err instanceof Tau2Error)) throw err;
     const fields = ['spans', 'logDir', 'logPath', 'tempo', 'jaeger', side];

@@ -1,5 +1,6 @@
 /** Commander argument parsers: each rejects a bad value with a message naming what was expected. */
 import { InvalidArgumentError } from 'commander';
+import { parseShard, type ShardSpec } from '../harness/shard.js';
 
 export function positiveInt(value: string): number {
   const n = Number(value);
@@ -52,4 +53,14 @@ export function port(value: string): number {
   const n = nonNegativeInt(value);
   if (n > 65535) throw new InvalidArgumentError(`expected a port (0-65535), got "${value}"`);
   return n;
+}
+
+/** `--shard`: `I/N` (0-based) or `auto` (the scheduler's variables). */
+export function shard(value: string): ShardSpec | 'auto' {
+  if (value.trim() === 'auto') return 'auto';
+  try {
+    return parseShard(value);
+  } catch {
+    throw new InvalidArgumentError(`expected I/N (0-based index, count; 0 ≤ I < N) or auto, got "${value}"`);
+  }
 }

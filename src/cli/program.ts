@@ -10,8 +10,18 @@ import type { CompareOptions } from './compare.js';
 import { reportError } from './errors.js';
 import type { ImportOptions } from './import.js';
 import type { LogsOptions } from './logs.js';
-import { list, nonNegativeInt, nonNegativeNumber, port, positiveInt, positiveNumber } from './parse.js';
+import type { MergeOptions } from './merge.js';
+import {
+  list,
+  nonNegativeInt,
+  nonNegativeNumber,
+  port,
+  positiveInt,
+  positiveNumber,
+  shard,
+} from './parse.js';
 import { REPLAY_FLAG_DEFAULTS, type ReplayOptions } from './replay.js';
+import type { ReportCommandOptions } from './report.js';
 import type { RunOptions } from './run.js';
 import type { SimCommandOptions } from './sim.js';
 import { addSimFlags } from './sim-flags.js';
@@ -26,8 +36,10 @@ export interface CommandHandlers {
   logs(run: string, opts: LogsOptions): Promise<number>;
   import(opts: ImportOptions): Promise<number>;
   replay(run: string, opts: ReplayOptions): Promise<number>;
+  merge(dirs: string[], opts: MergeOptions): Promise<number>;
   tasksCheck(opts: TasksCheckOptions): Promise<number>;
   compare(baseline: string, candidate: string, opts: CompareOptions): Promise<number>;
+  report(run: string | undefined, opts: ReportCommandOptions): Promise<number>;
 }
 
 /**
@@ -41,8 +53,10 @@ export const COMMANDS: CommandHandlers = {
   logs: async (...a) => (await import('./logs.js')).logsCommand(...a),
   import: async (...a) => (await import('./import.js')).importCommand(...a),
   replay: async (...a) => (await import('./replay.js')).replayCommand(...a),
+  merge: async (...a) => (await import('./merge.js')).mergeCommand(...a),
   tasksCheck: async (...a) => (await import('./tasks-check.js')).tasksCheckCommand(...a),
   compare: async (...a) => (await import('./compare.js')).compareCommand(...a),
+  report: async (...a) => (await import('./report.js')).reportCommand(...a),
 };
 
 /** The options of `cmd` given on the command line (attribute names), as opposed to defaulted ones. */
@@ -103,7 +117,19 @@ function declareRun({ program, commands, exit, env }: Wiring): void {
     .option('--no-use-model-tool', 'no experts: tau2’s plain LLMAgent')
     .option('--output-dir <dir>', 'where run directories are created', D.outputDir)
     .option('--name <name>', 'experiment name (run directory prefix)', D.name)
-    .option('--resume <run-dir>', 'finish an interrupted run, with its stored parameters')
+    .option(
+      '--resume <run-dir>',
+      'finish an interrupted run (or one shard of it), with its stored parameters',
+    )
+    .option(
+      '--shard <I/N|auto>',
+      'run shard I of N of the trials (by a hash of domain, task and trial); auto: from SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX and TAU2_SHARD_COUNT',
+      shard,
+    )
+    .option(
+      '--run-id <id>',
+      'the run id (tau2.run.id; directory <output-dir>/<id>, a shard: <output-dir>/<id>/shards/<I>); default with --shard: $TAU2_RUN_ID, or <name>_<SLURM_ARRAY_JOB_ID>',
+    )
     .option('--capture-content', 'record prompts, completions and tool arguments on spans', D.captureContent)
     .addOption(new Option('--no-tracing', 'no spans or metrics (overhead baseline)'))
     .option('--llm-timeout <s>', 'timeout of one LLM attempt, seconds', positiveNumber, D.llmTimeout)
@@ -216,7 +242,7 @@ function declareImport({ program, commands, exit }: Wiring): void {
     .option('--out <file>', 'spool file to write (default without --otlp: <log dir>/spans.otlp.jsonl)')
     .option(
       '--otlp [url]',
-      'send over OTLP/HTTP to this base URL (default: $OTEL_EXPORTER_OTLP_ENDPOINT or http://localhost:4318)',
+      'send over OTLP to this base URL (default: $OTEL_EXPORTER_OTLP_ENDPOINT or localhost); protocol: $OTEL_EXPORTER_OTLP_PROTOCOL (default http/json)',
     )
     .option('--run-id <id>', "the run's tau2.run.id (default: the log directory's name)")
     .action(async (opts: ImportOptions) => exit(await commands.import(opts)));
@@ -250,7 +276,10 @@ function declareCompare({ program, commands, exit }: Wiring): void {
   program
     .command('compare')
     .description('compare two runs metric by metric; with --fail-on, exit 1 on a significant regression')
-    .argument('<baseline>', 'a run directory, spool file, or tempo:<url>#<run id> / jaeger:<url>#<run id>')
+    .argument(
+      '<baseline>',
+      'a run directory or its spans.otlp.jsonl, legacy logs (a directory or a file), or tempo:<url>#<run id> / jaeger:<url>#<run id>',
+    )
     .argument('<candidate>', 'the run to judge against the baseline, named the same ways')
     .addOption(new Option('--format <format>', 'output').choices(['text', 'md', 'json']).default('text'))
     .option(
@@ -269,6 +298,55 @@ function declareCompare({ program, commands, exit }: Wiring): void {
     .action(async (baseline: string, candidate: string, opts: CompareOptions) =>
       exit(await commands.compare(baseline, candidate, opts)),
     );
+}
+
+/** `report`. */
+function declareReport({ program, commands, exit }: Wiring): void {
+  program
+    .command('report')
+    .description(
+      'one self-contained HTML report of a run: overview, where the time went, flame graphs, slow trials, latency, cost',
+    )
+    .argument(
+      '[run]',
+      'a run directory or its spans.otlp.jsonl, legacy logs (a directory or a file), or tempo:<url>#<run id> / jaeger:<url>#<run id>',
+    )
+    .option('--tempo <url>', "Tempo's HTTP API: read the run's traces from there (with --run-id)")
+    .option('--jaeger <url>', "Jaeger's query API: read the run's traces from there (with --run-id)")
+    .option('--run-id <id>', 'with --tempo or --jaeger: the run (tau2.run.id, the run directory name)')
+    .option(
+      '--out <file>',
+      'where to write (default: report.html beside the spool; with --tempo/--jaeger: here)',
+    )
+    .option(
+      '--prices <file>',
+      'price table JSON: {"models": {"<model>": {"input", "cached_input", "output"}}} (USD per 1M tokens)',
+    )
+    .option(
+      '--gpu-hour-price <usd>',
+      'USD per GPU-hour for models the price table does not list (self-hosted)',
+      nonNegativeNumber,
+    )
+    .option(
+      '--slow-k <k>',
+      'k of the slow-trial rule: median + k × 1.4826 × MAD per domain',
+      positiveNumber,
+      3,
+    )
+    .action(async (run: string | undefined, opts: ReportCommandOptions) =>
+      exit(await commands.report(run, opts)),
+    );
+}
+
+/** `merge`. */
+function declareMerge({ program, commands, exit }: Wiring): void {
+  program
+    .command('merge')
+    .description("join the run directories of a sharded run's shards (run --shard) into one run directory")
+    .argument('<shard-dirs...>', "the shards' run directories (e.g. runs/<run-id>/shards/*)")
+    .requiredOption('--out <dir>', 'the merged run directory (e.g. runs/<run-id>; must not hold a run yet)')
+    .option('--partial', 'merge even when shards or trials are missing (they are still reported)', false)
+    .action(async (dirs: string[], opts: MergeOptions) => exit(await commands.merge(dirs, opts)));
 }
 
 /** `tasks check`. */
@@ -310,8 +388,10 @@ export function buildProgram(
     declareLogs,
     declareImport,
     declareReplay,
+    declareMerge,
     declareTasks,
     declareCompare,
+    declareReport,
   ]) {
     declare(wiring);
   }

@@ -9,7 +9,7 @@ import { ServiceName } from '../telemetry/names.js';
 import { startTelemetry } from '../telemetry/setup.js';
 import { createSpoolWriter } from '../telemetry/spool.js';
 import { versions } from '../util/about.js';
-import { UsageError } from '../util/errors.js';
+import { messageParts, setting, UsageError } from '../util/errors.js';
 import type { SimFlags } from './sim-flags.js';
 
 export { addSimFlags, type SimFlags } from './sim-flags.js';
@@ -43,7 +43,7 @@ export async function simCommand(o: SimCommandOptions): Promise<number> {
   try {
     domains = resolveDomains(o.domains, { dataDir: o.dataDir });
   } catch (err) {
-    throw new UsageError(`--domains: ${(err as Error).message}`);
+    throw new UsageError([setting('domains'), ': ', ...messageParts(err)], { field: 'domains', cause: err });
   }
   const models: Record<string, Role> = {};
   for (const [list, role] of [

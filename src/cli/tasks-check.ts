@@ -4,23 +4,15 @@
  */
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import {
-  type ActionSequence,
-  type CheckCounts,
-  checkExpected,
-  checkSequences,
-} from '../domains/tau2/check.js';
+import { type CheckCounts, checkExpected, checkSequences, readActionsFile } from '../domains/tau2/check.js';
 import {
   FAITHFUL_DOMAINS,
   faithfulPort,
   openFaithfulDomain,
   TAU2_DOMAINS,
 } from '../domains/tau2/faithful.js';
-import { readPyJson } from '../domains/tau2/files.js';
 import { Tau2DataError } from '../domains/tau2/port.js';
-import { parseAction } from '../domains/tau2/tasks.js';
 import { UsageError } from '../util/errors.js';
-import type { PyValue } from '../util/pyjson.js';
 
 /** Options of `tasks check`, as commander gives them. */
 export interface TasksCheckOptions {
@@ -29,22 +21,6 @@ export interface TasksCheckOptions {
   taskIds?: string[];
   actions?: string;
   dump?: string;
-}
-
-/** Reads an `--actions` file: `[{domain, task_id, actions: [{name, arguments, requestor?}], note?}]`. */
-export function readActionsFile(file: string): ActionSequence[] {
-  const raw = readPyJson(file);
-  if (!Array.isArray(raw)) throw new Tau2DataError(`--actions ${file} must hold a JSON list of sequences`);
-  return raw.map((v: PyValue, seq) => {
-    const where = `--actions ${file}: sequence ${seq}`;
-    if (typeof v !== 'object' || v === null || Array.isArray(v))
-      throw new Tau2DataError(`${where} must be an object`);
-    const { domain, task_id: taskId, actions } = v;
-    if (typeof domain !== 'string') throw new Tau2DataError(`${where}: domain must be a string`);
-    if (typeof taskId !== 'string') throw new Tau2DataError(`${where}: task_id must be a string`);
-    if (!Array.isArray(actions)) throw new Tau2DataError(`${where}: actions must be a list`);
-    return { seq, domain, taskId, actions: actions.map((a, i) => parseAction(a, `actions[${i}]`, where)) };
-  });
 }
 
 // A name is a tau2 domain when tau2 ships it or the data dir holds it (tau2 registers further domains the same
@@ -124,7 +100,8 @@ export async function tasksCheckCommand(opts: TasksCheckOptions, stdout = proces
     stdout.write(summaryTable(rows));
     return 0;
   } catch (err) {
-    if (err instanceof Tau2DataError) throw new UsageError(err.message);
+    // Bad data given on the command line is bad input here; the message keeps its settings for the flags.
+    if (err instanceof Tau2DataError) throw new UsageError(err.parts, { field: err.field, cause: err });
     throw err;
   }
 }

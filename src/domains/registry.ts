@@ -1,6 +1,7 @@
-/** Resolves domain names given on the command line to {@link Domain}s: built-in ones or tau2 data. */
+/** Resolves domain names (the `domains` setting) to {@link Domain}s: built-in ones or tau2 data. */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { type MessagePart, setting, UsageError } from '../util/errors.js';
 import { demoDomain } from './demo/index.js';
 import { FAITHFUL_DOMAINS, faithfulHarnessDomain, faithfulPort } from './tau2/index.js';
 import type { Domain } from './types.js';
@@ -31,22 +32,25 @@ export interface ResolveOptions {
 const isDirectory = (p: string): boolean => existsSync(p) && statSync(p).isDirectory();
 
 /** What a data directory offers, for the message about a name it lacks. */
-function offered(dataDir: string | undefined): string {
-  if (dataDir === undefined) return 'none given';
-  if (!isDirectory(dataDir)) return `${dataDir} does not exist`;
+function offered(dataDir: string | undefined): MessagePart[] {
+  if (dataDir === undefined) return ['none given'];
+  if (!isDirectory(dataDir)) return [`${dataDir} does not exist`];
   const names = listTau2Domains(dataDir);
-  if (names.length > 0) return names.join(', ');
+  if (names.length > 0) return [names.join(', ')];
   // A tau2-bench checkout keeps its data two levels down.
   const nested = path.join(dataDir, 'data', 'tau2');
-  const hint = isDirectory(path.join(nested, 'domains')) ? `; did you mean --data-dir ${nested}?` : '';
-  return `no domains/ directory in ${dataDir}${hint}`;
+  const hint = isDirectory(path.join(nested, 'domains'))
+    ? ['; did you mean ', setting('dataDir'), ` ${nested}?`]
+    : [];
+  return [`no domains/ directory in ${dataDir}`, ...hint];
 }
 
 /**
  * Returns the domains named in `names` (each once, in order). Built-in names win; any other name is a tau2
  * domain read from `opts.dataDir` and played by its faithful port (tau2's own behaviour,
- * docs/tau2-fidelity.md). Throws an Error naming what is available when a name is neither, and a
- * `Tau2DataError` naming the file when the domain's data cannot be used.
+ * docs/tau2-fidelity.md). Throws a {@link UsageError} about `domains` naming what is available when a name
+ * is neither (or is a tau2 domain without a port), and a `Tau2DataError` naming the file when the domain's data
+ * cannot be used.
  */
 export function resolveDomains(names: string[], opts: ResolveOptions = {}): Domain[] {
   return [...new Set(names)].map((name) => {
@@ -54,14 +58,17 @@ export function resolveDomains(names: string[], opts: ResolveOptions = {}): Doma
     if (builtin) return builtin;
     const { dataDir } = opts;
     if (dataDir === undefined || !listTau2Domains(dataDir).includes(name)) {
-      throw new Error(
-        `unknown domain "${name}" (built in: ${listBuiltinDomains().join(', ')}; with --data-dir: ${offered(dataDir)})`,
-      );
+      const builtIn = listBuiltinDomains().join(', ');
+      const parts = [`unknown domain "${name}" (built in: ${builtIn}; with `, setting('dataDir'), ': '];
+      throw new UsageError([...parts, ...offered(dataDir), ')'], { field: 'domains' });
     }
     const port = faithfulPort(name);
     if (!port) {
-      throw new Error(
-        `tau2 domain "${name}" at ${path.join(dataDir, 'domains', name)} has no port here (ported: ${FAITHFUL_DOMAINS.join(', ')})`,
+      throw new UsageError(
+        [
+          `tau2 domain "${name}" at ${path.join(dataDir, 'domains', name)} has no port here (ported: ${FAITHFUL_DOMAINS.join(', ')})`,
+        ],
+        { field: 'domains' },
       );
     }
     return faithfulHarnessDomain(port, dataDir);

@@ -3,6 +3,7 @@
  * (with these defaults) without loading OpenTelemetry.
  */
 import { DEFAULT_SIM_SETTINGS, type SimSettings } from '../sim/settings.js';
+import type { ShardSpec } from './shard.js';
 
 /** Every parameter of a run (what config.json stores as `parameters`, plus `resume`). */
 export interface RunSettings extends SimSettings {
@@ -32,6 +33,16 @@ export interface RunSettings extends SimSettings {
   outputDir: string;
   /** The run directory's prefix. */
   name: string;
+  /**
+   * The run's `tau2.run.id` (default: the run directory's name). Given, the run directory is
+   * `<outputDir>/<runId>` (a shard's: `<outputDir>/<runId>/shards/<index>`).
+   */
+  runId?: string;
+  /**
+   * Run only this shard of the run's trials (see harness/shard.ts); `auto` reads it from a Slurm job array or
+   * a Kubernetes Indexed Job. Every shard needs the same `runId` (Slurm's array job id gives one by default).
+   */
+  shard?: ShardSpec | 'auto';
   /** An existing run directory to finish; the settings must then be its stored parameters. */
   resume?: string;
   captureContent: boolean;

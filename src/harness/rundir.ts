@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { UsageError } from '../util/errors.js';
+import { setting, UsageError } from '../util/errors.js';
 import type { TrialResult } from './orchestrator.js';
 
 export const CONFIG_FILE = 'config.json';
@@ -58,6 +58,36 @@ export function createRunDir(outputDir: string, name: string, now = new Date(), 
           ? 'is not writable'
           : `cannot be used (${e.code ?? e.message})`;
     throw new UsageError(`${outputDir}: ${why}; no run directory could be created there`, {
+      field: 'outputDir',
+    });
+  }
+}
+
+/**
+ * Creates the directory of a run whose id is given: `<outputDir>/<runId>`, or a shard's
+ * `<outputDir>/<runId>/shards/<index>` (shards on a shared file system sit side by side there, and
+ * `tau2-trace merge` writes the run beside them). An existing directory is never reused: resume it instead.
+ */
+export function createNamedRunDir(
+  outputDir: string,
+  runId: string,
+  shardIndex: number | undefined,
+  isPrivate = false,
+): string {
+  const parent = shardIndex === undefined ? outputDir : join(outputDir, runId, 'shards');
+  const dir = join(parent, shardIndex === undefined ? runId : String(shardIndex));
+  try {
+    mkdirSync(parent, { recursive: true });
+    mkdirSync(dir, { mode: isPrivate ? 0o700 : 0o777 });
+    return dir;
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'EEXIST') {
+      throw new UsageError([dir, ': already exists; finish that run with ', setting('resume'), ` ${dir}`], {
+        field: 'runId',
+      });
+    }
+    throw new UsageError(`${parent}: cannot be used (${e.code ?? e.message}); no run directory was created`, {
       field: 'outputDir',
     });
   }

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import type { Context } from '@opentelemetry/api';
 import { type ChatRequest, createLlmClient, type LlmClient } from '../llm/client.js';
 import type { ModelConfig } from '../llm/endpoints.js';
-import { type Role, startSimServer } from '../sim/index.js';
+import { type ServedRole, startSimServer } from '../sim/index.js';
 import { engineConfigOf, faultConfigOf } from '../sim/settings.js';
 import { Attr, ServiceName } from '../telemetry/names.js';
 import { type ExportReport, startTelemetry, type Telemetry } from '../telemetry/setup.js';
@@ -17,7 +17,7 @@ import { setting, systemErrorCode, Tau2Error } from '../util/errors.js';
 import { safeUrl } from '../util/url.js';
 import { type TrialResult, type TrialSettings, trialFailed } from './orchestrator.js';
 import { openResults } from './results.js';
-import { readRunConfig, runIdOf, SPOOL_FILE, writeJsonAtomic } from './rundir.js';
+import { readRunConfig, SPOOL_FILE, trialKey, writeJsonAtomic } from './rundir.js';
 import { runTrials } from './runner.js';
 import type { RunFiles, RunPlan, RunSettings, StartRunOptions } from './session.js';
 import { createRunStats, type RunStats } from './stats.js';
@@ -25,6 +25,8 @@ import { createRunStats, type RunStats } from './stats.js';
 /** What {@link executeRun} needs besides the plan. */
 export interface RunContext {
   runDir: string;
+  /** `tau2.run.id`: the directory's name, or the id every shard of a run shares. */
+  runId: string;
   files: RunFiles;
   signal: AbortSignal;
   options: StartRunOptions;
@@ -88,6 +90,7 @@ function harnessTelemetry(
     [Attr.runTrials]: s.numTrials,
     [Attr.runSeed]: s.seed,
     ...(s.baseline ? { [Attr.runBaseline]: true } : {}),
+    ...(plan.shard ? { [Attr.shardIndex]: plan.shard.index, [Attr.shardCount]: plan.shard.count } : {}),
   };
   return startTelemetry({
     serviceName: ServiceName.harness,
@@ -110,7 +113,7 @@ async function startEmbeddedSim(
 ) {
   const { settings: s, endpoints } = plan;
   const { models, config } = endpoints;
-  const runId = runIdOf(ctx.runDir);
+  const runId = ctx.runId;
   const simTelemetry = startTelemetry({
     serviceName: ServiceName.sim,
     serviceVersion: ctx.version,
@@ -120,12 +123,13 @@ async function startEmbeddedSim(
     disabled: !s.tracing,
   });
   await simTelemetry.ready();
-  const roles: Record<string, Role> = {
-    [models.agent]: 'agent',
-    [models.user]: 'user',
-    [models.judge]: 'judge',
+  const own = ctx.options.simRoles ?? {};
+  const roles: Record<string, ServedRole> = {
+    [models.agent]: own.agent ?? 'agent',
+    [models.user]: own.user ?? 'user',
+    [models.judge]: own.judge ?? 'judge',
   };
-  for (const m of Object.values(models.experts)) roles[m] = 'expert';
+  for (const m of Object.values(models.experts)) roles[m] = own.expert ?? 'expert';
   const sim = await startSimServer({
     seed: s.seed,
     models: roles,
@@ -192,6 +196,20 @@ function redactEndpoints(config: ModelConfig): Record<string, unknown> {
   );
 }
 
+/**
+ * config.json's `shard`: which shard, the whole run's size, and this shard's trial keys, so that `merge` can
+ * name a trial that is missing without loading the run's domains again.
+ */
+function shardRecord(plan: RunPlan) {
+  const shard = plan.shard!;
+  return {
+    index: shard.index,
+    count: shard.count,
+    total_trials: shard.totalTrials,
+    trials: plan.planned.map((p) => trialKey({ domain: p.domain.name, task_id: p.task.id, trial: p.trial })),
+  };
+}
+
 /** Writes config.json; `extra` goes under `telemetry` (the OTLP export's account, at the end). */
 function configWriter(plan: RunPlan, ctx: RunContext, otlp: boolean) {
   const resumed = plan.settings.resume !== undefined;
@@ -204,13 +222,16 @@ function configWriter(plan: RunPlan, ctx: RunContext, otlp: boolean) {
   const { endpoints, settings: s } = plan;
   return (extra: Record<string, unknown>) =>
     writeJsonAtomic(ctx.files.config, {
-      run_id: runIdOf(ctx.runDir),
+      run_id: ctx.runId,
       created_at: createdAt,
       resumed_at: resumedAt,
       parameters: parametersOf(s),
       models: endpoints.models,
       endpoints: endpoints.embedded ? 'embedded simulated server' : redactEndpoints(endpoints.config),
+      // Which of the embedded server's roles were played by the caller's functions (simRoles), if any.
+      ...(ctx.options.simRoles ? { custom_sim_roles: Object.keys(ctx.options.simRoles) } : {}),
       trials_planned: plan.planned.length,
+      ...(plan.shard ? { shard: shardRecord(plan) } : {}),
       versions: versions(),
       host: hostInfo(),
       telemetry: { spool: s.tracing ? SPOOL_FILE : null, otlp, ...extra },
@@ -230,7 +251,7 @@ function runWideFailure(r: { error?: string; error_type?: string }): string | un
 
 /** Runs the trials of `plan` in `ctx.runDir`, recording each; stops every pipeline it started. */
 export async function executeRun(plan: RunPlan, ctx: RunContext): Promise<RunOutcome> {
-  const runId = runIdOf(ctx.runDir);
+  const runId = ctx.runId;
   const env = ctx.options.env ?? process.env;
   const spool = ctx.files.spool ? createSpoolWriter(ctx.files.spool) : undefined;
   const telemetry = harnessTelemetry(plan, runId, spool, ctx.version);

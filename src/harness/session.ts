@@ -9,14 +9,24 @@ import { join } from 'node:path';
 import { resolveDomains } from '../domains/registry.js';
 import type { Domain } from '../domains/types.js';
 import { type RunEndpoints, resolveEndpoints } from '../llm/run-endpoints.js';
+import { type SimRoles, simRolesProblem } from '../sim/custom-role.js';
 import type { ExportReport } from '../telemetry/setup.js';
 import { versions } from '../util/about.js';
-import { setting, UsageError } from '../util/errors.js';
+import { messageParts, setting, UsageError } from '../util/errors.js';
 import { type TrialResult, trialFailed } from './orchestrator.js';
 import { RESULTS_JOURNAL, readRecorded } from './results.js';
-import { CONFIG_FILE, createRunDir, RESULTS_FILE, runIdOf, SPOOL_FILE } from './rundir.js';
+import {
+  CONFIG_FILE,
+  createNamedRunDir,
+  createRunDir,
+  RESULTS_FILE,
+  runIdOf,
+  SPOOL_FILE,
+  trialKey,
+} from './rundir.js';
 import { type PlannedTrial, planTrials } from './runner.js';
 import { executeRun, RunStoppedError } from './session-run.js';
+import { checkRunId, parseShard, type ShardSpec, shardFromEnv, shardOfKey, shardRunId } from './shard.js';
 
 export { RunStoppedError };
 
@@ -54,6 +64,12 @@ export interface StartRunOptions {
    * the built-in domains and tau2 data (a resumed run needs them again).
    */
   domains?: readonly Domain[];
+  /**
+   * Roles of your own for the embedded simulated server, by the role its model plays (`agent`, `user`,
+   * `judge`, `expert`: every expert model); the others keep the built-in ones. Only for a run on the embedded
+   * server (no endpoint configured); a resumed run needs them again.
+   */
+  simRoles?: SimRoles;
 }
 
 /** The files of a run directory. */
@@ -86,11 +102,20 @@ export interface RunReport {
   stopped?: string;
 }
 
+/** A sharded run's part: which shard, and how many trials the whole run plans. */
+export interface PlannedShard extends ShardSpec {
+  totalTrials: number;
+}
+
 /** What a run was set up with, before its directory exists. */
 export interface RunPlan {
+  /** The settings as the run uses and stores them (`shard: 'auto'` resolved, `runId` set when sharded). */
   settings: RunSettings;
   domains: Domain[];
+  /** The trials of this run (of this shard, when sharded). */
   planned: PlannedTrial[];
+  /** Set when the run is one shard of a sharded run. */
+  shard?: PlannedShard;
   /** Rows recorded by earlier attempts of a resumed run. */
   previous: TrialResult[];
   endpoints: RunEndpoints;
@@ -102,6 +127,44 @@ function checkSettings(s: RunSettings): void {
   }
 }
 
+/** Roles of your own need the embedded simulator, and must be roles. */
+function checkSimRoles(roles: SimRoles | undefined, embedded: boolean): void {
+  if (roles === undefined) return;
+  const problem = simRolesProblem(roles);
+  if (problem) throw new UsageError([setting('simRoles'), `: ${problem}`], { field: 'simRoles' });
+  if (!embedded) {
+    const why = ': roles of your own are played by the embedded simulated server, and this run has endpoints';
+    throw new UsageError([setting('simRoles'), why], { field: 'simRoles' });
+  }
+}
+
+/** `shard: 'auto'` read from the scheduler, and the run id every shard shares (harness/shard.ts). */
+function resolveShard(s: RunSettings, env: NodeJS.ProcessEnv): RunSettings {
+  if (s.shard === undefined) {
+    if (s.runId !== undefined) checkRunId(s.runId);
+    return s;
+  }
+  if (s.shard === 'auto') {
+    const found = shardFromEnv(env);
+    return {
+      ...s,
+      shard: { index: found.index, count: found.count },
+      runId: shardRunId(s.runId, s.name, env, found),
+    };
+  }
+  const shard = parseShard(`${s.shard.index}/${s.shard.count}`);
+  return { ...s, shard, runId: shardRunId(s.runId, s.name, env) };
+}
+
+/** The trials of `shard`, picked by the hash of each trial's key. */
+function shardTrials(planned: PlannedTrial[], shard: ShardSpec): PlannedTrial[] {
+  return planned.filter(
+    (p) =>
+      shardOfKey(trialKey({ domain: p.domain.name, task_id: p.task.id, trial: p.trial }), shard.count) ===
+      shard.index,
+  );
+}
+
 function loadDomains(s: RunSettings, options: StartRunOptions): Domain[] {
   const names = [...new Set(s.domains)];
   const own = new Map((options.domains ?? []).map((d) => [d.name, d]));
@@ -110,7 +173,7 @@ function loadDomains(s: RunSettings, options: StartRunOptions): Domain[] {
   try {
     found = others.length === 0 ? [] : resolveDomains(others, { dataDir: s.dataDir });
   } catch (err) {
-    throw new UsageError([setting('domains'), `: ${(err as Error).message}`], {
+    throw new UsageError([setting('domains'), ': ', ...messageParts(err)], {
       field: 'domains',
       cause: err,
     });
@@ -122,22 +185,36 @@ function loadDomains(s: RunSettings, options: StartRunOptions): Domain[] {
 export async function planRun(settings: RunSettings, options: StartRunOptions = {}): Promise<RunPlan> {
   const env = options.env ?? process.env;
   // One answer to "is content captured", for every span and for config.json.
-  const s = {
-    ...settings,
-    captureContent:
-      settings.captureContent || env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT === 'true',
-  };
+  const s = resolveShard(
+    {
+      ...settings,
+      captureContent:
+        settings.captureContent || env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT === 'true',
+    },
+    env,
+  );
   checkSettings(s);
   const previous = s.resume !== undefined ? readRecorded(s.resume) : [];
   const domains = loadDomains(s, options);
-  const planned = planTrials(domains, s.numTrials, s.numTasks, s.taskIds);
-  if (planned.length === 0) {
+  const all = planTrials(domains, s.numTrials, s.numTasks, s.taskIds);
+  if (all.length === 0) {
     throw new UsageError([setting('taskIds'), ' / ', setting('numTasks'), ' select no task'], {
       field: 'taskIds',
     });
   }
+  // A shard may be handed no trial at all (few trials, many shards): it then records an empty run.
+  const shard = typeof s.shard === 'object' ? s.shard : undefined;
+  const planned = shard ? shardTrials(all, shard) : all;
   const endpoints = await resolveEndpoints(s, env);
-  return { settings: s, domains, planned, previous, endpoints };
+  checkSimRoles(options.simRoles, endpoints.embedded);
+  return {
+    settings: s,
+    domains,
+    planned,
+    previous,
+    endpoints,
+    ...(shard ? { shard: { ...shard, totalTrials: all.length } } : {}),
+  };
 }
 
 /**
@@ -149,7 +226,13 @@ export async function startRun(settings: RunSettings, options: StartRunOptions =
   const plan = await planRun(settings, options);
   options.signal?.throwIfAborted();
   const s = plan.settings;
-  const runDir = s.resume ?? createRunDir(s.outputDir, s.name, new Date(), s.captureContent);
+  const runDir =
+    s.resume ??
+    (s.runId !== undefined
+      ? createNamedRunDir(s.outputDir, s.runId, plan.shard?.index, s.captureContent)
+      : createRunDir(s.outputDir, s.name, new Date(), s.captureContent));
+  // A shard's directory is named after its index: the run id is the setting (stored for --resume).
+  const runId = s.runId ?? runIdOf(runDir);
   const files: RunFiles = {
     config: join(runDir, CONFIG_FILE),
     results: join(runDir, RESULTS_FILE),
@@ -159,11 +242,18 @@ export async function startRun(settings: RunSettings, options: StartRunOptions =
   const signal = options.signal ?? new AbortController().signal;
   // Every in-flight LLM attempt listens for the cancel: hundreds at high concurrency, by design.
   setMaxListeners(0, signal);
-  const run = await executeRun(plan, { runDir, files, signal, options, version: versions().tau2_trace });
+  const run = await executeRun(plan, {
+    runDir,
+    runId,
+    files,
+    signal,
+    options,
+    version: versions().tau2_trace,
+  });
   const failed = run.results.filter(trialFailed);
   return {
     runDir,
-    runId: runIdOf(runDir),
+    runId,
     files,
     planned: plan.planned.length,
     results: run.results,

@@ -2,7 +2,7 @@
  * The bytes of a chat-completions answer, in OpenAI's wire format as vLLM writes it: SSE `data:` frames of
  * `chat.completion.chunk` objects for a stream, one `chat.completion` object otherwise, and the error body.
  */
-import type { Delta } from './roles.js';
+import type { Delta } from './tokens.js';
 
 /** The identity every chunk of one answer repeats. */
 export interface AnswerId {

@@ -67,39 +67,89 @@ interface Sequence {
 
 /** Creates an engine whose loop runs on timers only while there is work. */
 export function createEngine(config: EngineConfig = defaultEngineConfig): Engine {
-  const waiting: Sequence[] = [];
-  const running: Sequence[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  let closed = false;
+  return new BatchingEngine(config);
+}
+
+/** What one step does: the sequences that get a token from it, and how long it takes. */
+interface Step {
+  decoding: Sequence[];
+  prefillDone: Sequence[];
+  ms: number;
+}
+
+class BatchingEngine implements Engine {
+  private readonly waiting: Sequence[] = [];
+  private readonly running: Sequence[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
   // Planned end of the current step: the next step starts there (or now, if the timer fired late), so
   // timer jitter does not accumulate into the model's clock.
-  let clock = 0;
+  private clock = 0;
 
-  function admit(now: number): void {
-    while (running.length < config.maxNumSeqs && waiting.length > 0) {
-      const seq = waiting.shift()!;
+  constructor(private readonly config: EngineConfig) {}
+
+  submit(promptTokens: number, outputTokens: number, events: SequenceEvents): SequenceHandle {
+    const seq: Sequence = {
+      promptLeft: Math.max(1, Math.round(promptTokens)),
+      outputTokens: Math.max(1, Math.round(outputTokens)),
+      produced: 0,
+      events,
+      cancelled: false,
+    };
+    this.waiting.push(seq);
+    this.planStep();
+    return {
+      cancel() {
+        seq.cancelled = true;
+      },
+    };
+  }
+
+  gauges(): EngineGauges {
+    return { running: this.running.filter((s) => !s.cancelled).length, waiting: this.waiting.length };
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private admit(now: number): void {
+    while (this.running.length < this.config.maxNumSeqs && this.waiting.length > 0) {
+      const seq = this.waiting.shift()!;
       if (seq.cancelled) continue;
-      running.push(seq);
+      this.running.push(seq);
       seq.events.onScheduled?.(now);
     }
   }
 
-  function planStep(): void {
-    if (closed || timer) return;
+  /** Starts the next step unless one is under way, the engine is closed or idle. */
+  private planStep(): void {
+    if (this.closed || this.timer) return;
     const now = performance.now();
-    admit(now);
-    if (running.length === 0) return;
+    this.admit(now);
+    if (this.running.length === 0) return;
+    const step = this.nextStep();
+    const start = Math.max(this.clock, now);
+    this.clock = start + step.ms;
+    this.timer = setTimeout(() => this.finishStep(step), Math.max(0, this.clock - now));
+  }
+
+  /** Spends one step's token budget: a token for every decoding sequence, the rest on prompts (chunked). */
+  private nextStep(): Step {
+    const config = this.config;
     let budget = config.maxBatchedTokens;
     const decoding: Sequence[] = [];
     const prefillDone: Sequence[] = [];
-    for (const seq of running) {
+    for (const seq of this.running) {
       if (seq.promptLeft === 0) {
         decoding.push(seq);
         budget--;
       }
     }
     let prefillTokens = 0;
-    for (const seq of running) {
+    for (const seq of this.running) {
       if (seq.promptLeft === 0 || budget <= 0) continue;
       const chunk = Math.min(seq.promptLeft, budget);
       seq.promptLeft -= chunk;
@@ -112,13 +162,11 @@ export function createEngine(config: EngineConfig = defaultEngineConfig): Engine
         config.decodePerSeqMs * decoding.length +
         config.prefillPerTokenMs * prefillTokens) *
       config.timeScale;
-    const start = Math.max(clock, now);
-    clock = start + ms;
-    timer = setTimeout(() => finishStep(decoding, prefillDone), Math.max(0, clock - now));
+    return { decoding, prefillDone, ms };
   }
 
-  function finishStep(decoding: Sequence[], prefillDone: Sequence[]): void {
-    timer = undefined;
+  private finishStep({ decoding, prefillDone }: Step): void {
+    this.timer = undefined;
     const now = performance.now();
     // The first token of a sequence comes out of the step that completed its prefill.
     for (const seq of [...decoding, ...prefillDone]) {
@@ -130,34 +178,8 @@ export function createEngine(config: EngineConfig = defaultEngineConfig): Engine
         seq.events.onFinished(now);
       }
     }
+    const running = this.running;
     for (let i = running.length - 1; i >= 0; i--) if (running[i]!.cancelled) running.splice(i, 1);
-    planStep();
+    this.planStep();
   }
-
-  return {
-    submit(promptTokens, outputTokens, events) {
-      const seq: Sequence = {
-        promptLeft: Math.max(1, Math.round(promptTokens)),
-        outputTokens: Math.max(1, Math.round(outputTokens)),
-        produced: 0,
-        events,
-        cancelled: false,
-      };
-      waiting.push(seq);
-      planStep();
-      return {
-        cancel() {
-          seq.cancelled = true;
-        },
-      };
-    },
-    gauges() {
-      return { running: running.filter((s) => !s.cancelled).length, waiting: waiting.length };
-    },
-    close() {
-      closed = true;
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-    },
-  };
 }

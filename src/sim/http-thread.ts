@@ -75,66 +75,70 @@ export function startHttpThread(
   const worker = new Worker(new URL('./http-worker.js', import.meta.url), {
     workerData: { host, listenPort: port },
   });
-  const send = (m: ToHttp) => worker.postMessage(m);
-  const open = new Map<number, ThreadResponse>();
-  let stopped: () => void = () => {};
+  const link = new ThreadLink(worker, onRequest);
   return new Promise((resolve, reject) => {
     worker.on('error', reject);
     worker.on('message', (m: FromHttp) => {
-      switch (m.type) {
-        case 'listening': {
-          let closing: Promise<void> | undefined;
-          resolve({
-            address: m.address,
-            family: m.family,
-            port: m.port,
-            close() {
-              closing ??= new Promise<void>((done) => {
-                stopped = () => void worker.terminate().then(() => done());
-                send({ type: 'stop' });
-              });
-              return closing;
-            },
-          });
-          break;
-        }
-        case 'listen-error':
-          void worker.terminate();
-          reject(Object.assign(new Error(m.message), { code: m.code }));
-          break;
-        case 'request': {
-          const res = new ThreadResponse(m.id, send);
-          open.set(m.id, res);
-          onRequest(
-            {
-              method: m.method,
-              url: m.url,
-              headers: m.headers,
-              body: m.body,
-              receivedAt: perfFromEpochMs(m.receivedAt),
-            },
-            res,
-          );
-          break;
-        }
-        case 'sent':
-          open.get(m.id)?.sent(perfFromEpochMs(m.at));
-          break;
-        case 'finish':
-          open.get(m.id)?.emit('finish', perfFromEpochMs(m.at));
-          open.delete(m.id);
-          break;
-        case 'closed':
-          open.get(m.id)?.emit('close');
-          open.delete(m.id);
-          break;
-        case 'stopped':
-          // The HTTP thread reported every connection it closed; anything still open here never will be.
-          for (const res of open.values()) res.emit('close');
-          open.clear();
-          stopped();
-          break;
-      }
+      if (m.type === 'listening') resolve(link.listening(m));
+      else if (m.type === 'listen-error') {
+        void worker.terminate();
+        reject(Object.assign(new Error(m.message), { code: m.code }));
+      } else link.receive(m);
     });
   });
+}
+
+/** The main thread's end of a listening HTTP thread: its open responses, and how it stops. */
+class ThreadLink {
+  private readonly open = new Map<number, ThreadResponse>();
+  private stopped: () => void = () => {};
+  private closing: Promise<void> | undefined;
+  private readonly send = (m: ToHttp) => this.worker.postMessage(m);
+
+  constructor(
+    private readonly worker: Worker,
+    private readonly onRequest: (req: ThreadRequest, res: ThreadResponse) => void,
+  ) {}
+
+  listening(m: Extract<FromHttp, { type: 'listening' }>): HttpThread {
+    return { address: m.address, family: m.family, port: m.port, close: () => this.close() };
+  }
+
+  private close(): Promise<void> {
+    this.closing ??= new Promise<void>((done) => {
+      this.stopped = () => void this.worker.terminate().then(() => done());
+      this.send({ type: 'stop' });
+    });
+    return this.closing;
+  }
+
+  /** A message about a request, or that the thread stopped. */
+  receive(m: Exclude<FromHttp, { type: 'listening' | 'listen-error' }>): void {
+    switch (m.type) {
+      case 'request': {
+        const res = new ThreadResponse(m.id, this.send);
+        this.open.set(m.id, res);
+        const { method, url, headers, body } = m;
+        this.onRequest({ method, url, headers, body, receivedAt: perfFromEpochMs(m.receivedAt) }, res);
+        break;
+      }
+      case 'sent':
+        this.open.get(m.id)?.sent(perfFromEpochMs(m.at));
+        break;
+      case 'finish':
+        this.open.get(m.id)?.emit('finish', perfFromEpochMs(m.at));
+        this.open.delete(m.id);
+        break;
+      case 'closed':
+        this.open.get(m.id)?.emit('close');
+        this.open.delete(m.id);
+        break;
+      case 'stopped':
+        // The HTTP thread reported every connection it closed; anything still open here never will be.
+        for (const res of this.open.values()) res.emit('close');
+        this.open.clear();
+        this.stopped();
+        break;
+    }
+  }
 }

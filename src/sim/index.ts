@@ -1,3 +1,11 @@
+export type {
+  ServedRole,
+  SimAnswer,
+  SimMessage,
+  SimRole,
+  SimRoleRequest,
+  SimToolCall,
+} from './custom-role.js';
 export type { EngineConfig } from './engine.js';
 export { createEngine, defaultEngineConfig } from './engine.js';
 export type { Fault, FaultConfig } from './faults.js';

@@ -43,6 +43,24 @@ export interface SimMetrics {
 /** Creates the metrics of a server that serves `models` (whose request counters start at zero). */
 export function createSimMetrics(models: string[] = []): SimMetrics {
   const registry = new Registry();
+  const requests = requestCounter(registry, models);
+  const vllm = vllmInstruments(registry);
+  return {
+    registry,
+    observe: (t) => observeRequest(vllm, t),
+    count(model, outcome) {
+      requests.inc({ model_name: model, outcome });
+    },
+    collectGauges(model, g) {
+      const labels = { model_name: model, engine: '0' };
+      vllm.running.set(labels, g.running);
+      vllm.waiting.set(labels, g.waiting);
+    },
+  };
+}
+
+/** {@link REQUESTS_TOTAL}, with every series of `models` at 0. */
+function requestCounter(registry: Registry, models: string[]) {
   const requests = new Counter({
     name: REQUESTS_TOTAL,
     help: 'Chat requests by how they ended',
@@ -59,58 +77,54 @@ export function createSimMetrics(models: string[] = []): SimMetrics {
   }
   for (const outcome of [SimOutcome.notFound, SimOutcome.badRequest])
     requests.inc({ model_name: '', outcome }, 0);
+  return requests;
+}
+
+type VllmInstruments = ReturnType<typeof vllmInstruments>;
+
+/** vLLM's own histograms, counters and gauges, under its names and labels. */
+function vllmInstruments(registry: Registry) {
   const labelNames = ['model_name', 'engine'] as const;
   const histogram = (name: string, help: string, buckets: number[]) =>
     new Histogram({ name, help, labelNames, buckets, registers: [registry] });
-  const ttft = histogram('vllm:time_to_first_token_seconds', 'Time to first token', LATENCY_BUCKETS);
-  const queue = histogram(
-    'vllm:request_queue_time_seconds',
-    'Time spent waiting in the queue',
-    LATENCY_BUCKETS,
-  );
-  const prefill = histogram('vllm:request_prefill_time_seconds', 'Time spent in prefill', LATENCY_BUCKETS);
-  const decode = histogram('vllm:request_decode_time_seconds', 'Time spent in decode', LATENCY_BUCKETS);
-  const e2e = histogram('vllm:e2e_request_latency_seconds', 'End-to-end request latency', LATENCY_BUCKETS);
-  const itl = histogram('vllm:inter_token_latency_seconds', 'Inter-token latency', ITL_BUCKETS);
-  const tpot = histogram('vllm:time_per_output_token_seconds', 'Time per output token', ITL_BUCKETS);
   const counter = (name: string, help: string) =>
     new Counter({ name, help, labelNames, registers: [registry] });
   const gauge = (name: string, help: string) => new Gauge({ name, help, labelNames, registers: [registry] });
-  const promptTokens = counter('vllm:prompt_tokens_total', 'Prefill tokens processed');
-  const generationTokens = counter('vllm:generation_tokens_total', 'Generation tokens processed');
-  const success = new Counter({
-    name: 'vllm:request_success_total',
-    help: 'Successfully processed requests',
-    labelNames: [...labelNames, 'finished_reason'],
-    registers: [registry],
-  });
-  const running = gauge('vllm:num_requests_running', 'Requests in model execution batches');
-  const waiting = gauge('vllm:num_requests_waiting', 'Requests waiting to be processed');
   return {
-    registry,
-    observe(t) {
-      const labels = { model_name: t.model, engine: '0' };
-      ttft.observe(labels, t.ttft);
-      queue.observe(labels, t.queue);
-      prefill.observe(labels, t.prefill);
-      decode.observe(labels, t.decode);
-      e2e.observe(labels, t.e2e);
-      if (t.outputTokens > 1) {
-        const perToken = t.decode / (t.outputTokens - 1);
-        itl.observe(labels, perToken);
-        tpot.observe(labels, perToken);
-      }
-      promptTokens.inc(labels, t.promptTokens);
-      generationTokens.inc(labels, t.outputTokens);
-      success.inc({ ...labels, finished_reason: t.finishedReason });
-    },
-    count(model, outcome) {
-      requests.inc({ model_name: model, outcome });
-    },
-    collectGauges(model, g) {
-      const labels = { model_name: model, engine: '0' };
-      running.set(labels, g.running);
-      waiting.set(labels, g.waiting);
-    },
+    ttft: histogram('vllm:time_to_first_token_seconds', 'Time to first token', LATENCY_BUCKETS),
+    queue: histogram('vllm:request_queue_time_seconds', 'Time spent waiting in the queue', LATENCY_BUCKETS),
+    prefill: histogram('vllm:request_prefill_time_seconds', 'Time spent in prefill', LATENCY_BUCKETS),
+    decode: histogram('vllm:request_decode_time_seconds', 'Time spent in decode', LATENCY_BUCKETS),
+    e2e: histogram('vllm:e2e_request_latency_seconds', 'End-to-end request latency', LATENCY_BUCKETS),
+    itl: histogram('vllm:inter_token_latency_seconds', 'Inter-token latency', ITL_BUCKETS),
+    tpot: histogram('vllm:time_per_output_token_seconds', 'Time per output token', ITL_BUCKETS),
+    promptTokens: counter('vllm:prompt_tokens_total', 'Prefill tokens processed'),
+    generationTokens: counter('vllm:generation_tokens_total', 'Generation tokens processed'),
+    success: new Counter({
+      name: 'vllm:request_success_total',
+      help: 'Successfully processed requests',
+      labelNames: [...labelNames, 'finished_reason'],
+      registers: [registry],
+    }),
+    running: gauge('vllm:num_requests_running', 'Requests in model execution batches'),
+    waiting: gauge('vllm:num_requests_waiting', 'Requests waiting to be processed'),
   };
+}
+
+/** Records one finished request as vLLM does. */
+function observeRequest(m: VllmInstruments, t: RequestTimings): void {
+  const labels = { model_name: t.model, engine: '0' };
+  m.ttft.observe(labels, t.ttft);
+  m.queue.observe(labels, t.queue);
+  m.prefill.observe(labels, t.prefill);
+  m.decode.observe(labels, t.decode);
+  m.e2e.observe(labels, t.e2e);
+  if (t.outputTokens > 1) {
+    const perToken = t.decode / (t.outputTokens - 1);
+    m.itl.observe(labels, perToken);
+    m.tpot.observe(labels, perToken);
+  }
+  m.promptTokens.inc(labels, t.promptTokens);
+  m.generationTokens.inc(labels, t.outputTokens);
+  m.success.inc({ ...labels, finished_reason: t.finishedReason });
 }

@@ -5,7 +5,7 @@
  * given tools (the ToolOrchestra fork's gpt-5 experts, who see the agent's conversation) answers as the agent
  * would, without consulting; an expert without tools answers in prose (often reasoning first), as advice the
  * agent then acts on. Every choice is drawn from the seed and the conversation, never from arrival order, so
- * the same run gives the same tokens.
+ * the same run gives the same tokens. A served model can play a role of the user's instead (custom-role.ts).
  */
 import {
   ASSERTIONS_CLOSE,
@@ -24,22 +24,11 @@ import {
 } from '../domains/protocol.js';
 import { GPT5_NOTE } from '../domains/tau2/orchestra/index.js';
 import type { ExpectedAction, Task } from '../domains/types.js';
-import { hash32, intBetween, type Rng, rngFor } from '../util/random.js';
+import { hash32, intBetween, rngFor } from '../util/random.js';
+import { filler, type Plan, prose, textOf, toolCall, withReasoning } from './tokens.js';
 
 /** Roles a served model can play. */
 export type Role = 'agent' | 'user' | 'judge' | 'expert';
-
-/** One token's worth of output. */
-export type Delta =
-  | { kind: 'reasoning'; text: string }
-  | { kind: 'content'; text: string }
-  | { kind: 'tool'; index: number; id?: string; name?: string; args: string };
-
-/** The whole answer, token by token. */
-export interface Plan {
-  deltas: Delta[];
-  finishReason: 'stop' | 'tool_calls';
-}
 
 /** The subset of a chat request the roles read. */
 export interface ChatMessage {
@@ -54,6 +43,8 @@ export interface RoleRequest {
   toolNames: string[];
   /** `tau2.task.id` of the request's W3C baggage, when the harness sent one. */
   taskId?: string;
+  /** `tau2.domain` of the request's W3C baggage, when the harness sent one. */
+  domain?: string;
 }
 
 /** Probability that the agent consults an expert before an action (when it has the tool). */
@@ -66,51 +57,8 @@ const CONFIRM = 'Shall I proceed?';
 const ADVICE = 'My advice:';
 const DONE = 'Is there anything else I can help you with?';
 
-const WORDS = (
-  'the order customer account please check policy item payment address shipping refund status details ' +
-  'confirm request update book store record total price value option system reply note'
-).split(' ');
-
-/** Text of a message's content (string or content parts). */
-export function textOf(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (Array.isArray(content)) {
-    return content.map((p) => (typeof p === 'object' && p && 'text' in p ? String(p.text) : '')).join('');
-  }
-  return '';
-}
-
-/** Splits prose into word tokens (each keeps its trailing space). */
-function tokens(text: string): string[] {
-  return text.match(/\S+\s*/g) ?? [text];
-}
-
-function filler(rng: Rng, n: number): string {
-  const out: string[] = [];
-  for (let i = 0; i < n; i++) out.push(WORDS[Math.floor(rng() * WORDS.length)]!);
-  return out.join(' ') + '.';
-}
-
-function prose(text: string, kind: 'content' | 'reasoning' = 'content'): Delta[] {
-  return tokens(text).map((t) => ({ kind, text: t }));
-}
-
 /** The arguments of an expected action as a model would write them (a tau2 task's keep 2.0 a float). */
 const argumentsText = (a: ExpectedAction): string => a.argumentsJson ?? JSON.stringify(a.arguments);
-
-function toolCall(rng: Rng, name: string, args: Record<string, unknown> | string): Delta[] {
-  const id = `call_${Math.floor(rng() * 2 ** 32).toString(16)}`;
-  const json = typeof args === 'string' ? args : JSON.stringify(args);
-  const out: Delta[] = [{ kind: 'tool', index: 0, id, name, args: '' }];
-  // Roughly four characters per token, as a BPE tokenizer gives for JSON.
-  for (let i = 0; i < json.length; i += 4) out.push({ kind: 'tool', index: 0, args: json.slice(i, i + 4) });
-  return out;
-}
-
-function withReasoning(rng: Rng, rate: number, deltas: Delta[]): Delta[] {
-  if (rng() >= rate) return deltas;
-  return [...prose(filler(rng, intBetween(rng, 12, 48)), 'reasoning'), ...deltas];
-}
 
 /**
  * Finds the task a conversation is about, by the words the user opens with. Tasks can share those words (114
@@ -119,6 +67,8 @@ function withReasoning(rng: Rng, rate: number, deltas: Delta[]): Delta[] {
  */
 export interface TaskCatalog {
   find(userMessage: string, toolNames: string[], named?: string): Task | undefined;
+  /** The task `id` of `domain` (task ids repeat across domains; without a domain, the first with that id). */
+  byId(domain: string | undefined, id: string): Task | undefined;
 }
 
 /** Indexes tasks by the instructions their user simulator states first. */
@@ -129,6 +79,7 @@ export function createTaskCatalog(tasks: Task[]): TaskCatalog {
     byText.set(key, [...(byText.get(key) ?? []), task]);
   }
   return {
+    byId: (domain, id) => tasks.find((t) => t.id === id && (domain === undefined || t.domain === domain)),
     find(first, toolNames, named) {
       const candidates = byText.get(first.trim()) ?? [];
       const byName = candidates.find((t) => t.id === named);
@@ -160,62 +111,63 @@ function requestedUserAction(text: string): { name: string; args: string } | und
   return { name: rest.slice(0, nameEnd), args: rest.slice(nameEnd + 2, end) };
 }
 
-function agentPlan(req: RoleRequest, catalog: TaskCatalog, seed: number): Plan {
-  // The task is the one whose scenario a user message states; a task's message history may come first, so
-  // only what follows that message is the sim's own work.
-  let task: Task | undefined;
-  let from = 0;
+/**
+ * The task whose scenario a user message states, and where the sim's own work starts: a task's message
+ * history may come before that message.
+ */
+function agentTask(req: RoleRequest, catalog: TaskCatalog): { task: Task | undefined; from: number } {
   for (const [i, m] of req.messages.entries()) {
     if (m.role !== 'user') continue;
-    task = catalog.find(textOf(m.content), req.toolNames, req.taskId);
-    if (task) {
-      from = i + 1;
-      break;
-    }
+    const task = catalog.find(textOf(m.content), req.toolNames, req.taskId);
+    if (task) return { task, from: i + 1 };
   }
-  const turn = req.messages.length;
-  const rng = rngFor(seed, `agent:${task?.id ?? 'unknown'}:${turn}`);
-  if (!task) {
-    return { deltas: prose("I'm sorry, I cannot help with that request. " + DONE), finishReason: 'stop' };
-  }
-  const since = req.messages.slice(from);
+  return { task: undefined, from: 0 };
+}
+
+/** How far the agent is through its task, from its messages since the task's scenario was stated. */
+function agentProgress(since: ChatMessage[], last: ChatMessage | undefined) {
+  const said = (m: ChatMessage, words: string) => m.role === 'assistant' && textOf(m.content).includes(words);
   const calls = since.flatMap((m) => (m.role === 'assistant' ? (m.tool_calls ?? []) : []));
   // An action is done when the agent called it, or asked the user to (its reply follows before the next turn).
-  const userActionsAsked = since.filter(
-    (m) => m.role === 'assistant' && textOf(m.content).includes(USER_ACTION_OPEN),
-  ).length;
+  const userActionsAsked = since.filter((m) => said(m, USER_ACTION_OPEN)).length;
   const done = calls.filter((c) => c.function?.name !== CALL_EXPERT).length + userActionsAsked;
-  const last = req.messages[req.messages.length - 1];
   const lastCall = calls[calls.length - 1];
   const justConsulted = last?.role === 'tool' && lastCall?.function?.name === CALL_EXPERT;
   // With the fork's routing an expert's words are the agent's own message: advice given since the agent's
   // last tool call counts as consulted for the action at hand.
   const lastCallAt = since.findLastIndex((m) => m.role === 'assistant' && (m.tool_calls?.length ?? 0) > 0);
-  const advised = since
-    .slice(lastCallAt + 1)
-    .some((m) => m.role === 'assistant' && textOf(m.content).includes(ADVICE));
-  const asked = since.some((m) => m.role === 'assistant' && textOf(m.content).includes(CONFIRM));
-  const actions = task.expectedActions;
+  const advised = since.slice(lastCallAt + 1).some((m) => said(m, ADVICE));
+  const asked = since.some((m) => said(m, CONFIRM));
+  return { done, consulted: justConsulted || advised, asked };
+}
 
-  if (done >= actions.length) {
-    const transferred = actions.some((a) => a.name === 'transfer_to_human_agents');
-    // tau2's COMMUNICATE check looks for each `communicate_info` string in the agent's messages.
-    const info = (task.communicateInfo ?? []).map((i) => `${i}. `).join('');
-    const text = transferred ? TRANSFER_NOTICE : `I have taken care of your request. ${info}${DONE}`;
-    return { deltas: withReasoning(rng, AGENT_REASONING_RATE, prose(text)), finishReason: 'stop' };
+/** The agent's closing words once every action is done. */
+function agentClosing(task: Task): string {
+  const transferred = task.expectedActions.some((a) => a.name === 'transfer_to_human_agents');
+  // tau2's COMMUNICATE check looks for each `communicate_info` string in the agent's messages.
+  const info = (task.communicateInfo ?? []).map((i) => `${i}. `).join('');
+  return transferred ? TRANSFER_NOTICE : `I have taken care of your request. ${info}${DONE}`;
+}
+
+function agentPlan(req: RoleRequest, catalog: TaskCatalog, seed: number): Plan {
+  const { task, from } = agentTask(req, catalog);
+  const rng = rngFor(seed, `agent:${task?.id ?? 'unknown'}:${req.messages.length}`);
+  if (!task) {
+    return { deltas: prose("I'm sorry, I cannot help with that request. " + DONE), finishReason: 'stop' };
   }
+  const { done, consulted, asked } = agentProgress(req.messages.slice(from), req.messages.at(-1));
+  const actions = task.expectedActions;
+  const say = (text: string): Plan => ({
+    deltas: withReasoning(rng, AGENT_REASONING_RATE, prose(text)),
+    finishReason: 'stop',
+  });
+  if (done >= actions.length) return say(agentClosing(task));
   const action = actions[done]!;
-  if (action.requestor === 'user') {
-    return {
-      deltas: withReasoning(rng, AGENT_REASONING_RATE, prose(userActionRequest(action))),
-      finishReason: 'stop',
-    };
-  }
+  if (action.requestor === 'user') return say(userActionRequest(action));
   if (actions.length > 1 && done === actions.length - 1 && !asked) {
-    const text = `I am ready to run ${action.name} for you. ${CONFIRM}`;
-    return { deltas: withReasoning(rng, AGENT_REASONING_RATE, prose(text)), finishReason: 'stop' };
+    return say(`I am ready to run ${action.name} for you. ${CONFIRM}`);
   }
-  const consult = req.toolNames.includes(CALL_EXPERT) && !justConsulted && !advised;
+  const consult = req.toolNames.includes(CALL_EXPERT) && !consulted;
   if (consult && rngFor(seed, `expert:${task.id}:${done}`)() < EXPERT_RATE) {
     const expert = EXPERT_NAMES[hash32(`${seed}:${task.id}:${done}`) % EXPERT_NAMES.length]!;
     const args = { expert, question: `How should I handle ${action.name} under the policy?` };

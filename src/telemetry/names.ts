@@ -59,6 +59,9 @@ export const Attr = {
   runSeed: 'tau2.run.seed',
   /** Set on a run pinned as the TTFT baseline the regression alert compares against (`run --baseline`). */
   runBaseline: 'tau2.run.baseline',
+  /** A sharded run's shard (0-based) and shard count, on the resource of each shard's harness. */
+  shardIndex: 'tau2.shard.index',
+  shardCount: 'tau2.shard.count',
   /** Where a run's spans came from when not from a live run (`legacy-log` for `tau2-trace import`). */
   runSource: 'tau2.run.source',
 

@@ -1,35 +1,76 @@
+/**
+ * One process role's telemetry pipeline (the harness, or a simulated server), built from the SDK's parts the
+ * way `NodeSDK` builds them from the standard `OTEL_*` variables (see env.ts), with two things of ours:
+ *
+ * - **The spool never loses a span to sampling.** The provider's sampler is the one `OTEL_TRACES_SAMPLER`
+ *   names (default parent-based always-on) wrapped in the SDK's always-record sampler: a span the sampler
+ *   drops is still recorded (RECORD_ONLY, not SAMPLED). The spool processor takes every recorded span; the
+ *   batch processor in front of the exporters takes only SAMPLED ones. The sampled flag travels in
+ *   `traceparent`, so a parent-based sampler decides once per trace, at its root (`traceidratio` hashes the
+ *   trace id), and every child span, here or in a simulated server or vLLM, follows: exported traces are whole.
+ * - **Why not `NodeSDK` itself.** It registers its providers as process globals and keeps them private, while
+ *   one process holds several pipelines (the harness and an in-process simulator, or several runs in one
+ *   test); and a pipeline with a spool, the always-record sampler and counted exporters would override every
+ *   part NodeSDK builds from the environment. So every pipeline, CLI or library, is built here from the same
+ *   parts, and nothing is registered globally: components receive their tracer explicitly.
+ */
 import { type Attributes, type Meter, metrics, type Tracer, trace } from '@opentelemetry/api';
-import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
-import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import {
   defaultResource,
   detectResources,
   envDetector,
-  hostDetector,
+  type Resource,
   resourceFromAttributes,
 } from '@opentelemetry/resources';
-import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import {
+  ConsoleMetricExporter,
+  type IMetricReader,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+  type PushMetricExporter,
+} from '@opentelemetry/sdk-metrics';
+import {
+  AlwaysOnSampler,
   BatchSpanProcessor,
-  type ReadableSpan,
+  ConsoleSpanExporter,
+  createAlwaysRecordSampler,
+  ParentBasedSampler,
+  type Sampler,
+  SimpleSpanProcessor,
+  type SpanExporter,
   type SpanProcessor,
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
-import { safeUrl } from '../util/url.js';
+import {
+  batchSettingsFromEnv,
+  type ExporterName,
+  exportersFor,
+  metricExportTimingFromEnv,
+  otlpProtocol,
+  resourceDetectorsFromEnv,
+  samplerFromEnv,
+  spanLimitsFromEnv,
+} from './env.js';
+import { type ExportReport, ExportTally } from './export-report.js';
+import { createOtlpMetricExporter, createOtlpSpanExporter, otlpTracesEndpoint } from './exporters.js';
 import { createGenAiInstruments, type GenAiInstruments } from './metrics.js';
 import { Attr } from './names.js';
 import { createSpoolProcessor, type SpoolWriter } from './spool.js';
+
+export type { ExportReport } from './export-report.js';
 
 /** Options of {@link startTelemetry}. */
 export interface TelemetryOptions {
   serviceName: string;
   serviceVersion: string;
-  /** Extra resource attributes (`tau2.run.*`). */
+  /** Extra resource attributes (`tau2.run.*`, `tau2.shard.*`); `OTEL_RESOURCE_ATTRIBUTES` overrides them. */
   resource?: Attributes;
-  /** Spans go here (the run's `spans.otlp.jsonl`); shared with an in-process simulated server. */
+  /** Spans go here (the run's `spans.otlp.jsonl`), every one of them; may be shared with a simulated server. */
   spool?: SpoolWriter;
-  /** Export over OTLP/HTTP too. Default: when a standard `OTEL_EXPORTER_OTLP_*ENDPOINT` variable is set. */
+  /**
+   * OTLP export: true adds it, false turns every exporter off. Default: as `OTEL_TRACES_EXPORTER` /
+   * `OTEL_METRICS_EXPORTER` say, and when unset, when an `OTEL_EXPORTER_OTLP_*ENDPOINT` variable is set.
+   */
   otlp?: boolean;
   /** Tracing off: a no-op tracer and meter (the baseline of the overhead benchmark). */
   disabled?: boolean;
@@ -37,23 +78,12 @@ export interface TelemetryOptions {
   ownsSpool?: boolean;
 }
 
-/** What the OTLP export delivered, so a run can say when its collector did not take its spans. */
-export interface ExportReport {
-  /** Where spans went (the traces URL, without credentials). */
-  endpoint: string;
-  exportedSpans: number;
-  /** Spans the exporter gave up on, or the queue dropped. */
-  failedSpans: number;
-  /** Metric exports that failed. */
-  failedMetricExports: number;
-  lastError?: string;
-}
-
 /** A running telemetry pipeline: use its tracer/meter, then `shutdown()` once (idempotent). */
 export interface Telemetry {
   tracer: Tracer;
   meter: Meter;
   instruments: GenAiInstruments;
+  /** Whether spans or metrics go out over OTLP. */
   otlp: boolean;
   /**
    * Resolves once the resource's detected attributes (`host.id`, read from a file) are in. The OTLP exporter
@@ -66,122 +96,97 @@ export interface Telemetry {
   shutdown(): Promise<void>;
 }
 
-/** The traces URL the OTLP/HTTP exporter uses under `env`, for messages. */
-function tracesEndpoint(env: NodeJS.ProcessEnv): string {
-  const url =
-    env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ||
-    `${(env.OTEL_EXPORTER_OTLP_ENDPOINT || 'http://localhost:4318').replace(/\/+$/, '')}/v1/traces`;
-  return safeUrl(url);
+function noopTelemetry(): Telemetry {
+  const meter = metrics.getMeterProvider().getMeter('tau2-trace-noop');
+  return {
+    tracer: trace.getTracerProvider().getTracer('tau2-trace-noop'),
+    meter,
+    instruments: createGenAiInstruments(meter),
+    otlp: false,
+    ready: async () => {},
+    forceFlush: async () => {},
+    exportReport: () => undefined,
+    shutdown: async () => {},
+  };
 }
 
-/** Counts what an exporter delivered and what it failed to, without changing what it does. */
-function counted<T, E extends { export(items: T, done: (r: ExportResult) => void): void }>(
-  exporter: E,
-  size: (items: T) => number,
-  onResult: (n: number, r: ExportResult) => void,
-): E {
-  const inner = exporter.export.bind(exporter);
-  exporter.export = (items: T, done: (r: ExportResult) => void) =>
-    inner(items, (r) => {
-      onResult(size(items), r);
-      done(r);
+/** Detected attributes, then ours, then `OTEL_RESOURCE_ATTRIBUTES` / `OTEL_SERVICE_NAME`, which win (spec). */
+function resourceOf(o: TelemetryOptions): Resource {
+  return defaultResource()
+    .merge(detectResources({ detectors: resourceDetectorsFromEnv() }))
+    .merge(
+      resourceFromAttributes({
+        [Attr.serviceName]: o.serviceName,
+        [Attr.serviceVersion]: o.serviceVersion,
+        ...o.resource,
+      }),
+    )
+    .merge(detectResources({ detectors: [envDetector] }));
+}
+
+/** The exporters of `signal`, with `otlp` (the option) applied. */
+function exporterNames(signal: 'traces' | 'metrics', otlp: boolean | undefined): ExporterName[] {
+  if (otlp === false) return [];
+  const names = exportersFor(signal);
+  return otlp === true && !names.includes('otlp') ? [...names, 'otlp'] : names;
+}
+
+/** The span processors in front of the exporters: batched OTLP (counted), console span by span. */
+function exportProcessors(names: ExporterName[], tally: ExportTally | undefined): SpanProcessor[] {
+  return names.map((name) => {
+    if (name === 'console') return new SimpleSpanProcessor({ exporter: new ConsoleSpanExporter() });
+    const settings = batchSettingsFromEnv();
+    // The run's last flush may find the whole queue full (a collector slower than the run): every batch of
+    // it must be allowed in flight, or the exporter refuses those beyond its default of 30.
+    const inFlight = Math.ceil(settings.maxQueueSize / settings.maxExportBatchSize);
+    const exporter: SpanExporter = createOtlpSpanExporter(otlpProtocol('traces'), undefined, inFlight);
+    const batch = new BatchSpanProcessor({ ...settings, exporter: tally!.spans(exporter) });
+    return tally!.entering(batch);
+  });
+}
+
+function metricReaders(names: ExporterName[], tally: ExportTally | undefined): IMetricReader[] {
+  const { intervalMs, timeoutMs } = metricExportTimingFromEnv();
+  return names.map((name) => {
+    const exporter: PushMetricExporter =
+      name === 'console'
+        ? new ConsoleMetricExporter()
+        : tally!.metrics(createOtlpMetricExporter(otlpProtocol('metrics')));
+    return new PeriodicExportingMetricReader({
+      exporter,
+      exportIntervalMillis: intervalMs,
+      exportTimeoutMillis: timeoutMs,
     });
-  return exporter;
+  });
 }
 
-/** True when the standard environment asks for OTLP export. */
-export function otlpRequestedByEnv(env: NodeJS.ProcessEnv = process.env): boolean {
-  return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+/** Every span recorded (for the spool); SAMPLED, and so exported, as the configured sampler decides. */
+export function recordingSampler(): Sampler {
+  return createAlwaysRecordSampler(
+    samplerFromEnv() ?? new ParentBasedSampler({ root: new AlwaysOnSampler() }),
+  );
 }
 
 /**
  * Builds tracer and meter providers for one process role (harness or simulated server). Providers are not
- * registered globally: every component receives its tracer explicitly, so several pipelines (the harness and
- * an in-process server, or several runs in one test process) coexist, and parents are passed as contexts.
+ * registered globally, so several pipelines coexist in one process; parents are passed as contexts.
+ * Throws a UsageError when an `OTEL_*` variable names an exporter, protocol or sampler that does not exist.
  */
 export function startTelemetry(options: TelemetryOptions): Telemetry {
-  if (options.disabled) {
-    const meter = metrics.getMeterProvider().getMeter('tau2-trace-noop');
-    return {
-      tracer: trace.getTracerProvider().getTracer('tau2-trace-noop'),
-      meter,
-      instruments: createGenAiInstruments(meter),
-      otlp: false,
-      ready: async () => {},
-      forceFlush: async () => {},
-      exportReport: () => undefined,
-      shutdown: async () => {},
-    };
-  }
-  const otlp = options.otlp ?? otlpRequestedByEnv();
-  const resource = defaultResource()
-    .merge(detectResources({ detectors: [hostDetector] }))
-    .merge(
-      resourceFromAttributes({
-        [Attr.serviceName]: options.serviceName,
-        [Attr.serviceVersion]: options.serviceVersion,
-        ...options.resource,
-      }),
-    )
-    // OTEL_RESOURCE_ATTRIBUTES / OTEL_SERVICE_NAME win, as the specification asks.
-    .merge(detectResources({ detectors: [envDetector] }));
-
-  const report: ExportReport = {
-    endpoint: tracesEndpoint(process.env),
-    exportedSpans: 0,
-    failedSpans: 0,
-    failedMetricExports: 0,
-  };
-  let queued = 0;
-  const onExport = (n: number, r: ExportResult) => {
-    if (r.code === ExportResultCode.SUCCESS) report.exportedSpans += n;
-    else {
-      report.failedSpans += n;
-      report.lastError = r.error?.message ?? 'export failed';
-    }
-  };
-  const spanProcessors: SpanProcessor[] = [];
-  if (options.spool) spanProcessors.push(createSpoolProcessor(options.spool, options.ownsSpool ?? true));
-  if (otlp) {
-    const batch = new BatchSpanProcessor({
-      exporter: counted(new OTLPTraceExporter(), (spans: ReadableSpan[]) => spans.length, onExport),
-      maxQueueSize: 65536,
-    });
-    // Counts what enters the queue, so spans the queue drops (a collector too slow) count as failed.
-    spanProcessors.push({
-      onStart: (span, ctx) => batch.onStart(span, ctx),
-      onEnd: (span) => {
-        queued++;
-        batch.onEnd(span);
-      },
-      forceFlush: () => batch.forceFlush(),
-      shutdown: () => batch.shutdown(),
-    });
-  }
-  const tracerProvider = new TracerProvider({ resource, spanProcessors });
-
-  // The specification's 60 s default is long for an evaluation that may last minutes: export every 10 s
-  // unless OTEL_METRIC_EXPORT_INTERVAL says otherwise.
-  const interval = Number(process.env.OTEL_METRIC_EXPORT_INTERVAL) || 10_000;
-  const readers = otlp
-    ? [
-        new PeriodicExportingMetricReader({
-          exporter: counted(
-            new OTLPMetricExporter(),
-            () => 1,
-            (_n, r) => {
-              if (r.code !== ExportResultCode.SUCCESS) {
-                report.failedMetricExports++;
-                report.lastError = r.error?.message ?? 'metric export failed';
-              }
-            },
-          ),
-          exportIntervalMillis: interval,
-          exportTimeoutMillis: Math.min(interval, 30_000),
-        }),
-      ]
-    : [];
-  const meterProvider = new MeterProvider({ resource, readers });
+  if (options.disabled) return noopTelemetry();
+  const traceNames = exporterNames('traces', options.otlp);
+  const metricNames = exporterNames('metrics', options.otlp);
+  const otlp = traceNames.includes('otlp') || metricNames.includes('otlp');
+  const tally = otlp ? new ExportTally(otlpTracesEndpoint(otlpProtocol('traces'))) : undefined;
+  const resource = resourceOf(options);
+  const spool = options.spool ? [createSpoolProcessor(options.spool, options.ownsSpool ?? true)] : [];
+  const tracerProvider = new TracerProvider({
+    resource,
+    sampler: recordingSampler(),
+    spanLimits: spanLimitsFromEnv(),
+    spanProcessors: [...spool, ...exportProcessors(traceNames, tally)],
+  });
+  const meterProvider = new MeterProvider({ resource, readers: metricReaders(metricNames, tally) });
   const meter = meterProvider.getMeter('tau2-trace', options.serviceVersion);
 
   let shut: Promise<void> | undefined;
@@ -196,11 +201,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     async forceFlush() {
       await Promise.allSettled([tracerProvider.forceFlush(), meterProvider.forceFlush()]);
     },
-    exportReport() {
-      if (!otlp) return undefined;
-      const dropped = queued - report.exportedSpans - report.failedSpans;
-      return { ...report, failedSpans: report.failedSpans + Math.max(0, dropped) };
-    },
+    exportReport: () => tally?.current(),
     shutdown() {
       shut ??= Promise.allSettled([tracerProvider.shutdown(), meterProvider.shutdown()]).then(() => {});
       return shut;

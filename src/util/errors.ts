@@ -75,6 +75,15 @@ export class Tau2Error extends Error {
   }
 }
 
+/**
+ * The message of any error in parts: a {@link Tau2Error}'s own (its settings still references), any other's
+ * text. For wrapping an error in another without losing how its settings are spelled.
+ */
+export function messageParts(err: unknown): readonly MessagePart[] {
+  if (err instanceof Tau2Error) return err.parts;
+  return [err instanceof Error ? err.message : String(err)];
+}
+
 /** Options of the errors whose code is fixed by their class. */
 export type Tau2ErrorDetails = Omit<Tau2ErrorOptions, 'code'>;
 

@@ -93,6 +93,20 @@ describe('compare on simulator runs', () => {
     assert.match(md.stdout, /^\| `llm_call\.ttft \(ms\)` \| \d+\/\d+ \|/m);
   });
 
+  it('reads legacy logs as report does, and says which run lacks the server spans', async () => {
+    const logs = join(tmp.path, 'logs');
+    const l = await runCli(['logs', dirs.baseline, '--out-dir', logs]);
+    assert.equal(l.code, 0, l.stderr);
+    const r = await runCli(['compare', logs, dirs.same, '--format', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.baseline.source, logs);
+    assert.equal(out.baseline.server.state, 'absent');
+    assert.ok(
+      out.metrics.some((m: { name: string; baseline?: object }) => m.name === 'llm_call.ttft' && m.baseline),
+    );
+  });
+
   it('names the argument that is wrong, with exit 2', async () => {
     const missing = join(tmp.path, 'nope');
     const r = await runCli(['compare', missing, dirs.same]);

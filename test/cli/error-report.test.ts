@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { cliMessage, flagOf, reportError } from '../../src/cli/errors.js';
+import { resolveDomains } from '../../src/domains/registry.js';
+import { readActionsFile } from '../../src/domains/tau2/check.js';
 import { Tau2DataError } from '../../src/domains/tau2/port.js';
 import { JaegerError } from '../../src/export/jaeger-reader.js';
 import { ReplayError } from '../../src/export/replay.js';
@@ -28,6 +31,10 @@ function thrown(fn: () => unknown): Tau2Error {
 
 describe('library errors: one hierarchy, settings named as the library spells them', () => {
   const missing = join(tmp.path, 'nope');
+  // A tau2-bench checkout: its data is two levels down, which the message about a domain it lacks points at.
+  const bench = join(tmp.path, 'bench');
+  const nested = join(bench, 'data', 'tau2');
+  mkdirSync(join(nested, 'domains'), { recursive: true });
   const cases: [string, () => unknown, string, string, string][] = [
     // what, call, field, library message, CLI message
     ['a bad run name', () => createRunDir(tmp.path, 'a b'), 'name', `name "a b": use`, `--name "a b": use`],
@@ -45,6 +52,20 @@ describe('library errors: one hierarchy, settings named as the library spells th
       `modelConfig ${missing}: cannot read (ENOENT)`,
       `--model-config ${missing}: cannot read (ENOENT)`,
     ],
+    [
+      'an unknown domain',
+      () => resolveDomains(['foo']),
+      'domains',
+      'unknown domain "foo" (built in: demo; with dataDir: none given)',
+      'unknown domain "foo" (built in: demo; with --data-dir: none given)',
+    ],
+    [
+      'a domain looked for in a tau2-bench checkout rather than its data directory',
+      () => resolveDomains(['mock'], { dataDir: bench }),
+      'domains',
+      `unknown domain "mock" (built in: demo; with dataDir: no domains/ directory in ${bench}; did you mean dataDir ${nested}?)`,
+      `unknown domain "mock" (built in: demo; with --data-dir: no domains/ directory in ${bench}; did you mean --data-dir ${nested}?)`,
+    ],
   ];
   for (const [what, call, field, library, cli] of cases) {
     it(what, () => {
@@ -58,6 +79,28 @@ describe('library errors: one hierarchy, settings named as the library spells th
       assert.deepEqual(reportError(err), { text: `tau2-trace: error: ${cliMessage(err)}`, exitCode: 2 });
     });
   }
+
+  it('bad data named by a setting (an actions file) heads its message with the setting, the flag in the CLI', () => {
+    const cases: [string, string][] = [
+      ['{}', 'must hold a JSON list of sequences'],
+      ['[1]', ': sequence 0 must be an object'],
+      ['[{"domain": "mock", "task_id": 7, "actions": []}]', ': sequence 0: task_id must be a string'],
+      [
+        '[{"domain": "mock", "task_id": "t", "actions": [{"name": "x", "arguments": {}, "requestor": "bot"}]}]',
+        ': sequence 0: actions[0].requestor must be "assistant" or "user"',
+      ],
+    ];
+    const file = join(tmp.path, 'actions.json');
+    for (const [text, says] of cases) {
+      writeFileSync(file, text);
+      const err = thrown(() => readActionsFile(file));
+      assert.ok(err instanceof Tau2DataError, text);
+      assert.equal(err.field, 'actions', text);
+      assert.equal(err.message, `actions ${file}${says.startsWith(':') ? '' : ' '}${says}`);
+      assert.equal(cliMessage(err), `--${err.message}`);
+      assert.equal(reportError(err).exitCode, 2);
+    }
+  });
 
   it('a setting anywhere in a message is spelled as the library names it, or as a flag by the CLI', () => {
     const err = new ReplayError(['x was replaced. ', setting('force'), ' sends it whole']);

@@ -78,6 +78,12 @@ describe('bad input: one clear line, exit code 2', () => {
     await rejects(['run', '--domains', 'demo,airline', '--output-dir', out], '"airline"');
   });
 
+  it('an unknown domain names the settings by their flags, in run and in sim', async () => {
+    const said = 'unknown domain "nope" (built in: demo; with --data-dir: none given)';
+    await rejects(['run', '--domains', 'nope', '--output-dir', out], `--domains: ${said}`);
+    await rejects(['sim', '--port', '0', '--domains', 'nope'], `--domains: ${said}`);
+  });
+
   it('a bad flag value names the flag', async () => {
     await rejects(['run', '--num-tasks', 'abc', '--output-dir', out], '--num-tasks', 'abc');
     await rejects(['run', '--fault-5xx', '1.5', '--output-dir', out], '--fault-5xx');

@@ -25,6 +25,7 @@ async function parse(argv: string[], fail?: Error): Promise<{ code: number; call
     import: record('import'),
     replay: record('replay'),
     tasksCheck: record('tasksCheck'),
+    merge: record('merge'),
   } as CommandHandlers;
   let stderr = '';
   const write = process.stderr.write;
@@ -130,6 +131,22 @@ const TABLE: [argv: string[], call: Call][] = [
       },
     ],
   ],
+  [
+    ['run', '--shard', '1/3', '--run-id', 'exp1'],
+    ['run', { ...RUN_DEFAULTS, shard: { index: 1, count: 3 }, runId: 'exp1' }, ['shard', 'runId']],
+  ],
+  [
+    ['run', '--shard', 'auto'],
+    ['run', { ...RUN_DEFAULTS, shard: 'auto' }, ['shard']],
+  ],
+  [
+    ['merge', 'runs/x/shards/0', 'runs/x/shards/1', '--out', 'runs/x'],
+    ['merge', ['runs/x/shards/0', 'runs/x/shards/1'], { out: 'runs/x', partial: false }],
+  ],
+  [
+    ['merge', 's0', '--out', 'o', '--partial'],
+    ['merge', ['s0'], { out: 'o', partial: true }],
+  ],
   [['stats'], ['stats', STATS_DEFAULTS]],
   [
     ['stats', '--spans', 'r', '--no-ext'],
@@ -178,6 +195,10 @@ const REFUSED: [argv: string[], named: RegExp][] = [
   [['run', '--num-tasks', 'abc'], /--num-tasks.*expected a positive integer, got "abc"/],
   [['run', '--fault-5xx', '1.5'], /--fault-5xx/],
   [['sim', '--port', '70000'], /--port/],
+  [['run', '--shard', '3/3'], /--shard.*expected I\/N/],
+  [['run', '--shard', 'slurm'], /--shard/],
+  [['merge', 's0'], /--out/],
+  [['merge', '--out', 'o'], /shard-dirs/],
   [['stats', '--bins', '0'], /--bins/],
   [['tasks', 'check', '--domains', 'mock'], /--data-dir/],
   [['nope'], /unknown command 'nope'/],

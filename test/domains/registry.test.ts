@@ -20,11 +20,11 @@ describe('resolveDomains', () => {
 
   it('explains an unknown name without a data directory', () => {
     assert.throws(() => resolveDomains(['foo']), {
-      message: 'unknown domain "foo" (built in: demo; with --data-dir: none given)',
+      message: 'unknown domain "foo" (built in: demo; with dataDir: none given)',
     });
     const empty = path.join(repoRoot, 'no-such-dir');
     assert.throws(() => resolveDomains(['foo'], { dataDir: empty }), {
-      message: `unknown domain "foo" (built in: demo; with --data-dir: ${empty} does not exist)`,
+      message: `unknown domain "foo" (built in: demo; with dataDir: ${empty} does not exist)`,
     });
   });
 
@@ -41,7 +41,7 @@ describe('resolveDomains', () => {
       assert.equal(d.tasks.length, tasks[d.name], `${d.name}: every task, none skipped`);
     }
     assert.throws(() => resolveDomains(['foo'], { dataDir }), {
-      message: /^unknown domain "foo" \(built in: demo; with --data-dir: airline, mock, retail, telecom\)$/,
+      message: /^unknown domain "foo" \(built in: demo; with dataDir: airline, mock, retail, telecom\)$/,
     });
   });
 });
@@ -66,7 +66,7 @@ describe('resolveDomains: bad tau2 data is named', () => {
     const root = path.join(tmp, 'bench');
     writeDomain(path.join(root, 'data', 'tau2'), 'mock', good);
     assert.throws(() => resolveDomains(['mock'], { dataDir: root }), {
-      message: `unknown domain "mock" (built in: demo; with --data-dir: no domains/ directory in ${root}; did you mean --data-dir ${path.join(root, 'data', 'tau2')}?)`,
+      message: `unknown domain "mock" (built in: demo; with dataDir: no domains/ directory in ${root}; did you mean dataDir ${path.join(root, 'data', 'tau2')}?)`,
     });
   });
 

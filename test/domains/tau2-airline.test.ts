@@ -3,8 +3,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { readActionsFile } from '../../src/cli/tasks-check.js';
-import { checkExpected, checkSequences, initializeEnvironment } from '../../src/domains/tau2/check.js';
+import {
+  checkExpected,
+  checkSequences,
+  initializeEnvironment,
+  readActionsFile,
+} from '../../src/domains/tau2/check.js';
 import { openAiSchema } from '../../src/domains/tau2/env/schema.js';
 import { faithfulPort, openFaithfulDomain } from '../../src/domains/tau2/faithful.js';
 import { Tau2DataError } from '../../src/domains/tau2/port.js';

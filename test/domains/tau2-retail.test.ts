@@ -2,8 +2,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { readActionsFile } from '../../src/cli/tasks-check.js';
-import { checkExpected, checkSequences, initializeEnvironment } from '../../src/domains/tau2/check.js';
+import {
+  checkExpected,
+  checkSequences,
+  initializeEnvironment,
+  readActionsFile,
+} from '../../src/domains/tau2/check.js';
 import { modelName } from '../../src/domains/tau2/env/python.js';
 import { openAiSchema } from '../../src/domains/tau2/env/schema.js';
 import { faithfulPort, openFaithfulDomain } from '../../src/domains/tau2/faithful.js';

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { readActionsFile } from '../../src/cli/tasks-check.js';
 import {
   checkExpected,
   checkSequences,
   goldEnvironment,
   initializeEnvironment,
+  readActionsFile,
 } from '../../src/domains/tau2/check.js';
 import type { Tau2Environment } from '../../src/domains/tau2/env/environment.js';
 import { validateModel } from '../../src/domains/tau2/env/model.js';

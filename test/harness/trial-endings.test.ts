@@ -167,6 +167,8 @@ describe('trial endings: one place decides, nothing escapes runTrial', () => {
     const t0 = performance.now();
     const r = await trial(stuck, { taskTimeoutMs: 200 }).result;
     assert.equal(r.termination_reason, 'timeout');
+    // Library output names the setting as the library spells it (the CLI's flag is --task-timeout).
+    assert.equal(r.error, 'the trial ran longer than taskTimeout (0.2 s)');
     assert.ok(performance.now() - t0 < 5000);
   });
 

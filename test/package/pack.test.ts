@@ -73,6 +73,7 @@ describe('the packed package', () => {
     assert.ok(existsSync(join(installed, 'dist/src/cli/main.js')));
     assert.equal(existsSync(join(installed, 'dist/test')), false);
     assert.deepEqual(readdirSync(join(installed, 'examples')).sort(), [
+      'custom-roles.mjs',
       'open-run.mjs',
       'register-domain.mjs',
       'run-evaluation.mjs',
@@ -93,5 +94,17 @@ describe('the packed package', () => {
     const out = example('register-domain.mjs', join(tmp.path, 'own'));
     assert.match(out, /^lamps\/kitchen_on: reward 1 \(/m);
     assert.match(out, /^lamps\/hall_off: reward 1 \(/m);
+  });
+
+  it('examples: simulated roles of your own play a domain of your own', () => {
+    const out = example('custom-roles.mjs', join(tmp.path, 'roles'));
+    assert.match(out, /^library\/renew_dune: reward 1 \(user_stop\)$/m);
+    assert.match(out, /^library\/renew_emma: reward 1 \(user_stop\)$/m);
+    // The run went through the example's roles, not the simulator's own.
+    assert.match(out, /^custom roles answered: agent [1-9]\d*, user [1-9]\d*$/m);
+    const runDir = /^run directory: (.+)$/m.exec(out)?.[1];
+    assert.ok(runDir, out);
+    const config = JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8'));
+    assert.deepEqual(config.custom_sim_roles, ['agent', 'user'], 'config.json says whose roles played');
   });
 });

@@ -7,8 +7,9 @@ import { dumpsPy, type PyValue } from '../../util/pyjson.js';
 import type { Tau2Environment } from './env/environment.js';
 import { modelDump } from './env/model.js';
 import { PyError } from './env/python.js';
-import type { OpenedTau2Domain } from './port.js';
-import type { ReplayAction, Tau2Task } from './tasks.js';
+import { readPyJson } from './files.js';
+import { type OpenedTau2Domain, Tau2DataError } from './port.js';
+import { parseAction, type ReplayAction, type Tau2Task } from './tasks.js';
 
 /** What one domain's check counted (the summary line). */
 export interface CheckCounts {
@@ -101,12 +102,40 @@ export function replaySequence(
   out.push(line({ type: 'final', ...head, db_hash: env.dbHash(), user_db_hash: env.userDbHash() }));
 }
 
-/** A sequence of an `--actions` file: the task to set up and the actions to send, `seq` its index in the file. */
+/** A sequence of an actions file: the task to set up and the actions to send, `seq` its index in the file. */
 export interface ActionSequence {
   seq: number;
   domain: string;
   taskId: string;
   actions: ReplayAction[];
+}
+
+/**
+ * Reads an actions file (the `actions` setting of `tasks check`): `[{domain, task_id, actions: [{name,
+ * arguments, requestor?}], note?}]`. Throws a {@link Tau2DataError} about `actions` naming the file, the
+ * sequence and the field.
+ */
+export function readActionsFile(file: string): ActionSequence[] {
+  const field = 'actions';
+  const raw = readPyJson(file);
+  if (!Array.isArray(raw)) throw new Tau2DataError(`${file} must hold a JSON list of sequences`, { field });
+  return raw.map((v: PyValue, seq) => {
+    const where = `${file}: sequence ${seq}`;
+    const fail = (msg: string): never => {
+      throw new Tau2DataError(`${where}${msg}`, { field });
+    };
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail(' must be an object');
+    const { domain, task_id: taskId, actions } = v;
+    if (typeof domain !== 'string') return fail(': domain must be a string');
+    if (typeof taskId !== 'string') return fail(': task_id must be a string');
+    if (!Array.isArray(actions)) return fail(': actions must be a list');
+    return {
+      seq,
+      domain,
+      taskId,
+      actions: actions.map((a, i) => parseAction(a, `actions[${i}]`, where, field)),
+    };
+  });
 }
 
 /** Every task of `tasks` with its expected actions (`seq` 0), in file order. */

@@ -31,11 +31,17 @@ export interface Tau2Task {
 const isDict = (v: PyValue | undefined): v is PyDict =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Shape checks that name the culprit (`<file>: task 3 (id "x"): ...`). */
+/**
+ * Shape checks that name the culprit (`<file>: task 3 (id "x"): ...`); `field`, the setting that named the
+ * file, when a setting did (it then heads the message, see `Tau2Error`).
+ */
 export class Reader {
-  constructor(readonly where: string) {}
+  constructor(
+    readonly where: string,
+    readonly field?: string,
+  ) {}
   fail(msg: string): never {
-    throw new Tau2DataError(`${this.where}: ${msg}`);
+    throw new Tau2DataError(`${this.where}: ${msg}`, { field: this.field });
   }
   dict(v: PyValue | undefined, what: string): PyDict {
     return isDict(v) ? v : this.fail(`${what} must be an object`);
@@ -56,9 +62,12 @@ export class Reader {
   }
 }
 
-/** Parses one action (`{name, arguments, requestor?}`) of a task or of an `--actions` file. */
-export function parseAction(v: PyValue, what: string, where: string): ReplayAction {
-  const r = new Reader(where);
+/**
+ * Parses one action (`{name, arguments, requestor?}`) of a task or of an actions file; `field` as in
+ * {@link Reader}.
+ */
+export function parseAction(v: PyValue, what: string, where: string, field?: string): ReplayAction {
+  const r = new Reader(where, field);
   const a = r.dict(v, what);
   return {
     name: r.str(a['name'], `${what}.name`),

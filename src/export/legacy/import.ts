@@ -118,68 +118,63 @@ function stepsOf(trial: Trial): StepExtent[] {
   return [...steps.values()].sort((a, b) => (a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : 0));
 }
 
-/**
- * Emits one trial as a trace through `tracer` (whose provider uses `ids`); returns the number of spans. Spans
- * end in the file's line order, the task last.
- */
-export function emitTrial(tracer: Tracer, ids: PresetIds, runId: string, trial: Trial): number {
+/** Starts a span of one trace with the id {@link PresetIds} hands the SDK next. */
+type StartSpan = (
+  name: string,
+  startNs: bigint,
+  opts: { kind?: SpanKind; attributes?: Attributes },
+  parent: Context,
+) => Span;
+
+/** A {@link StartSpan} for the trace of `trial`: ids derive from run, domain, task, trial and span order. */
+function spanStarter(tracer: Tracer, ids: PresetIds, runId: string, trial: Trial): StartSpan {
   const traceId = hex(`${runId}\n${trial.domain}\n${trial.taskId}\n${trial.index}`, 32);
   let seq = 0;
-  const start = (
-    name: string,
-    startNs: bigint,
-    opts: { kind?: SpanKind; attributes?: Attributes },
-    parent: Context,
-  ) => {
+  return (name, startNs, opts, parent) => {
     ids.traceId = traceId;
     ids.spanId = hex(`${traceId}/${seq++}`, 16);
     return tracer.startSpan(name, { ...opts, startTime: hr(startNs) }, parent);
   };
+}
 
-  const events = trial.events;
-  const { startNs: firstNs, endNs: lastNs } = trialExtent(trial);
-  const steps = stepsOf(trial);
+function startTask(start: StartSpan, trial: Trial, startNs: bigint, steps: number): Span {
   const thread = Number(trial.thread);
-  const task = start(
-    SpanName.task,
-    firstNs,
-    {
-      attributes: defined({
-        [Attr.kind]: Kind.task,
-        [Attr.taskId]: trial.taskId,
-        [Attr.domain]: trial.domain,
-        [Attr.trial]: trial.index,
-        [Attr.taskSteps]: steps.length,
-        [Attr.threadId]: Number.isSafeInteger(thread) ? thread : undefined,
-      }),
-    },
-    ROOT_CONTEXT,
-  );
-  const taskCtx = trace.setSpan(ROOT_CONTEXT, task);
+  const attributes = defined({
+    [Attr.kind]: Kind.task,
+    [Attr.taskId]: trial.taskId,
+    [Attr.domain]: trial.domain,
+    [Attr.trial]: trial.index,
+    [Attr.taskSteps]: steps,
+    [Attr.threadId]: Number.isSafeInteger(thread) ? thread : undefined,
+  });
+  return start(SpanName.task, startNs, { attributes }, ROOT_CONTEXT);
+}
+
+/** Starts a span per step under the task; returns the steps by index. */
+function startSteps(start: StartSpan, steps: StepExtent[], taskCtx: Context): Map<number, StepExtent> {
   const byIndex = new Map<number, StepExtent>();
   for (const s of steps) {
     const f = s.event?.record.fields;
-    s.span = start(
-      SpanName.step,
-      s.startNs,
-      {
-        attributes: defined({
-          [Attr.kind]: Kind.step,
-          [Attr.stepIndex]: s.index,
-          [Attr.stepFrom]: f?.get('from_role'),
-          [Attr.stepTo]: f?.get('to_role'),
-        }),
-      },
-      taskCtx,
-    );
+    const attributes = defined({
+      [Attr.kind]: Kind.step,
+      [Attr.stepIndex]: s.index,
+      [Attr.stepFrom]: f?.get('from_role'),
+      [Attr.stepTo]: f?.get('to_role'),
+    });
+    s.span = start(SpanName.step, s.startNs, { attributes }, taskCtx);
     byIndex.set(s.index, s);
   }
-  const parentOf = (e: TrialEvent): Context => {
+  return byIndex;
+}
+
+/** The parent of a call: the step its `step=` names, else the smallest step around it, else the task. */
+function parentFinder(steps: StepExtent[], byIndex: Map<number, StepExtent>, taskCtx: Context) {
+  return (e: TrialEvent): Context => {
     const i = stepIndex(e);
     let step = i === undefined ? undefined : byIndex.get(i);
     if (!step) {
-      // The smallest step around the call. Both ends are known only to the line's millisecond and the
-      // duration's two decimals, so "around" allows that much.
+      // Both ends are known only to the line's millisecond and the duration's two decimals, so "around"
+      // allows that much.
       for (const s of steps) {
         if (s.startNs > e.startNs + SLACK_NS || s.endNs + SLACK_NS < e.endNs) continue;
         if (!step || s.endNs - s.startNs < step.endNs - step.startNs) step = s;
@@ -187,41 +182,59 @@ export function emitTrial(tracer: Tracer, ids: PresetIds, runId: string, trial: 
     }
     return step?.span ? trace.setSpan(ROOT_CONTEXT, step.span) : taskCtx;
   };
+}
 
+/**
+ * The `prefill` and `decode` children of an agent call with both timings, placed at the end of the call
+ * (the time the legacy logger did not break down comes first); returns how many spans it made.
+ */
+function emitPhases(start: StartSpan, e: TrialEvent, call: Span, attributes: Attributes): number {
+  const ttft = attributes[Attr.ttftMs];
+  const decode = attributes[Attr.decodeMs];
+  if (typeof ttft !== 'number' || typeof decode !== 'number') return 0;
+  const ctx = trace.setSpan(ROOT_CONTEXT, call);
+  const decodeStart = e.endNs - BigInt(Math.round(decode * 1e6));
+  let prefillStart = decodeStart - BigInt(Math.round(ttft * 1e6));
+  if (prefillStart < e.startNs) prefillStart = e.startNs;
+  start(SpanName.prefill, prefillStart, { attributes: { [Attr.kind]: Kind.prefill } }, ctx).end(
+    hr(decodeStart < prefillStart ? prefillStart : decodeStart),
+  );
+  const decodeFrom = decodeStart < e.startNs ? e.startNs : decodeStart;
+  start(SpanName.decode, decodeFrom, { attributes: { [Attr.kind]: Kind.decode } }, ctx).end(hr(e.endNs));
+  return 2;
+}
+
+/** Emits one call line as a span (with its phases); returns how many spans it made. */
+function emitCall(start: StartSpan, e: TrialEvent, parent: Context): number {
+  const c = callSpan(e);
+  const span = start(c.name, e.startNs, { kind: c.kind, attributes: c.attributes }, parent);
+  if (c.error) span.setStatus({ code: SpanStatusCode.ERROR, message: 'tool error' });
+  const phases = emitPhases(start, e, span, c.attributes);
+  span.end(hr(e.endNs));
+  return 1 + phases;
+}
+
+/**
+ * Emits one trial as a trace through `tracer` (whose provider uses `ids`); returns the number of spans. Spans
+ * end in the file's line order, the task last.
+ */
+export function emitTrial(tracer: Tracer, ids: PresetIds, runId: string, trial: Trial): number {
+  const start = spanStarter(tracer, ids, runId, trial);
+  const { startNs, endNs } = trialExtent(trial);
+  const steps = stepsOf(trial);
+  const task = startTask(start, trial, startNs, steps.length);
+  const taskCtx = trace.setSpan(ROOT_CONTEXT, task);
+  const byIndex = startSteps(start, steps, taskCtx);
+  const parentOf = parentFinder(steps, byIndex, taskCtx);
   let count = 1 + steps.length;
-  for (const e of events) {
-    if (e.type === 'step_complete') {
+  for (const e of trial.events) {
+    if (e.type !== 'step_complete') count += emitCall(start, e, parentOf(e));
+    else {
       const s = byIndex.get(stepIndex(e)!);
       if (s?.event === e) s.span!.end(hr(e.endNs));
-      continue;
     }
-    const c = callSpan(e);
-    const span = start(c.name, e.startNs, { kind: c.kind, attributes: c.attributes }, parentOf(e));
-    if (c.error) span.setStatus({ code: SpanStatusCode.ERROR, message: 'tool error' });
-    const ttft = c.attributes[Attr.ttftMs];
-    const decode = c.attributes[Attr.decodeMs];
-    if (typeof ttft === 'number' && typeof decode === 'number') {
-      const ctx = trace.setSpan(ROOT_CONTEXT, span);
-      const decodeStart = e.endNs - BigInt(Math.round(decode * 1e6));
-      let prefillStart = decodeStart - BigInt(Math.round(ttft * 1e6));
-      if (prefillStart < e.startNs) prefillStart = e.startNs;
-      start(SpanName.prefill, prefillStart, { attributes: { [Attr.kind]: Kind.prefill } }, ctx).end(
-        hr(decodeStart < prefillStart ? prefillStart : decodeStart),
-      );
-      start(
-        SpanName.decode,
-        decodeStart < e.startNs ? e.startNs : decodeStart,
-        {
-          attributes: { [Attr.kind]: Kind.decode },
-        },
-        ctx,
-      ).end(hr(e.endNs));
-      count += 2;
-    }
-    span.end(hr(e.endNs));
-    count++;
   }
   for (const s of steps) if (!s.event) s.span!.end(hr(s.endNs));
-  task.end(hr(lastNs));
+  task.end(hr(endNs));
   return count;
 }
