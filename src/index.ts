@@ -5,7 +5,26 @@
  * and may change.
  */
 
+export {
+  type Attribution,
+  attribute,
+  type Breakdown,
+  COMPONENT_LABELS,
+  COMPONENTS,
+  type Component,
+} from './analyze/attribution.js';
 // Answers from a run's traces: its trials, named metrics and cost.
+export {
+  type AnalyzedRun,
+  analyzeRun,
+  type CompareOptions,
+  type Comparison,
+  compareRuns,
+  type FailOnResult,
+  type MetricComparison,
+  type StatDiff,
+} from './analyze/compare.js';
+export { compareJson, compareMarkdown, compareText } from './analyze/compare-format.js';
 export {
   type CostOptions,
   DEFAULT_PRICES,
@@ -17,6 +36,7 @@ export {
   type RunCost,
   runCost,
 } from './analyze/cost.js';
+export { type FailOn, parseFailOn } from './analyze/fail-on.js';
 export {
   baseName,
   LLM_KINDS,
@@ -37,6 +57,7 @@ export {
   unitOf,
   valuesOf,
 } from './analyze/metrics.js';
+export { type DomainRule, SLOW_K, type SlowReport, type SlowTrial, slowTrials } from './analyze/slow.js';
 export { runTrials, type SpanNode, type Trial, walk } from './analyze/trials.js';
 export { demoDomain } from './domains/demo/index.js';
 export { Args, lookup, makeToolDomain, param, type ToolDef, ToolError, tool } from './domains/kit.js';
@@ -103,6 +124,9 @@ export {
 export type { ShardSpec } from './harness/shard.js';
 export type { RunStats } from './harness/stats.js';
 export { LlmError, type LlmErrorOptions, type LlmErrorType } from './llm/errors.js';
+export { type BuiltReport, buildReport } from './report/build.js';
+export type { ReportData, ReportOptions } from './report/data.js';
+export { openForReport } from './report/open.js';
 // The simulated server, and simulated roles of your own.
 export type {
   ServedRole,

@@ -147,12 +147,14 @@ const tokens = (s: SpoolSpan, key: string) => {
   return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0;
 };
 
+const LLM_KIND_SET = new Set<unknown>(LLM_KINDS);
+
 /** The LLM calls of the trials (failed attempts are not calls: their tokens are not reported). */
 function callsOf(trials: readonly Trial[]): Call[] {
   const calls: Call[] = [];
   for (const trial of trials) {
     for (const { span } of walk(trial.root)) {
-      if (!(LLM_KINDS as readonly unknown[]).includes(span.attributes[Attr.kind])) continue;
+      if (!LLM_KIND_SET.has(span.attributes[Attr.kind])) continue;
       if (span.name === SpanName.attempt) continue;
       const model = span.attributes[Attr.genAiRequestModel];
       calls.push({
@@ -197,8 +199,11 @@ export function runCost(trials: readonly Trial[], options: CostOptions = {}): Ru
   const unpricedTrials = new Set<string>();
   const gpuMs = { total: 0, byTrial: new Map<string, number>(), byModel: new Map<string, number>() };
   const calls = callsOf(trials);
+  // One lookup per model, not per call: a run has a handful of models and up to hundreds of thousands of calls.
+  const prices = new Map<string, ModelPrice | undefined>();
   for (const c of calls) {
-    const price = priceOf(table, c.model);
+    if (!prices.has(c.model)) prices.set(c.model, priceOf(table, c.model));
+    const price = prices.get(c.model);
     const pricedBy = price ? 'tokens' : gpuHourPrice !== undefined ? 'gpu-hour' : 'unpriced';
     let m = models.get(c.model);
     if (!m) {

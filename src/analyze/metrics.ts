@@ -91,10 +91,14 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' && Number
  * response id, else the last one with timings (earlier ones are failed attempts).
  */
 export function servedBy(children: readonly { span: SpoolSpan }[], call: SpoolSpan): SpoolSpan | undefined {
-  const requests = children.map((c) => c.span).filter((s) => s.name === SpanName.llmRequest);
   const id = call.attributes[Attr.genAiResponseId];
-  const byId = id === undefined ? undefined : requests.find((s) => s.attributes[Attr.requestId] === id);
-  return byId ?? requests.filter((s) => num(s.attributes[Attr.latencyTimeInQueue]) !== undefined).at(-1);
+  let last: SpoolSpan | undefined;
+  for (const { span } of children) {
+    if (span.name !== SpanName.llmRequest) continue;
+    if (id !== undefined && span.attributes[Attr.requestId] === id) return span;
+    if (num(span.attributes[Attr.latencyTimeInQueue]) !== undefined) last = span;
+  }
+  return last;
 }
 
 /** Collects samples by metric name. */
@@ -106,7 +110,8 @@ class Samples {
   }
 }
 
-const isLlmKind = (k: unknown): k is LlmKind => (LLM_KINDS as readonly unknown[]).includes(k);
+const LLM_KIND_SET = new Set<unknown>(LLM_KINDS);
+const isLlmKind = (k: unknown): k is LlmKind => LLM_KIND_SET.has(k);
 
 /** The samples of one LLM call span; whether the server's span of its request was found. */
 function addCall(out: Samples, trial: Trial, call: SpoolSpan, kind: LlmKind, server: SpoolSpan | undefined) {

@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_RUN_SETTINGS as D } from '../harness/run-settings.js';
 import { versions } from '../util/about.js';
+import type { CompareOptions } from './compare.js';
 import { reportError } from './errors.js';
 import type { ExportOptions } from './export.js';
 import type { ImportOptions } from './import.js';
@@ -21,6 +22,7 @@ import {
   shard,
 } from './parse.js';
 import { REPLAY_FLAG_DEFAULTS, type ReplayOptions } from './replay.js';
+import type { ReportCommandOptions } from './report.js';
 import type { RunOptions } from './run.js';
 import type { SimCommandOptions } from './sim.js';
 import { addSimFlags } from './sim-flags.js';
@@ -38,6 +40,8 @@ export interface CommandHandlers {
   merge(dirs: string[], opts: MergeOptions): Promise<number>;
   tasksCheck(opts: TasksCheckOptions): Promise<number>;
   export(run: string | undefined, opts: ExportOptions): Promise<number>;
+  compare(baseline: string, candidate: string, opts: CompareOptions): Promise<number>;
+  report(run: string | undefined, opts: ReportCommandOptions): Promise<number>;
 }
 
 /**
@@ -54,6 +58,8 @@ export const COMMANDS: CommandHandlers = {
   merge: async (...a) => (await import('./merge.js')).mergeCommand(...a),
   tasksCheck: async (...a) => (await import('./tasks-check.js')).tasksCheckCommand(...a),
   export: async (...a) => (await import('./export.js')).exportCommand(...a),
+  compare: async (...a) => (await import('./compare.js')).compareCommand(...a),
+  report: async (...a) => (await import('./report.js')).reportCommand(...a),
 };
 
 /** The options of `cmd` given on the command line (attribute names), as opposed to defaulted ones. */
@@ -289,6 +295,73 @@ function declareExport({ program, commands, exit }: Wiring): void {
     .action(async (run: string | undefined, opts: ExportOptions) => exit(await commands.export(run, opts)));
 }
 
+/** `compare`. */
+function declareCompare({ program, commands, exit }: Wiring): void {
+  program
+    .command('compare')
+    .description('compare two runs metric by metric; with --fail-on, exit 1 on a significant regression')
+    .argument(
+      '<baseline>',
+      'a run directory or its spans.otlp.jsonl, legacy logs (a directory or a file), or tempo:<url>#<run id> / jaeger:<url>#<run id>',
+    )
+    .argument('<candidate>', 'the run to judge against the baseline, named the same ways')
+    .addOption(new Option('--format <format>', 'output').choices(['text', 'md', 'json']).default('text'))
+    .option(
+      '--fail-on <rule>',
+      "exit 1 when the rule holds and is significant, e.g. 'llm_call.ttft.p95 > +10%' (repeatable)",
+      (v: string, all: string[]) => [...all, v],
+      [] as string[],
+    )
+    .addOption(
+      new Option('--by <split>', 'also every metric per model or per domain').choices(['model', 'domain']),
+    )
+    .option('--resamples <n>', 'bootstrap resamples per metric', positiveInt, 2000)
+    .option('--seed <n>', "the bootstrap's seed", nonNegativeInt, 1)
+    .option('--prices <file>', 'price table, USD per million tokens (default: the shipped one)')
+    .option('--gpu-hour-price <usd>', 'price self-hosted models by GPU-hour × wall time', nonNegativeNumber)
+    .action(async (baseline: string, candidate: string, opts: CompareOptions) =>
+      exit(await commands.compare(baseline, candidate, opts)),
+    );
+}
+
+/** `report`. */
+function declareReport({ program, commands, exit }: Wiring): void {
+  program
+    .command('report')
+    .description(
+      'one self-contained HTML report of a run: overview, where the time went, flame graphs, slow trials, latency, cost',
+    )
+    .argument(
+      '[run]',
+      'a run directory or its spans.otlp.jsonl, legacy logs (a directory or a file), or tempo:<url>#<run id> / jaeger:<url>#<run id>',
+    )
+    .option('--tempo <url>', "Tempo's HTTP API: read the run's traces from there (with --run-id)")
+    .option('--jaeger <url>', "Jaeger's query API: read the run's traces from there (with --run-id)")
+    .option('--run-id <id>', 'with --tempo or --jaeger: the run (tau2.run.id, the run directory name)')
+    .option(
+      '--out <file>',
+      'where to write (default: report.html beside the spool; with --tempo/--jaeger: here)',
+    )
+    .option(
+      '--prices <file>',
+      'price table JSON: {"models": {"<model>": {"input", "cached_input", "output"}}} (USD per 1M tokens)',
+    )
+    .option(
+      '--gpu-hour-price <usd>',
+      'USD per GPU-hour for models the price table does not list (self-hosted)',
+      nonNegativeNumber,
+    )
+    .option(
+      '--slow-k <k>',
+      'k of the slow-trial rule: median + k × 1.4826 × MAD per domain',
+      positiveNumber,
+      3,
+    )
+    .action(async (run: string | undefined, opts: ReportCommandOptions) =>
+      exit(await commands.report(run, opts)),
+    );
+}
+
 /** `merge`. */
 function declareMerge({ program, commands, exit }: Wiring): void {
   program
@@ -342,6 +415,8 @@ export function buildProgram(
     declareExport,
     declareMerge,
     declareTasks,
+    declareCompare,
+    declareReport,
   ]) {
     declare(wiring);
   }

@@ -30,8 +30,11 @@ export interface LeaderboardMetrics {
   excluded_failed_trials: number;
 }
 
+/** What {@link leaderboard} reads of a trial (a results.json row has it; so does a trial rebuilt from spans). */
+export type LeaderboardRow = Pick<TrialResult, 'domain' | 'task_id' | 'reward' | 'termination_reason'>;
+
 /** Computes {@link LeaderboardMetrics}; tasks are told apart by domain and task id. */
-export function leaderboard(rows: readonly TrialResult[]): LeaderboardMetrics {
+export function leaderboard(rows: readonly LeaderboardRow[]): LeaderboardMetrics {
   const evaluated = rows.filter((r) => !trialFailed(r));
   const byTask = new Map<string, { n: number; successes: number }>();
   for (const r of evaluated) {
