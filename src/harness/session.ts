@@ -5,7 +5,7 @@
  * that around it, with a progress bar fed by {@link StartRunOptions.onStart} and `onTrialDone`.
  */
 import { setMaxListeners } from 'node:events';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { resolveDomains } from '../domains/registry.js';
 import type { Domain } from '../domains/types.js';
 import { type RunEndpoints, resolveEndpoints } from '../llm/run-endpoints.js';
@@ -70,6 +70,11 @@ export interface StartRunOptions {
    * server (no endpoint configured); a resumed run needs them again.
    */
   simRoles?: SimRoles;
+  /**
+   * Create the run directory at exactly this path (it must not exist yet) instead of under `outputDir`;
+   * ignored when resuming. A sweep names each level's run `c<level>` this way (sweep/sweep.ts).
+   */
+  runDir?: string;
 }
 
 /** The files of a run directory. */
@@ -228,9 +233,11 @@ export async function startRun(settings: RunSettings, options: StartRunOptions =
   const s = plan.settings;
   const runDir =
     s.resume ??
-    (s.runId !== undefined
-      ? createNamedRunDir(s.outputDir, s.runId, plan.shard?.index, s.captureContent)
-      : createRunDir(s.outputDir, s.name, new Date(), s.captureContent));
+    (options.runDir !== undefined
+      ? createNamedRunDir(dirname(options.runDir), basename(options.runDir), undefined, s.captureContent)
+      : s.runId !== undefined
+        ? createNamedRunDir(s.outputDir, s.runId, plan.shard?.index, s.captureContent)
+        : createRunDir(s.outputDir, s.name, new Date(), s.captureContent));
   // A shard's directory is named after its index: the run id is the setting (stored for --resume).
   const runId = s.runId ?? runIdOf(runDir);
   const files: RunFiles = {
