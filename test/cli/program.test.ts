@@ -26,6 +26,7 @@ async function parse(argv: string[], fail?: Error): Promise<{ code: number; call
     replay: record('replay'),
     tasksCheck: record('tasksCheck'),
     merge: record('merge'),
+    sweep: record('sweep'),
   } as CommandHandlers;
   let stderr = '';
   const write = process.stderr.write;
@@ -184,6 +185,23 @@ const TABLE: [argv: string[], call: Call][] = [
     ['replay', 'r', '--force', '--timeout', '5', '--endpoint', 'http://c:4318'],
     ['replay', 'r', { force: true, timeout: 5, retryFor: 60, endpoint: 'http://c:4318' }],
   ],
+  [['sweep'], ['sweep', { ...RUN_DEFAULTS, maxConcurrency: [8, 16, 32] }, []]],
+  [
+    ['sweep', '--max-concurrency', '16,8,32', '--num-tasks', '3', '--time-scale', '0.1'],
+    [
+      'sweep',
+      { ...RUN_DEFAULTS, maxConcurrency: [16, 8, 32], numTasks: 3, timeScale: 0.1 },
+      ['maxConcurrency', 'numTasks', 'timeScale'],
+    ],
+  ],
+  [
+    ['sweep', '--resume', 'sweeps/s', '--quiet'],
+    [
+      'sweep',
+      { ...RUN_DEFAULTS, maxConcurrency: [8, 16, 32], resume: 'sweeps/s', quiet: true },
+      ['resume', 'quiet'],
+    ],
+  ],
   [
     ['tasks', 'check', '--data-dir', 'd', '--domains', 'mock,retail', '--task-ids', '1,2'],
     ['tasksCheck', { dataDir: 'd', domains: ['mock', 'retail'], taskIds: ['1', '2'] }],
@@ -198,6 +216,8 @@ const REFUSED: [argv: string[], named: RegExp][] = [
   [['run', '--shard', '3/3'], /--shard.*expected I\/N/],
   [['run', '--shard', 'slurm'], /--shard/],
   [['merge', 's0'], /--out/],
+  [['sweep', '--max-concurrency', '8,0'], /--max-concurrency.*expected a positive integer, got "0"/],
+  [['sweep', '--shard', '1/2'], /unknown option '--shard'/],
   [['merge', '--out', 'o'], /shard-dirs/],
   [['stats', '--bins', '0'], /--bins/],
   [['tasks', 'check', '--domains', 'mock'], /--data-dir/],
