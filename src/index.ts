@@ -142,6 +142,11 @@ export type { FaultConfig as SimFaultConfig } from './sim/faults.js';
 export type { Role as SimRoleName } from './sim/roles.js';
 export { type SimOptions, type SimServer, startSimServer } from './sim/server.js';
 export { DEFAULT_SIM_SETTINGS, type SimSettings } from './sim/settings.js';
+// Concurrency sweeps: one run per level, a summary that names the knee.
+export { findKnee, KNEE_RULE, type Knee, type KneePoint, type KneeStep } from './sweep/knee.js';
+export { type LevelSummary, type P50P95, type SweepSummary, summarizeSweep } from './sweep/summary.js';
+export { type StartSweepOptions, SUMMARY_FILE, type SweepReport, startSweep } from './sweep/sweep.js';
+export { type LevelState, readSweepFile, type SweepFile, type SweepLevel } from './sweep/sweep-file.js';
 export type { ExportReport } from './telemetry/export-report.js';
 // Errors.
 export {
