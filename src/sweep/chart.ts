@@ -21,6 +21,9 @@ export const SWEEP_CHARTS = {
   taskDuration: 'sweep_task_duration.png',
 } as const;
 
+/** Room right of the plot for the legend, px. */
+const LEGEND_WIDTH = 190;
+
 const PALETTE = ['#4c78a8', '#f58518', '#54a24b', '#e45756'];
 
 /** A line chart of `series` against concurrency, with the knee's rule when there is one. */
@@ -30,7 +33,9 @@ export async function sweepChartSpec(
   series: readonly Series[],
   knee: number | null,
 ): Promise<Spec> {
-  const { axisStyle, chartFrame, FONT_FAMILY, noDataMark } = await import('../export/charts/index.js');
+  const { axisStyle, CHART_WIDTH, chartFrame, FONT_FAMILY, noDataMark, PADDING } = await import(
+    '../export/charts/index.js'
+  );
   const values = series.flatMap((s) => s.points.map((p) => ({ ...p, s: s.label })));
   const levels = [...new Set(values.map((p) => p.c))].sort((a, b) => a - b);
   if (levels.length === 0) return { ...chartFrame(title), marks: [noDataMark('no level measured')] } as Spec;
@@ -38,9 +43,12 @@ export async function sweepChartSpec(
   const lo = levels[0]!;
   const hi = levels[levels.length - 1]!;
   const xDomain = lo === hi ? [lo - 1, hi + 1] : [lo, hi];
-  const text = { font: { value: FONT_FAMILY }, fontSize: { value: 20 } } as const;
+  // The legend sits right of the plot, where no line can run under it.
+  const padding = { ...PADDING, right: LEGEND_WIDTH };
   return {
-    ...chartFrame(title),
+    ...chartFrame(knee === null ? title : `${title} (knee: c=${knee})`),
+    width: CHART_WIDTH - padding.left - padding.right,
+    padding,
     data: [
       { name: 'points', values },
       { name: 'knee', values: knee === null ? [] : [{ c: knee }] },
@@ -67,9 +75,7 @@ export async function sweepChartSpec(
       },
       { ...axisStyle, orient: 'left', scale: 'y', title: yTitle, tickCount: 8 },
     ],
-    legends: [
-      { fill: 'color', stroke: 'color', orient: 'top-left', labelFont: FONT_FAMILY, labelFontSize: 18 },
-    ],
+    legends: [{ fill: 'color', stroke: 'color', orient: 'right', labelFont: FONT_FAMILY, labelFontSize: 18 }],
     marks: [
       {
         type: 'rule',
@@ -82,19 +88,6 @@ export async function sweepChartSpec(
             stroke: { value: '#888888' },
             strokeDash: { value: [10, 8] },
             strokeWidth: { value: 2 },
-          },
-        },
-      },
-      {
-        type: 'text',
-        from: { data: 'knee' },
-        encode: {
-          enter: {
-            ...text,
-            x: { scale: 'x', field: 'c', offset: 8 },
-            y: { value: 20 },
-            text: { signal: "'knee c=' + datum.c" },
-            fill: { value: '#555555' },
           },
         },
       },
