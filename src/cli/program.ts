@@ -135,7 +135,11 @@ function addRunFlags(cmd: Command, kind: 'run' | 'sweep'): Command {
       D.useModelTool,
     )
     .option('--no-use-model-tool', 'no experts: tau2’s plain LLMAgent')
-    .option('--output-dir <dir>', 'where run directories are created', D.outputDir)
+    .option(
+      '--output-dir <dir>',
+      kind === 'run' ? 'where run directories are created' : 'where sweep directories are created',
+      kind === 'run' ? D.outputDir : 'sweeps',
+    )
     .option('--name <name>', 'experiment name (run directory prefix)', D.name);
   if (kind === 'run') runOnlyFlags(cmd);
   cmd

@@ -76,6 +76,8 @@ const RUN_DEFAULTS = {
   quiet: false,
   ...SIM_DEFAULTS,
 };
+/** A sweep's: the run's, with levels and its own output directory. */
+const SWEEP_DEFAULTS = { ...RUN_DEFAULTS, maxConcurrency: [8, 16, 32], outputDir: 'sweeps' };
 const STATS_DEFAULTS = { logGlob: 'tau2_*.log', outPrefix: 'timing', bins: 10, allFields: false };
 
 /** argv → the one call it makes. */
@@ -185,22 +187,18 @@ const TABLE: [argv: string[], call: Call][] = [
     ['replay', 'r', '--force', '--timeout', '5', '--endpoint', 'http://c:4318'],
     ['replay', 'r', { force: true, timeout: 5, retryFor: 60, endpoint: 'http://c:4318' }],
   ],
-  [['sweep'], ['sweep', { ...RUN_DEFAULTS, maxConcurrency: [8, 16, 32] }, []]],
+  [['sweep'], ['sweep', { ...SWEEP_DEFAULTS }, []]],
   [
     ['sweep', '--max-concurrency', '16,8,32', '--num-tasks', '3', '--time-scale', '0.1'],
     [
       'sweep',
-      { ...RUN_DEFAULTS, maxConcurrency: [16, 8, 32], numTasks: 3, timeScale: 0.1 },
+      { ...SWEEP_DEFAULTS, maxConcurrency: [16, 8, 32], numTasks: 3, timeScale: 0.1 },
       ['maxConcurrency', 'numTasks', 'timeScale'],
     ],
   ],
   [
     ['sweep', '--resume', 'sweeps/s', '--quiet'],
-    [
-      'sweep',
-      { ...RUN_DEFAULTS, maxConcurrency: [8, 16, 32], resume: 'sweeps/s', quiet: true },
-      ['resume', 'quiet'],
-    ],
+    ['sweep', { ...SWEEP_DEFAULTS, resume: 'sweeps/s', quiet: true }, ['resume', 'quiet']],
   ],
   [
     ['tasks', 'check', '--data-dir', 'd', '--domains', 'mock,retail', '--task-ids', '1,2'],
