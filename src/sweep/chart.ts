@@ -26,6 +26,55 @@ const LEGEND_WIDTH = 190;
 
 const PALETTE = ['#4c78a8', '#f58518', '#54a24b', '#e45756'];
 
+/** The knee's dashed rule, then one line with its points per series (`s`) of the `points` data. */
+const MARKS = [
+  {
+    type: 'rule',
+    from: { data: 'knee' },
+    encode: {
+      enter: {
+        x: { scale: 'x', field: 'c' },
+        y: { value: 0 },
+        y2: { signal: 'height' },
+        stroke: { value: '#888888' },
+        strokeDash: { value: [10, 8] },
+        strokeWidth: { value: 2 },
+      },
+    },
+  },
+  {
+    type: 'group',
+    from: { facet: { name: 'one', data: 'points', groupby: 's' } },
+    marks: [
+      {
+        type: 'line',
+        from: { data: 'one' },
+        sort: { field: 'datum.c' },
+        encode: {
+          enter: {
+            x: { scale: 'x', field: 'c' },
+            y: { scale: 'y', field: 'v' },
+            stroke: { scale: 'color', field: 's' },
+            strokeWidth: { value: 3 },
+          },
+        },
+      },
+      {
+        type: 'symbol',
+        from: { data: 'one' },
+        encode: {
+          enter: {
+            x: { scale: 'x', field: 'c' },
+            y: { scale: 'y', field: 'v' },
+            fill: { scale: 'color', field: 's' },
+            size: { value: 120 },
+          },
+        },
+      },
+    ],
+  },
+];
+
 /** A line chart of `series` against concurrency, with the knee's rule when there is one. */
 export async function sweepChartSpec(
   title: string,
@@ -76,53 +125,7 @@ export async function sweepChartSpec(
       { ...axisStyle, orient: 'left', scale: 'y', title: yTitle, tickCount: 8 },
     ],
     legends: [{ fill: 'color', stroke: 'color', orient: 'right', labelFont: FONT_FAMILY, labelFontSize: 18 }],
-    marks: [
-      {
-        type: 'rule',
-        from: { data: 'knee' },
-        encode: {
-          enter: {
-            x: { scale: 'x', field: 'c' },
-            y: { value: 0 },
-            y2: { signal: 'height' },
-            stroke: { value: '#888888' },
-            strokeDash: { value: [10, 8] },
-            strokeWidth: { value: 2 },
-          },
-        },
-      },
-      {
-        type: 'group',
-        from: { facet: { name: 'one', data: 'points', groupby: 's' } },
-        marks: [
-          {
-            type: 'line',
-            from: { data: 'one' },
-            sort: { field: 'datum.c' },
-            encode: {
-              enter: {
-                x: { scale: 'x', field: 'c' },
-                y: { scale: 'y', field: 'v' },
-                stroke: { scale: 'color', field: 's' },
-                strokeWidth: { value: 3 },
-              },
-            },
-          },
-          {
-            type: 'symbol',
-            from: { data: 'one' },
-            encode: {
-              enter: {
-                x: { scale: 'x', field: 'c' },
-                y: { scale: 'y', field: 'v' },
-                fill: { scale: 'color', field: 's' },
-                size: { value: 120 },
-              },
-            },
-          },
-        ],
-      },
-    ],
+    marks: MARKS,
   } as Spec;
 }
 

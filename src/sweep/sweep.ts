@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { RunSettings } from '../harness/run-settings.js';
 import { CONFIG_FILE, createRunDir, readRunConfig, runIdOf, writeJsonAtomic } from '../harness/rundir.js';
 import { type RunReport, type RunStart, type StartRunOptions, startRun } from '../harness/session.js';
-import { UsageError } from '../util/errors.js';
+import { setting, UsageError } from '../util/errors.js';
 import { writeSweepCharts } from './chart.js';
 import { type SweepSummary, summarizeSweep } from './summary.js';
 import {
@@ -49,7 +49,12 @@ export interface SweepReport {
 function createSweep(settings: RunSettings, levels: readonly number[]): { dir: string; file: SweepFile } {
   const sorted = checkLevels(levels);
   if (!settings.tracing) {
-    throw new UsageError("is off: a sweep's summary reads each level's spans", { field: 'tracing' });
+    throw new UsageError(
+      ["a sweep's summary reads each level's spans: ", setting('tracing'), ' must be on'],
+      {
+        field: 'tracing',
+      },
+    );
   }
   if (settings.shard !== undefined || settings.runId !== undefined) {
     throw new UsageError('a sweep names its runs itself (<sweep id>_c<level>); it does not shard', {
