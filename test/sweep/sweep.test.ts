@@ -4,6 +4,7 @@
  * an interrupted sweep resumed to the end with every level run once.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ import type { SweepSummary } from '../../src/sweep/summary.js';
 import { startSweep } from '../../src/sweep/sweep.js';
 import type { SweepFile } from '../../src/sweep/sweep-file.js';
 import { near } from '../analyze/sim-run.js';
-import { FAST, runCli, tempDir } from '../helpers.js';
+import { cliPath, FAST, runCli, tempDir } from '../helpers.js';
 import { levelPath, q, readLevel } from './read-level.js';
 
 const json = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
@@ -144,6 +145,53 @@ describe('sweep', () => {
     assert.deepEqual(
       second.summary.levels.map((l) => l.trials),
       [6, 6, 6],
+    );
+  });
+
+  it('Ctrl-C stops the CLI with 130 and says how to resume; --resume finishes it', async () => {
+    const out = join(tmp.path, 'sigint');
+    const args = [
+      'sweep',
+      '--time-scale',
+      '0.1',
+      '--num-tasks',
+      '4',
+      '--max-concurrency',
+      '1,2',
+      '--output-dir',
+      out,
+    ];
+    const child = spawn(process.execPath, [cliPath, ...args], {
+      env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      // The second level has started: interrupt it.
+      if (/c=2: /.test(stderr) && child.exitCode === null && !child.killed) child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(code, 130, stderr);
+    const dir = /sweep directory: (.+)/.exec(stdout)![1]!.trim();
+    assert.match(stdout, new RegExp(`finish with: tau2-trace sweep --resume ${dir}`));
+    assert.deepEqual(
+      json<SweepFile>(join(dir, 'sweep.json')).levels.map((l) => l.state),
+      ['done', 'running'],
+    );
+    const resumed = await runCli(['sweep', '--resume', dir, '--quiet']);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.deepEqual(
+      json<SweepFile>(join(dir, 'sweep.json')).levels.map((l) => l.state),
+      ['done', 'done'],
+    );
+    assert.deepEqual(
+      json<SweepSummary>(join(dir, 'summary.json')).levels.map((l) => l.trials),
+      [4, 4],
     );
   });
 });
