@@ -205,11 +205,10 @@ function declareSweep({ program, commands, exit, env }: Wiring): void {
     .description(
       'run the same tasks at several concurrency levels (a run directory each) and summarise throughput, TTFT, queue and task duration against concurrency, naming the knee',
     )
-    .option(
-      '--max-concurrency <list>',
-      'comma-separated concurrency levels, e.g. 8,16,32',
-      (v: string) => list(v).map((x) => positiveInt(x)),
-      [8, 16, 32],
+    .addOption(
+      new Option('--max-concurrency <list>', 'comma-separated concurrency levels')
+        .argParser((v: string) => list(v).map((x) => positiveInt(x)))
+        .default([8, 16, 32], '8,16,32'),
     )
     .option('--resume <sweep-dir>', 'continue an interrupted sweep with its stored settings');
   addRunFlags(sweep, 'sweep').action(async (opts: SweepOptions, cmd: Command) =>
