@@ -45,7 +45,7 @@ export class CallTelemetry {
   readonly ctx: Context;
   /** `traceparent` and `baggage` for every attempt's request. */
   readonly headers: Record<string, string> = {};
-  private readonly metricAttrs: Attributes;
+  private metricAttrs: Attributes;
 
   constructor(
     private readonly o: CallTelemetryOptions,
@@ -84,6 +84,13 @@ export class CallTelemetry {
     this.ctx = trace.setSpan(parent, this.span);
     propagator.inject(this.ctx, this.headers, defaultTextMapSetter);
     this.metricAttrs = { ...callAttrs, [Attr.runId]: o.runId };
+  }
+
+  /** A retry went to another endpoint: the call's `server.*` name the one that answered (or failed last). */
+  movedTo(ep: Endpoint): void {
+    const where = { [Attr.serverAddress]: ep.address, [Attr.serverPort]: ep.port };
+    this.span.setAttributes(where);
+    this.metricAttrs = { ...this.metricAttrs, ...where };
   }
 
   /** A failed attempt that will be retried: a span of its own, so a retry is never hidden in one duration. */
