@@ -35,7 +35,7 @@ export function addServeFlags(cmd: Command): Command {
       '--serve-arg <args>',
       'with --serve: more arguments for every server, split on spaces (repeatable)',
       collect,
-      [...D.serveArgs],
+      [...D.serveArg],
     )
     .option(
       '--vllm-command <cmd>',

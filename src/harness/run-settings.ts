@@ -74,7 +74,7 @@ export function runSettings(overrides: Partial<RunSettings> = {}): RunSettings {
   return {
     ...DEFAULT_RUN_SETTINGS,
     domains: [...DEFAULT_RUN_SETTINGS.domains],
-    serveArgs: [...DEFAULT_RUN_SETTINGS.serveArgs],
+    serveArg: [...DEFAULT_RUN_SETTINGS.serveArg],
     ...overrides,
   };
 }

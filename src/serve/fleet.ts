@@ -74,11 +74,11 @@ export function gpuAssignment(s: ServeSettings, env: NodeJS.ProcessEnv): string[
 
 /**
  * The command line of server `index`: `<vllmCommand> serve <model> --host … --port … --enable-auto-tool-choice
- * --tool-call-parser …`, the tracing flags when the run exports OTLP, then `serveArgs` (last: vLLM's parser
+ * --tool-call-parser …`, the tracing flags when the run exports OTLP, then `serveArg` (last: vLLM's parser
  * keeps the last value of a flag given twice).
  */
 export function serverArgv(s: ServeSettings, model: string, port: number, tracing?: ServerTracing): string[] {
-  const extra = s.serveArgs.flatMap(words);
+  const extra = s.serveArg.flatMap(words);
   const detailed = extra.some((a) => a.split('=')[0] === '--collect-detailed-traces')
     ? []
     : ['--collect-detailed-traces', 'all'];

@@ -22,7 +22,7 @@ export interface ServeSettings {
   serverTimeout: number;
   toolCallParser: string;
   /** More arguments for every server, each split on white space (`--max-model-len 32768`). */
-  serveArgs: string[];
+  serveArg: string[];
   /** The program (and its first words) before `serve <model>`: `vllm`, or `tau2-trace sim`. */
   vllmCommand: string;
   /** How calls share a model's endpoints. */
@@ -37,7 +37,7 @@ export const DEFAULT_SERVE_SETTINGS = {
   staggerDelay: 60,
   serverTimeout: 600,
   toolCallParser: 'hermes',
-  serveArgs: [] as string[],
+  serveArg: [] as string[],
   vllmCommand: 'vllm',
   routing: 'sticky',
 } as const satisfies ServeSettings;
