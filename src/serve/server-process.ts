@@ -20,6 +20,8 @@ export interface ServerLaunch {
   host: string;
   port: number;
   logPath: string;
+  /** Milliseconds between SIGTERM and SIGKILL on a stop (default {@link STOP_GRACE_MS}). */
+  graceMs?: number;
 }
 
 /** How a server process ended. */
@@ -60,7 +62,7 @@ export class ServerProcess {
     try {
       // detached: a new session and process group, so the whole group can be stopped, and a Ctrl-C at the
       // terminal reaches the harness alone (which stops trials first, then servers).
-      this.child = spawn(process.execPath, [SUPERVISOR, String(STOP_GRACE_MS), '--', ...launch.argv], {
+      this.child = spawn(process.execPath, [SUPERVISOR, String(this.grace), '--', ...launch.argv], {
         detached: true,
         stdio: ['pipe', log, log],
         env: launch.env,
@@ -76,6 +78,10 @@ export class ServerProcess {
     });
     // The pipe is only held, never written: a failed write must not crash the harness.
     this.child.stdin?.on('error', () => {});
+  }
+
+  private get grace(): number {
+    return this.launch.graceMs ?? STOP_GRACE_MS;
   }
 
   get pid(): number | undefined {
@@ -103,7 +109,7 @@ export class ServerProcess {
     if (!this.exit) {
       // The supervisor relays it to the server (a second SIGTERM would make vLLM skip its graceful shutdown).
       this.child.kill('SIGTERM');
-      const late = setTimeout(() => this.signalGroup('SIGKILL'), STOP_GRACE_MS + 2000);
+      const late = setTimeout(() => this.signalGroup('SIGKILL'), this.grace + 2000);
       await this.exited;
       clearTimeout(late);
     }
