@@ -94,7 +94,7 @@ export class CallTelemetry {
   }
 
   /** A failed attempt that will be retried: a span of its own, so a retry is never hidden in one duration. */
-  failedAttempt(error: LlmError, startedAt: number, n: number): void {
+  failedAttempt(error: LlmError, startedAt: number, n: number, ep: Endpoint): void {
     const failed = this.o.tracer.startSpan(
       SpanName.attempt,
       {
@@ -104,6 +104,8 @@ export class CallTelemetry {
           [Attr.kind]: Kind.attempt,
           [Attr.attemptIndex]: n,
           [Attr.errorType]: error.errorType,
+          [Attr.serverAddress]: ep.address,
+          [Attr.serverPort]: ep.port,
           ...(error.status !== undefined ? { [Attr.httpStatus]: error.status } : {}),
         },
       },

@@ -94,6 +94,8 @@ function loopPolicy(retry: RetryPolicy, rng: Rng): RetryLoopPolicy {
 interface FailedAttempt {
   error: LlmError;
   startedAt: number;
+  /** Where it was sent (a retry may go elsewhere). */
+  ep: Endpoint;
 }
 
 /**
@@ -146,7 +148,8 @@ class Client implements LlmClient {
       {
         policy: this.retryPolicy,
         signal,
-        onRetry: ({ error, startedAt }, { attempt: n }) => call.failedAttempt(error, startedAt, n),
+        onRetry: ({ error, startedAt, ep: where }, { attempt: n }) =>
+          call.failedAttempt(error, startedAt, n, where),
       },
     );
     if ('settled' in outcome) {
@@ -176,7 +179,7 @@ class Client implements LlmClient {
       const error = this.endpoints.redact(err as LlmError);
       this.endpoints.note(ep, verdictOf(error));
       return {
-        failed: { error, startedAt },
+        failed: { error, startedAt, ep },
         retryable: error.retryable,
         retryAfterMs: error.retryAfterMs,
       };
