@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setting, Tau2Error, UsageError } from '../util/errors.js';
-import { type ServerLaunch, ServerProcess, words } from './server-process.js';
+import { logTail, type ServerLaunch, ServerProcess, words } from './server-process.js';
 import type { ServeSettings } from './settings.js';
 
 /** Where the run's servers send their `llm_request` spans, when the run exports OTLP. */
@@ -160,7 +160,12 @@ async function waitHealthy(server: ServerProcess, timeoutMs: number, signal?: Ab
     signal?.throwIfAborted();
     if (server.exit) {
       const how = server.exit.signal ?? `code ${server.exit.code}`;
-      throw new ServerDiedError(launch, `exited (${how}) before it was healthy`);
+      // Its last words usually say why (a wrong model path, a command not found, no GPU memory).
+      const tail = logTail(launch.logPath, 3).replace(/\s*\n\s*/g, ' | ');
+      throw new ServerDiedError(
+        launch,
+        `exited (${how}) before it was healthy${tail ? ` (log ends: ${tail})` : ''}`,
+      );
     }
     if (await server.healthy()) return;
     if (performance.now() > deadline) {

@@ -32,3 +32,16 @@ describe('servers of a run: command line and GPUs', () => {
     assert.throws(() => gpuAssignment({ ...S, gpuIds: ['0'] }, {}), /numServers 2: gpuIds names only 1/);
   });
 });
+
+describe('run settings of servers and routing, from code', () => {
+  it('refuses an unknown routing policy and a server count below 1 before anything starts', async () => {
+    const { runSettings, startRun } = await import('../../src/harness/session.js');
+    await assert.rejects(startRun(runSettings({ routing: 'nearest' as 'sticky' })), {
+      field: 'routing',
+      message: /nearest: not a routing policy \(sticky, random, least-loaded\)/,
+    });
+    await assert.rejects(startRun(runSettings({ serve: true, numServers: 0, agentModel: 'm' })), {
+      field: 'numServers',
+    });
+  });
+});
