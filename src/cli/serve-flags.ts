@@ -2,6 +2,8 @@
 import { type Command, Option } from 'commander';
 import { ROUTING_POLICIES } from '../llm/routing.js';
 import { DEFAULT_SERVE_SETTINGS as D } from '../serve/settings.js';
+import { UsageError } from '../util/errors.js';
+import { flagOf } from './errors.js';
 import { list, nonNegativeNumber, port, positiveInt, positiveNumber } from './parse.js';
 
 /** `--serve-arg` may be given again and again. */
@@ -47,4 +49,26 @@ export function addServeFlags(cmd: Command): Command {
         .choices(ROUTING_POLICIES)
         .default(D.routing),
     );
+}
+
+/** Settings that only mean something with `--serve`. */
+const SERVE_ONLY = [
+  'numServers',
+  'gpuIds',
+  'startPort',
+  'staggerDelay',
+  'serverTimeout',
+  'toolCallParser',
+  'serveArg',
+  'vllmCommand',
+];
+
+/** Refuses a server flag given without `--serve` (it would do nothing, silently). */
+export function checkServeFlags(serve: boolean, explicit: readonly string[]): void {
+  const stray = explicit.filter((name) => SERVE_ONLY.includes(name));
+  if (!serve && stray.length > 0) {
+    throw new UsageError(
+      `${stray.map(flagOf).join(', ')}: only with --serve (the run starts no server without it)`,
+    );
+  }
 }

@@ -119,8 +119,8 @@ function plan(s: ServeSettings, o: FleetOptions): ServerLaunch[] {
   if (words(s.vllmCommand).length === 0) {
     throw new UsageError([setting('vllmCommand'), ': empty'], { field: 'vllmCommand' });
   }
-  if (s.startPort + s.numServers - 1 > 65535) {
-    throw new UsageError([setting('startPort'), ` ${s.startPort}: the last server's port passes 65535`], {
+  if (!(s.startPort >= 1) || s.startPort + s.numServers - 1 > 65535) {
+    throw new UsageError([setting('startPort'), ` ${s.startPort}: the servers' ports must lie in 1-65535`], {
       field: 'startPort',
     });
   }
