@@ -26,6 +26,18 @@ function serverTracing(): ServerTracing {
   };
 }
 
+/** The reason `died` gives within `ms`, if it aborts by then. */
+function diedSoon(died: AbortSignal, ms: number): Promise<unknown> {
+  if (died.aborted) return Promise.resolve(died.reason);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), ms);
+    died.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve(died.reason);
+    });
+  });
+}
+
 /**
  * Starts the agent model's servers and waits for them (see serve/fleet.ts); `otlp` says whether the run
  * exports spans, and so whether the servers trace. The caller stops them with {@link Fleet.stop}.
@@ -56,8 +68,10 @@ export async function startRunServers(
     });
     await checkModelEndpoints(models.agent, config, env);
   } catch (err) {
+    // A server that died since it was healthy is refused by the check too: its death is the story to tell.
+    const died = await diedSoon(fleet.died, 1000);
     await fleet.stop();
-    throw err;
+    throw died ?? err;
   }
   return fleet;
 }

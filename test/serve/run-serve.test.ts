@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { resolveDomains } from '../../src/domains/registry.js';
@@ -138,13 +138,13 @@ describe('run --serve with two simulated servers', () => {
   });
 
   /** Starts `run --serve` as its own process and resolves once both servers are healthy. */
-  async function startCli(port: number) {
+  async function startCli(port: number, outputDir = tmp.path) {
     const o = others();
     const args = [
       ...['run', '--serve', '--num-servers', '2', '--start-port', String(port), '--stagger-delay', '5'],
       ...['--vllm-command', VLLM_COMMAND, '--agent-model', 'sim-orchestrator-8b', '--quiet'],
       ...['--user-base-url', o.userBaseUrl, '--expert-base-url', o.expertBaseUrl],
-      ...['--user-llm', o.userLlm, '--judge-llm', o.judgeLlm, '--output-dir', tmp.path],
+      ...['--user-llm', o.userLlm, '--judge-llm', o.judgeLlm, '--output-dir', outputDir],
     ];
     const child = spawn(process.execPath, [cliPath, ...args], {
       env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: '' },
@@ -198,12 +198,17 @@ describe('run --serve with two simulated servers', () => {
 
   it('fails the run naming the log of a server that died', async () => {
     const port = await closedPort();
-    const run = await startCli(port);
+    const out = join(tmp.path, 'died');
+    const run = await startCli(port, out);
+    // During the run: once config.json is written, the servers were found healthy and the trials start.
+    await until('the run to start', () =>
+      readdirSync(out).some((d) => existsSync(join(out, d, 'config.json'))),
+    );
     const sim = serverProcesses(port + 1).find((l) => !l.includes('supervisor'));
     assert.ok(sim, 'the second server runs');
     process.kill(Number(sim.trim().split(/\s+/)[0]), 'SIGKILL');
     const { code } = await run.exited;
-    assert.equal(code, 1);
+    assert.equal(code, 1, run.stderr());
     assert.match(
       run.stderr(),
       /server 1 \(port \d+\) exited \(code \d+\) during the run; see its log .*servers\/1\.log/,
