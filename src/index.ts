@@ -124,9 +124,20 @@ export {
 export type { ShardSpec } from './harness/shard.js';
 export type { RunStats } from './harness/stats.js';
 export { LlmError, type LlmErrorOptions, type LlmErrorType } from './llm/errors.js';
+// Routing a model's calls among its endpoints (RunSettings.routing), and servers started by a run (serve).
+export {
+  createRouter,
+  type EndpointHealth,
+  ROUTING_POLICIES,
+  type RoutedEndpoint,
+  type Router,
+  type RoutingPolicy,
+} from './llm/routing.js';
 export { type BuiltReport, buildReport } from './report/build.js';
 export type { ReportData, ReportOptions } from './report/data.js';
 export { openForReport } from './report/open.js';
+export { ServerDiedError } from './serve/fleet.js';
+export { DEFAULT_SERVE_SETTINGS, type ServeSettings } from './serve/settings.js';
 // The simulated server, and simulated roles of your own.
 export type {
   ServedRole,

@@ -24,6 +24,7 @@ import {
 import { REPLAY_FLAG_DEFAULTS, type ReplayOptions } from './replay.js';
 import type { ReportCommandOptions } from './report.js';
 import type { RunOptions } from './run.js';
+import { addServeFlags } from './serve-flags.js';
 import type { SimCommandOptions } from './sim.js';
 import { addSimFlags } from './sim-flags.js';
 import type { StatsOptions } from './stats.js';
@@ -34,6 +35,7 @@ import type { TasksCheckOptions } from './tasks-check.js';
 export interface CommandHandlers {
   run(opts: RunOptions, env: NodeJS.ProcessEnv, explicit: string[]): Promise<number>;
   sim(opts: SimCommandOptions): Promise<number>;
+  simServe(argv: string[]): Promise<number>;
   stats(opts: StatsOptions): Promise<number>;
   logs(run: string, opts: LogsOptions): Promise<number>;
   import(opts: ImportOptions): Promise<number>;
@@ -53,6 +55,7 @@ export interface CommandHandlers {
 export const COMMANDS: CommandHandlers = {
   run: async (...a) => (await import('./run.js')).runCommand(...a),
   sim: async (...a) => (await import('./sim.js')).simCommand(...a),
+  simServe: async (...a) => (await import('./sim-serve.js')).simServeCommand(...a),
   stats: async (...a) => (await import('./stats.js')).statsCommand(...a),
   logs: async (...a) => (await import('./logs.js')).logsCommand(...a),
   import: async (...a) => (await import('./import.js')).importCommand(...a),
@@ -177,7 +180,7 @@ function addRunFlags(cmd: Command, kind: 'run' | 'sweep'): Command {
     )
     .option('--baseline', "pin this run as the TTFT regression alert's baseline (tau2.run.baseline=true)")
     .option('--quiet', 'no progress bar or summary', false);
-  return addSimFlags(cmd, 'embedded simulator');
+  return addSimFlags(addServeFlags(cmd), 'embedded simulator');
 }
 
 /** The flags of `run` that a sweep does not take. */
@@ -236,6 +239,18 @@ function declareSim({ program, commands, exit }: Wiring): void {
     ])
     .option('--spans-file <file>', 'also append llm_request spans to this OTLP/JSON lines file');
   addSimFlags(sim, 'timing model').action(async (opts: SimCommandOptions) => exit(await commands.sim(opts)));
+  // vLLM's command line, parsed by the command itself (cli/sim-serve.ts): most of its flags are not ours.
+  sim
+    .enablePositionalOptions()
+    .command('serve')
+    .description(
+      "the simulated server with vLLM's command line: sim serve <model> --port P … (--help for more)",
+    )
+    .argument('[args...]', "<model> and vLLM's flags")
+    .allowUnknownOption()
+    .helpOption(false)
+    .passThroughOptions()
+    .action(async (args: string[]) => exit(await commands.simServe(args)));
 }
 
 /** `stats`: the legacy analyzer's flags, plus the other run sources. */
@@ -445,6 +460,8 @@ export function buildProgram(
 ): Command {
   const program = new Command('tau2-trace')
     .description('Traced evaluation harness for tool-orchestrating LLM agents')
+    // Options after a command are that command's (sim serve takes vLLM's flags through as they are).
+    .enablePositionalOptions()
     .version(versions().tau2_trace)
     .exitOverride()
     .showSuggestionAfterError(true);

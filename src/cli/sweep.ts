@@ -11,6 +11,7 @@ import { readSweepFile } from '../sweep/sweep-file.js';
 import { UsageError } from '../util/errors.js';
 import { flagOf } from './errors.js';
 import { createProgress, type Progress } from './progress.js';
+import { checkServeFlags } from './serve-flags.js';
 
 /** The sweep's flags: every run flag, with the concurrency as a list of levels. */
 export interface SweepOptions extends Omit<RunSettings, 'maxConcurrency'> {
@@ -78,6 +79,7 @@ export async function sweepCommand(
   explicit: string[] = [],
 ) {
   if (o.resume !== undefined) checkResume(o, explicit);
+  else checkServeFlags(o.serve, explicit);
   const { quiet, allowErrors, maxConcurrency: levels, ...rest } = o;
   const controller = new AbortController();
   let signalled: NodeJS.Signals | undefined;

@@ -8,6 +8,7 @@ import { setMaxListeners } from 'node:events';
 import { basename, dirname, join } from 'node:path';
 import { resolveDomains } from '../domains/registry.js';
 import type { Domain } from '../domains/types.js';
+import { ROUTING_POLICIES } from '../llm/routing.js';
 import { type RunEndpoints, resolveEndpoints } from '../llm/run-endpoints.js';
 import { type SimRoles, simRolesProblem } from '../sim/custom-role.js';
 import type { ExportReport } from '../telemetry/setup.js';
@@ -129,6 +130,14 @@ export interface RunPlan {
 function checkSettings(s: RunSettings): void {
   if (!(s.llmTimeout > 0)) {
     throw new UsageError(`${s.llmTimeout}: must be more than 0 seconds`, { field: 'llmTimeout' });
+  }
+  if (!ROUTING_POLICIES.includes(s.routing)) {
+    throw new UsageError(`${s.routing}: not a routing policy (${ROUTING_POLICIES.join(', ')})`, {
+      field: 'routing',
+    });
+  }
+  if (s.serve && !(Number.isInteger(s.numServers) && s.numServers > 0)) {
+    throw new UsageError(`${s.numServers}: must be a whole number above 0`, { field: 'numServers' });
   }
 }
 

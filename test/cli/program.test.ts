@@ -20,6 +20,7 @@ async function parse(argv: string[], fail?: Error): Promise<{ code: number; call
   const handlers = {
     run: record('run'),
     sim: record('sim'),
+    simServe: record('simServe'),
     stats: record('stats'),
     logs: record('logs'),
     import: record('import'),
@@ -55,6 +56,17 @@ const SIM_DEFAULTS = {
   faultStall: 0,
   stallMs: 2000,
 };
+const SERVE_DEFAULTS = {
+  serve: false,
+  numServers: 1,
+  startPort: 1900,
+  staggerDelay: 60,
+  serverTimeout: 600,
+  toolCallParser: 'hermes',
+  serveArg: [],
+  vllmCommand: 'vllm',
+  routing: 'sticky',
+};
 const RUN_DEFAULTS = {
   domains: ['demo'],
   numTrials: 1,
@@ -75,6 +87,7 @@ const RUN_DEFAULTS = {
   retryBaseMs: 500,
   quiet: false,
   ...SIM_DEFAULTS,
+  ...SERVE_DEFAULTS,
 };
 /** A sweep's: the run's, with levels and its own output directory. */
 const SWEEP_DEFAULTS = { ...RUN_DEFAULTS, maxConcurrency: [8, 16, 32], outputDir: 'sweeps' };
@@ -150,6 +163,32 @@ const TABLE: [argv: string[], call: Call][] = [
     ['merge', 's0', '--out', 'o', '--partial'],
     ['merge', ['s0'], { out: 'o', partial: true }],
   ],
+  [
+    [
+      'run',
+      ...['--serve', '--num-servers', '2', '--gpu-ids', '0+1,2+3', '--start-port', '2000'],
+      ...['--serve-arg', '--max-model-len 32768', '--serve-arg', '--enforce-eager'],
+      ...['--vllm-command', 'tau2-trace sim', '--routing', 'least-loaded'],
+    ],
+    [
+      'run',
+      {
+        ...RUN_DEFAULTS,
+        serve: true,
+        numServers: 2,
+        gpuIds: ['0+1', '2+3'],
+        startPort: 2000,
+        serveArg: ['--max-model-len 32768', '--enforce-eager'],
+        vllmCommand: 'tau2-trace sim',
+        routing: 'least-loaded',
+      },
+      ['serve', 'numServers', 'gpuIds', 'startPort', 'serveArg', 'vllmCommand', 'routing'],
+    ],
+  ],
+  [
+    ['sim', 'serve', 'm', '--port', '1901', '--gpu-memory-utilization', '0.9', '--help'],
+    ['simServe', ['m', '--port', '1901', '--gpu-memory-utilization', '0.9', '--help']],
+  ],
   [['stats'], ['stats', STATS_DEFAULTS]],
   [
     ['stats', '--spans', 'r', '--no-ext'],
@@ -197,6 +236,14 @@ const TABLE: [argv: string[], call: Call][] = [
     ],
   ],
   [
+    ['sweep', '--serve', '--num-servers', '2', '--routing', 'random'],
+    [
+      'sweep',
+      { ...SWEEP_DEFAULTS, serve: true, numServers: 2, routing: 'random' },
+      ['serve', 'numServers', 'routing'],
+    ],
+  ],
+  [
     ['sweep', '--resume', 'sweeps/s', '--quiet'],
     ['sweep', { ...SWEEP_DEFAULTS, resume: 'sweeps/s', quiet: true }, ['resume', 'quiet']],
   ],
@@ -217,6 +264,7 @@ const REFUSED: [argv: string[], named: RegExp][] = [
   [['sweep', '--max-concurrency', '8,0'], /--max-concurrency.*expected a positive integer, got "0"/],
   [['sweep', '--shard', '1/2'], /unknown option '--shard'/],
   [['merge', '--out', 'o'], /shard-dirs/],
+  [['run', '--routing', 'nearest'], /--routing.*sticky, random, least-loaded/],
   [['stats', '--bins', '0'], /--bins/],
   [['tasks', 'check', '--domains', 'mock'], /--data-dir/],
   [['nope'], /unknown command 'nope'/],
