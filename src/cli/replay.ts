@@ -1,16 +1,16 @@
 /** `tau2-trace replay`: send a run's spool to a collector (runs made while it was down, or before it existed). */
-import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import {
+  locateSpool,
   progressFileOf,
   REPLAY_DEFAULTS,
   ReplayError,
   type ReplayResult,
+  type ReplaySpoolOptions,
   replaySpool,
 } from '../export/replay.js';
-import { SPOOL_FILE } from '../harness/rundir.js';
 import { UsageError } from '../util/errors.js';
 import { cliMessage } from './errors.js';
+import { watchSignals } from './signals.js';
 
 /** Options of `tau2-trace replay`. */
 export interface ReplayOptions {
@@ -38,44 +38,56 @@ export function defaultOtlpEndpoint(env: NodeJS.ProcessEnv = process.env): strin
  * 130/143 when interrupted. A collector that refuses or stays unreachable is an error (exit 2).
  */
 export async function replayCommand(input: string, o: ReplayOptions): Promise<number> {
-  if (!existsSync(input)) throw new UsageError(`replay ${input}: no such run directory or spool file`);
-  const spool = statSync(input).isDirectory() ? join(input, SPOOL_FILE) : input;
-  if (!existsSync(spool)) throw new UsageError(`replay ${input}: no ${SPOOL_FILE} in this directory`);
+  const spool = spoolOfInput(input);
   if (!(o.timeout > 0)) throw new UsageError(`replay --timeout ${o.timeout}: expected more than 0 seconds`);
   const say = (text: string) => process.stderr.write(`${text}\n`);
-
-  const controller = new AbortController();
-  let signalled: NodeJS.Signals | undefined;
-  const onSignal = (sig: NodeJS.Signals) => {
-    if (signalled) process.exit(sig === 'SIGINT' ? 130 : 143);
-    signalled = sig;
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const signals = watchSignals();
   let r: ReplayResult;
-  let lastReason = '';
   try {
-    r = await replaySpool(spool, o.endpoint ?? defaultOtlpEndpoint(), {
-      force: o.force,
-      timeoutMs: o.timeout * 1000,
-      retryForMs: o.retryFor * 1000,
-      signal: controller.signal,
-      onRetry: (t) => {
-        // Once per line and reason: a collector down for a minute is one message, not thirty.
-        if (t.attempt > 1 && t.reason === lastReason) return;
-        lastReason = t.reason;
-        say(`replay: line ${t.line}: ${t.reason}; retrying for up to ${(t.leftMs / 1000).toFixed(1)} s`);
-      },
-    });
+    r = await replaySpool(spool, o.endpoint ?? defaultOtlpEndpoint(), spoolOptions(o, signals.signal, say));
   } catch (err) {
     if (err instanceof ReplayError) throw new UsageError(`replay: ${cliMessage(err)}`);
     throw err;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    signals.stop();
   }
+  tellReplay(r, spool, say);
+  return replayExit(r, spool, signals.signalled, say);
+}
 
+/** The spool of the command's argument (a run directory or a spool file), named as the user typed it. */
+function spoolOfInput(input: string): string {
+  try {
+    return locateSpool(input);
+  } catch (err) {
+    if (err instanceof ReplayError) throw new UsageError(`replay ${cliMessage(err)}`);
+    throw err;
+  }
+}
+
+/** The library's options from the flags; retries are told on stderr. */
+function spoolOptions(
+  o: ReplayOptions,
+  signal: AbortSignal,
+  say: (text: string) => void,
+): ReplaySpoolOptions {
+  let lastReason = '';
+  return {
+    force: o.force,
+    timeoutMs: o.timeout * 1000,
+    retryForMs: o.retryFor * 1000,
+    signal,
+    onRetry: (t) => {
+      // Once per line and reason: a collector down for a minute is one message, not thirty.
+      if (t.attempt > 1 && t.reason === lastReason) return;
+      lastReason = t.reason;
+      say(`replay: line ${t.line}: ${t.reason}; retrying for up to ${(t.leftMs / 1000).toFixed(1)} s`);
+    },
+  };
+}
+
+/** What was sent, and the lines that were skipped or left for the next replay. */
+function tellReplay(r: ReplayResult, spool: string, say: (text: string) => void): void {
   if (r.badLines.length > 0) {
     say(
       `${spool}: ${r.badLines.length} lines are not OTLP/JSON, skipped (first: ${r.badLines.slice(0, 5).join(', ')})`,
@@ -92,6 +104,15 @@ export async function replayCommand(input: string, o: ReplayOptions): Promise<nu
       `${spool}: line ${r.unfinishedLine} has no end yet (a run still writing it?); the next replay sends it`,
     );
   }
+}
+
+/** The exit code of a replay that ended with `r`; a replay that failed or was partly rejected throws. */
+function replayExit(
+  r: ReplayResult,
+  spool: string,
+  signalled: NodeJS.Signals | undefined,
+  say: (text: string) => void,
+): number {
   const saved = `progress is saved in ${progressFileOf(spool)}: the next replay starts at line ${r.lines + 1}`;
   if (r.outcome === 'cancelled') {
     say(`${signalled ?? 'cancelled'}: stopped at line ${r.stoppedAt?.line}; ${saved}`);

@@ -12,6 +12,7 @@ import { flagOf } from './errors.js';
 import { createProgress, type Progress, summaryTable } from './progress.js';
 import { checkServeFlags } from './serve-flags.js';
 import { serverSummary } from './server-summary.js';
+import { exitOf, watchSignals } from './signals.js';
 
 /** Every parameter of a run, as parsed from the command line, and how the CLI watches it. */
 export interface RunOptions extends RunSettings {
@@ -100,30 +101,17 @@ export async function runCommand(
 ): Promise<number> {
   const o = flags.resume !== undefined ? resumeOptions(flags, explicit) : { ...flags };
   checkServeFlags(o.serve, explicit);
-  // A `gen_ai_…/dup` (some libraries invent one) would otherwise leave the default names in place unremarked.
-  const ignoredOptIn = genAiConventionOf(env[SEMCONV_OPT_IN_ENV]).ignored;
-  if (ignoredOptIn.length > 0) {
-    process.stderr.write(
-      `tau2-trace: warning: ${SEMCONV_OPT_IN_ENV}: ignoring ${ignoredOptIn.join(', ')} (the GenAI conventions define only ${GEN_AI_LATEST_OPT_IN})\n`,
-    );
-  }
+  warnIgnoredOptIn(env);
   const { quiet, allowErrors: _a, ...settings } = o;
-  const controller = new AbortController();
-  let signalled: NodeJS.Signals | undefined;
-  const onSignal = (sig: NodeJS.Signals) => {
-    if (signalled) process.exit(sig === 'SIGINT' ? 130 : 143);
-    signalled = sig;
-    process.stderr.write(`\n${sig}: no new tasks; cancelling running ones and saving results…\n`);
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const signals = watchSignals((sig) =>
+    process.stderr.write(`\n${sig}: no new tasks; cancelling running ones and saving results…\n`),
+  );
   let progress: Progress | undefined;
   let report: RunReport;
   try {
     report = await startRun(settings, {
       env,
-      signal: controller.signal,
+      signal: signals.signal,
       onNotice: (text) => process.stderr.write(text),
       onStart: (run) => {
         if (run.rerun > 0) process.stderr.write(`running again ${run.rerun} trials that failed before\n`);
@@ -133,28 +121,35 @@ export async function runCommand(
     });
   } catch (err) {
     // Stopped before the run directory existed: nothing to report.
-    if (signalled && controller.signal.aborted && err === controller.signal.reason) return exitOf(signalled);
-    // The CLI says how to resume with its own command line.
-    if (err instanceof RunStoppedError) {
-      const cause = err.cause as Error;
-      throw new Error(
-        `the run stopped: ${cause.message}; the trials recorded so far are kept, ` +
-          `and tau2-trace run --resume ${err.runDir} runs the rest`,
-        { cause },
-      );
-    }
-    throw err;
+    const { signalled, signal } = signals;
+    if (signalled && signal.aborted && err === signal.reason) return exitOf(signalled);
+    throw err instanceof RunStoppedError ? resumeHint(err) : err;
   } finally {
     progress?.stop();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    signals.stop();
   }
   const problems = await printReport(report, o);
   if (report.stopped !== undefined) throw new UsageError(report.stopped);
-  if (signalled) return exitOf(signalled);
+  if (signals.signalled) return exitOf(signals.signalled);
   return problems.length > 0 && !o.allowErrors ? EXIT_RUN_ERRORS : 0;
 }
 
-function exitOf(sig: NodeJS.Signals): number {
-  return sig === 'SIGINT' ? 130 : 143;
+/** A `gen_ai_…/dup` (some libraries invent one) would otherwise leave the default names in place unremarked. */
+function warnIgnoredOptIn(env: NodeJS.ProcessEnv): void {
+  const ignoredOptIn = genAiConventionOf(env[SEMCONV_OPT_IN_ENV]).ignored;
+  if (ignoredOptIn.length > 0) {
+    process.stderr.write(
+      `tau2-trace: warning: ${SEMCONV_OPT_IN_ENV}: ignoring ${ignoredOptIn.join(', ')} (the GenAI conventions define only ${GEN_AI_LATEST_OPT_IN})\n`,
+    );
+  }
+}
+
+/** The CLI says how to resume with its own command line. */
+function resumeHint(err: RunStoppedError): Error {
+  const cause = err.cause as Error;
+  return new Error(
+    `the run stopped: ${cause.message}; the trials recorded so far are kept, ` +
+      `and tau2-trace run --resume ${err.runDir} runs the rest`,
+    { cause },
+  );
 }

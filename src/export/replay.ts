@@ -17,6 +17,7 @@ import {
   readFileSync,
   readSync,
   rmSync,
+  statSync,
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -117,6 +118,17 @@ export function progressFileOf(spool: string): string {
   return join(dirname(spool), name === SPOOL_FILE ? 'replay.json' : `${name}.replay.json`);
 }
 
+/**
+ * The spool of `path`: the path itself, or the spool in it when it is a run directory. Refuses a path that
+ * does not exist and a directory without a spool.
+ */
+export function locateSpool(path: string): string {
+  if (!existsSync(path)) throw new ReplayError(`${path}: no such run directory or spool file`);
+  const spool = statSync(path).isDirectory() ? join(path, SPOOL_FILE) : path;
+  if (!existsSync(spool)) throw new ReplayError(`${path}: no ${SPOOL_FILE} in this directory`);
+  return spool;
+}
+
 /** Replays `spool` to the collector at `baseUrl`, from the first line not yet delivered there. */
 export async function replaySpool(
   spool: string,
@@ -129,62 +141,95 @@ export async function replaySpool(
   try {
     const hash = createHash('sha256');
     const progress = options.force ? fresh() : resumePoint(fd, spool, url, store.all[url], hash);
-    const result: ReplayResult = {
-      url,
-      outcome: 'delivered',
-      resumedAfter: progress.lines,
-      sentLines: 0,
-      sentSpans: 0,
-      lines: progress.lines,
-      totalSpans: progress.spans,
-      badLines: [],
-      rejectedSpans: 0,
-    };
+    const replay: Replay = { url, options, store, hash, progress, result: startResult(url, progress) };
     try {
-      for (const line of spoolLines(fd, progress.bytes)) {
-        const n = progress.lines + 1;
-        if (options.signal?.aborted) {
-          result.outcome = 'cancelled';
-          result.stoppedAt = { line: n, reason: 'cancelled' };
-          break;
-        }
-        const body = line.bytes.subarray(0, line.terminated ? -1 : undefined);
-        const spans = spanCount(body);
-        if (!line.terminated && spans === undefined) {
-          result.unfinishedLine = n;
-          break;
-        }
-        if (spans === undefined && body.toString().trim() !== '') result.badLines.push(n);
-        if (spans !== undefined) {
-          const sent = await deliver(url, body, n, options);
-          if (sent.outcome !== 'delivered') {
-            result.outcome = sent.outcome;
-            result.stoppedAt = { line: n, reason: sent.reason };
-            break;
-          }
-          result.rejectedSpans += sent.rejectedSpans;
-          if (sent.rejectedMessage !== undefined) result.rejectedMessage ??= sent.rejectedMessage;
-          result.sentLines++;
-          result.sentSpans += spans;
-          progress.spans += spans;
-        }
-        hash.update(line.bytes);
-        progress.lines = n;
-        progress.bytes = line.end;
-        progress.sha256 = hash.copy().digest('hex');
-        progress.at = new Date().toISOString();
-        store.record(url, progress);
-      }
+      for (const line of spoolLines(fd, progress.bytes)) if (!(await replayLine(replay, line))) break;
     } finally {
       // Also when a line failed, the signal came or something threw: what was delivered stays delivered.
       store.close();
     }
-    result.lines = progress.lines;
-    result.totalSpans = progress.spans;
-    return result;
+    replay.result.lines = progress.lines;
+    replay.result.totalSpans = progress.spans;
+    return replay.result;
   } finally {
     closeSync(fd);
   }
+}
+
+/** One replay in progress: where it sends, what was delivered (the progress and its hash), what it did. */
+interface Replay {
+  url: string;
+  options: ReplaySpoolOptions;
+  store: ProgressStore;
+  hash: Hash;
+  progress: ReplayProgress;
+  result: ReplayResult;
+}
+
+function startResult(url: string, progress: ReplayProgress): ReplayResult {
+  return {
+    url,
+    outcome: 'delivered',
+    resumedAfter: progress.lines,
+    sentLines: 0,
+    sentSpans: 0,
+    lines: progress.lines,
+    totalSpans: progress.spans,
+    badLines: [],
+    rejectedSpans: 0,
+  };
+}
+
+/**
+ * Sends one line of the spool when it is an OTLP/JSON request, skips it when it is not, and records it as
+ * accounted for; false when the replay stops at it (cancelled, undelivered, or still being written).
+ */
+async function replayLine(replay: Replay, line: SpoolLine): Promise<boolean> {
+  const { result, options } = replay;
+  const n = replay.progress.lines + 1;
+  if (options.signal?.aborted) {
+    result.outcome = 'cancelled';
+    result.stoppedAt = { line: n, reason: 'cancelled' };
+    return false;
+  }
+  const body = line.bytes.subarray(0, line.terminated ? -1 : undefined);
+  const spans = spanCount(body);
+  if (!line.terminated && spans === undefined) {
+    result.unfinishedLine = n;
+    return false;
+  }
+  if (spans === undefined && body.toString().trim() !== '') result.badLines.push(n);
+  if (spans !== undefined && !(await sendLine(replay, body, n, spans))) return false;
+  accountFor(replay, line, n);
+  return true;
+}
+
+/** Delivers line `n` (`spans` spans) and counts it; false when it was not delivered. */
+async function sendLine(replay: Replay, body: Buffer, n: number, spans: number): Promise<boolean> {
+  const { result } = replay;
+  const sent = await deliver(replay.url, body, n, replay.options);
+  if (sent.outcome !== 'delivered') {
+    result.outcome = sent.outcome;
+    result.stoppedAt = { line: n, reason: sent.reason };
+    return false;
+  }
+  result.rejectedSpans += sent.rejectedSpans;
+  if (sent.rejectedMessage !== undefined) result.rejectedMessage ??= sent.rejectedMessage;
+  result.sentLines++;
+  result.sentSpans += spans;
+  replay.progress.spans += spans;
+  return true;
+}
+
+/** Line `n` is done with (delivered, blank or skipped): the progress moves past it and is recorded. */
+function accountFor(replay: Replay, line: SpoolLine, n: number): void {
+  const { progress, hash } = replay;
+  hash.update(line.bytes);
+  progress.lines = n;
+  progress.bytes = line.end;
+  progress.sha256 = hash.copy().digest('hex');
+  progress.at = new Date().toISOString();
+  replay.store.record(replay.url, progress);
 }
 
 function fresh(): ReplayProgress {

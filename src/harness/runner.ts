@@ -109,44 +109,11 @@ export async function runTrials(o: RunnerOptions): Promise<RunnerOutcome> {
   const onAbort = () => stop.abort();
   if (o.signal.aborted) stop.abort();
   o.signal.addEventListener('abort', onAbort, { once: true });
-  let stopped: string | undefined;
-
-  async function play(p: PlannedTrial): Promise<void> {
-    const result = await runTrial({
-      domain: p.domain,
-      task: p.task,
-      trial: p.trial,
-      settings: o.settings,
-      tracer: o.tracer,
-      chat: o.chat,
-      signal: stop.signal,
-      onLlmCall: (kind, r) => o.stats.onLlmCall(kind, r),
-    });
-    if (result.termination_reason === 'cancelled') return;
-    // Spans first: a recorded result always has its trace on disk.
-    o.flushSpans();
-    o.results.record(result);
-    o.instruments.taskCompleted(
-      {
-        [Attr.domain]: result.domain,
-        [Attr.runId]: o.runId,
-        [Attr.taskTermination]: result.termination_reason,
-      },
-      result.reward,
-    );
-    o.stats.onTrial(result);
-    o.onTrialDone?.(result);
-    const why = o.stopAfter?.(result);
-    if (why !== undefined && stopped === undefined) {
-      stopped = why;
-      stop.abort();
-    }
-  }
-
+  const run: RunStop = { stop, stopped: undefined };
   // A failure (the results file cannot be written) cancels the running trials too.
   const guarded = async (p: PlannedTrial) => {
     try {
-      await play(p);
+      await playTrial(o, p, run);
     } catch (error) {
       stop.abort();
       throw error;
@@ -157,5 +124,45 @@ export async function runTrials(o: RunnerOptions): Promise<RunnerOutcome> {
   } finally {
     o.signal.removeEventListener('abort', onAbort);
   }
-  return { results: o.results.rows(), ...(stopped !== undefined ? { stopped } : {}) };
+  return { results: o.results.rows(), ...(run.stopped !== undefined ? { stopped: run.stopped } : {}) };
+}
+
+/** How the workers stop: the caller's signal or a run-wide failure aborts `stop`; `stopped` says why. */
+interface RunStop {
+  stop: AbortController;
+  /** The first run-wide failure's reason ({@link RunnerOptions.stopAfter}). */
+  stopped: string | undefined;
+}
+
+/** Runs one trial and records it (spans, result, metrics, stats); a cancelled trial is left for a resume. */
+async function playTrial(o: RunnerOptions, p: PlannedTrial, run: RunStop): Promise<void> {
+  const result = await runTrial({
+    domain: p.domain,
+    task: p.task,
+    trial: p.trial,
+    settings: o.settings,
+    tracer: o.tracer,
+    chat: o.chat,
+    signal: run.stop.signal,
+    onLlmCall: (kind, r) => o.stats.onLlmCall(kind, r),
+  });
+  if (result.termination_reason === 'cancelled') return;
+  // Spans first: a recorded result always has its trace on disk.
+  o.flushSpans();
+  o.results.record(result);
+  o.instruments.taskCompleted(
+    {
+      [Attr.domain]: result.domain,
+      [Attr.runId]: o.runId,
+      [Attr.taskTermination]: result.termination_reason,
+    },
+    result.reward,
+  );
+  o.stats.onTrial(result);
+  o.onTrialDone?.(result);
+  const why = o.stopAfter?.(result);
+  if (why !== undefined && run.stopped === undefined) {
+    run.stopped = why;
+    run.stop.abort();
+  }
 }

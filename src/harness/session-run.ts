@@ -16,9 +16,9 @@ import { hostInfo, versions } from '../util/about.js';
 import { setting, systemErrorCode, Tau2Error } from '../util/errors.js';
 import { safeUrl } from '../util/url.js';
 import { type TrialResult, type TrialSettings, trialFailed } from './orchestrator.js';
-import { openResults } from './results.js';
+import { openResults, type ResultsStore } from './results.js';
 import { readRunConfig, SPOOL_FILE, trialKey, writeJsonAtomic } from './rundir.js';
-import { runTrials } from './runner.js';
+import { type RunnerOptions, runTrials } from './runner.js';
 import type { RunFiles, RunPlan, RunSettings, StartRunOptions } from './session.js';
 import { startRunServers } from './session-serve.js';
 import { createRunStats, type RunStats } from './stats.js';
@@ -62,7 +62,7 @@ export class RunStoppedError extends Tau2Error {
 }
 
 /** Runs the trials; a failure of the machine while recording them becomes a {@link RunStoppedError}. */
-async function runRecorded(o: Parameters<typeof runTrials>[0], runDir: string) {
+async function runRecorded(o: RunnerOptions, runDir: string) {
   try {
     return await runTrials(o);
   } catch (err) {
@@ -274,36 +274,12 @@ export async function executeRun(plan: RunPlan, ctx: RunContext): Promise<RunOut
     cleanups.push(async () => results.close());
 
     const stats = createRunStats();
-    const alreadyDone = plan.previous.filter((r) => !trialFailed(r)).length;
-    const rerun = plan.previous.filter(trialFailed).length;
-    ctx.options.onStart?.({
-      runDir: ctx.runDir,
-      runId,
-      planned: plan.planned.length,
-      alreadyDone,
-      rerun,
-      stats,
-    });
+    announceStart(plan, ctx, stats);
     const t0 = performance.now();
-    const outcome = await runRecorded(
-      {
-        planned: plan.planned,
-        results,
-        concurrency: plan.settings.maxConcurrency,
-        runId,
-        settings: trialSettingsOf(plan),
-        tracer: telemetry.tracer,
-        instruments: telemetry.instruments,
-        chat: (req: ChatRequest, parent: Context, signal?: AbortSignal) => llm.chat(req, parent, signal),
-        stats,
-        // A server of the run that dies stops the run (below) as Ctrl-C would.
-        signal: fleet ? AbortSignal.any([ctx.signal, fleet.died]) : ctx.signal,
-        ...(ctx.options.onTrialDone ? { onTrialDone: ctx.options.onTrialDone } : {}),
-        flushSpans: () => spool?.flush(),
-        stopAfter: runWideFailure,
-      },
-      ctx.runDir,
-    );
+    // A server of the run that dies stops the run (below) as Ctrl-C would.
+    const signal = fleet ? AbortSignal.any([ctx.signal, fleet.died]) : ctx.signal;
+    const loop = runnerOptions(plan, ctx, { telemetry, llm, spool, results, stats }, signal);
+    const outcome = await runRecorded(loop, ctx.runDir);
     results.close();
     await telemetry.forceFlush();
     const otlpExport = telemetry.exportReport();
@@ -321,4 +297,47 @@ export async function executeRun(plan: RunPlan, ctx: RunContext): Promise<RunOut
     await telemetry.shutdown();
     spool?.close();
   }
+}
+
+/** Tells the caller the run starts: its size, what earlier runs of it did, and the stats it will fill. */
+function announceStart(plan: RunPlan, ctx: RunContext, stats: RunStats): void {
+  const alreadyDone = plan.previous.filter((r) => !trialFailed(r)).length;
+  const rerun = plan.previous.filter(trialFailed).length;
+  ctx.options.onStart?.({
+    runDir: ctx.runDir,
+    runId: ctx.runId,
+    planned: plan.planned.length,
+    alreadyDone,
+    rerun,
+    stats,
+  });
+}
+
+/** What {@link executeRun} started for the trials. */
+interface Pipelines {
+  telemetry: Telemetry;
+  llm: LlmClient;
+  spool: SpoolWriter | undefined;
+  results: ResultsStore;
+  stats: RunStats;
+}
+
+/** The trial loop's options: the plan's trials over the started pipelines, stopped by `signal`. */
+function runnerOptions(plan: RunPlan, ctx: RunContext, p: Pipelines, signal: AbortSignal): RunnerOptions {
+  const { telemetry, llm, spool } = p;
+  return {
+    planned: plan.planned,
+    results: p.results,
+    concurrency: plan.settings.maxConcurrency,
+    runId: ctx.runId,
+    settings: trialSettingsOf(plan),
+    tracer: telemetry.tracer,
+    instruments: telemetry.instruments,
+    chat: (req: ChatRequest, parent: Context, signal?: AbortSignal) => llm.chat(req, parent, signal),
+    stats: p.stats,
+    signal,
+    ...(ctx.options.onTrialDone ? { onTrialDone: ctx.options.onTrialDone } : {}),
+    flushSpans: () => spool?.flush(),
+    stopAfter: runWideFailure,
+  };
 }

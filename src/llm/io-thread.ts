@@ -1,20 +1,13 @@
 /**
  * A `fetch` whose HTTP work runs on the I/O thread (io-worker.ts), so that request-sent and chunk-arrival
  * times are stamped where no harness work can delay them. Responses are ordinary `Response`s (the openai
- * client uses this fetch); the stamps go to the {@link WireRecord} passed as `init.wire`, if any.
+ * client uses this fetch); the stamps go to the {@link WireRecord} passed as `init.wire`, if any. What the
+ * thread's messages do to a request in flight is ./io-requests.ts.
  */
 import { Worker } from 'node:worker_threads';
-import { perfFromEpochMs } from '../telemetry/clock.js';
 import type { ToMain, ToWorker } from './io-protocol.js';
+import { failPending, InFlight } from './io-requests.js';
 import type { WireRecord } from './wire.js';
-
-interface Pending {
-  wire: WireRecord | undefined;
-  resolve(r: Response): void;
-  reject(e: unknown): void;
-  body?: ReadableStreamDefaultController<Uint8Array>;
-  bytes: number;
-}
 
 /** A fetch on the I/O thread, and `close()` to stop the thread. */
 export interface IoThread {
@@ -24,132 +17,82 @@ export interface IoThread {
   close(): Promise<void>;
 }
 
-function fetchFailed(message: string, code: string): TypeError {
-  return new TypeError('fetch failed', { cause: Object.assign(new Error(message), { code }) });
-}
+type RequestMessage = Extract<ToWorker, { type: 'request' }>;
 
+/** Starts the I/O thread; it keeps the process alive only while a request is in flight. */
 export function startIoThread(): IoThread {
   const worker = new Worker(new URL('./io-worker.js', import.meta.url));
   worker.unref();
-  // The thread keeps the process alive only while a request is in flight.
-  const pending = new Map<number, Pending>();
-  const track = {
-    set(id: number, p: Pending) {
-      if (pending.size === 0) worker.ref();
-      pending.set(id, p);
-    },
-    delete(id: number) {
-      if (pending.delete(id) && pending.size === 0) worker.unref();
-    },
-  };
-  let nextId = 1;
   const send = (m: ToWorker) => worker.postMessage(m);
+  const inflight = new InFlight(worker, send);
 
   let onReady: () => void = () => {};
   const ready = new Promise<void>((resolve) => {
     onReady = resolve;
   });
-  worker.on('message', (m: ToMain) => {
-    if (m.type === 'ready') return onReady();
-    const p = pending.get(m.id);
-    if (!p) return;
-    switch (m.type) {
-      case 'sent':
-        if (p.wire) p.wire.sentAt = perfFromEpochMs(m.at);
-        break;
-      case 'head': {
-        const body = new ReadableStream<Uint8Array>({
-          start(controller) {
-            p.body = controller;
-          },
-          cancel() {
-            send({ type: 'abort', id: m.id });
-            track.delete(m.id);
-          },
-        });
-        p.resolve(new Response(body, { status: m.status, headers: m.headers }));
-        break;
-      }
-      case 'chunk':
-        p.bytes += m.bytes.length;
-        if (p.wire) {
-          p.wire.bytes = p.bytes;
-          p.wire.arrivals.push({ at: perfFromEpochMs(m.at), end: p.bytes });
-        }
-        p.body?.enqueue(m.bytes);
-        break;
-      case 'end':
-        p.body?.close();
-        track.delete(m.id);
-        break;
-      case 'error': {
-        const err =
-          m.code === 'AbortError'
-            ? new DOMException(m.message, 'AbortError')
-            : fetchFailed(m.message, m.code);
-        if (p.body) p.body.error(err);
-        else p.reject(err);
-        track.delete(m.id);
-        break;
-      }
-    }
-  });
-  worker.on('error', (err) => {
-    for (const p of pending.values()) p.body ? p.body.error(err) : p.reject(err);
-    pending.clear();
-    worker.unref();
-  });
+  worker.on('message', (m: ToMain) => (m.type === 'ready' ? onReady() : inflight.receive(m)));
+  worker.on('error', (err) => inflight.failAll(err));
 
-  const ioFetch = (async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    const headers: Record<string, string> = {};
-    new Headers(init?.headers).forEach((v, k) => {
-      headers[k] = v;
-    });
-    const body = init?.body;
-    if (body != null && typeof body !== 'string')
-      throw new TypeError('the I/O thread fetch sends string bodies only');
+  let closing: Promise<void> | undefined;
+  return {
+    fetch: ioFetch(inflight, send),
+    ready,
+    close() {
+      closing ??= closeWorker(worker, send);
+      return closing;
+    },
+  };
+}
+
+/** The fetch: checks what the thread cannot send, then posts the request and waits for its head. */
+function ioFetch(inflight: InFlight, send: (m: ToWorker) => void): typeof globalThis.fetch {
+  let nextId = 1;
+  return (async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const request = requestOf(input, init);
     const signal = init?.signal;
     if (signal?.aborted) throw new DOMException('This operation was aborted', 'AbortError');
     const id = nextId++;
     return new Promise<Response>((resolve, reject) => {
-      track.set(id, { wire: (init as { wire?: WireRecord } | undefined)?.wire, resolve, reject, bytes: 0 });
-      signal?.addEventListener(
-        'abort',
-        () => {
-          const p = pending.get(id);
-          if (!p) return;
-          send({ type: 'abort', id });
-          const err = new DOMException('This operation was aborted', 'AbortError');
-          if (p.body) p.body.error(err);
-          else p.reject(err);
-          track.delete(id);
-        },
-        { once: true },
-      );
-      send({
-        type: 'request',
-        id,
-        url,
-        method: init?.method ?? 'GET',
-        headers,
-        ...(body != null ? { body } : {}),
+      inflight.add(id, {
+        wire: (init as { wire?: WireRecord } | undefined)?.wire,
+        resolve,
+        reject,
+        bytes: 0,
       });
+      signal?.addEventListener('abort', () => abortRequest(inflight, send, id), { once: true });
+      send({ ...request, id });
     });
   }) as typeof globalThis.fetch;
+}
 
-  let closing: Promise<void> | undefined;
-  return {
-    fetch: ioFetch,
-    ready,
-    close() {
-      closing ??= new Promise<void>((resolve) => {
-        worker.ref();
-        worker.once('exit', () => resolve());
-        send({ type: 'close' });
-        setTimeout(() => void worker.terminate(), 1000).unref();
-      });
-      return closing;
-    },
-  };
+/** The request message of a fetch call, without its id; the thread sends string bodies only. */
+function requestOf(input: string | URL | Request, init: RequestInit | undefined): Omit<RequestMessage, 'id'> {
+  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+  const headers: Record<string, string> = {};
+  new Headers(init?.headers).forEach((v, k) => {
+    headers[k] = v;
+  });
+  const body = init?.body;
+  if (body != null && typeof body !== 'string')
+    throw new TypeError('the I/O thread fetch sends string bodies only');
+  return { type: 'request', url, method: init?.method ?? 'GET', headers, ...(body != null ? { body } : {}) };
+}
+
+/** The caller's signal fired: the thread drops the request, and the fetch or its body fails at once. */
+function abortRequest(inflight: InFlight, send: (m: ToWorker) => void, id: number): void {
+  const p = inflight.get(id);
+  if (!p) return;
+  send({ type: 'abort', id });
+  failPending(p, new DOMException('This operation was aborted', 'AbortError'));
+  inflight.settle(id);
+}
+
+/** Asks the thread to finish; one that has not exited within a second is terminated. */
+function closeWorker(worker: Worker, send: (m: ToWorker) => void): Promise<void> {
+  return new Promise<void>((resolve) => {
+    worker.ref();
+    worker.once('exit', () => resolve());
+    send({ type: 'close' });
+    setTimeout(() => void worker.terminate(), 1000).unref();
+  });
 }

@@ -4,7 +4,7 @@
  * Bins and curve points are computed here, on the thread that has the values; the specs render in the chart
  * worker like the legacy ones.
  */
-import type { Spec } from 'vega';
+import type { Mark, Spec } from 'vega';
 import { quantileSorted as quantile } from '../../util/quantile.js';
 import { pyFixed } from '../legacy/console.js';
 import { axisStyle, BAR_COLOR, barsMark, chartFrame, FONT_FAMILY, noDataMark } from './index.js';
@@ -167,50 +167,57 @@ export function cdfSpec(input: CdfInput): Spec {
       },
       { ...axisStyle, orient: 'left', scale: 'y', title: 'cumulative %', tickCount: 10 },
     ],
-    marks: [
-      {
-        type: 'rule',
-        from: { data: 'marks' },
-        encode: {
-          enter: {
-            x: { scale: 'x', field: 'x' },
-            y: { value: 0 },
-            y2: { signal: 'height' },
-            stroke: { value: '#e45756' },
-            strokeDash: { value: [8, 6] },
-            strokeWidth: { value: 2 },
-          },
-        },
-      },
-      {
-        type: 'text',
-        from: { data: 'marks' },
-        encode: {
-          enter: {
-            x: { scale: 'x', field: 'x', offset: -6 },
-            y: { signal: 'height - 14' },
-            text: { field: 'label' },
-            // Left of its rule, so the p99 label stays inside the plot at the right edge.
-            align: { value: 'right' },
-            font: { value: FONT_FAMILY },
-            fontSize: { value: 20 },
-            fill: { value: '#e45756' },
-          },
-        },
-      },
-      {
-        type: 'line',
-        from: { data: 'points' },
-        encode: {
-          enter: {
-            x: { scale: 'x', field: 'x' },
-            y: { scale: 'y', field: 'pct' },
-            interpolate: { value: 'step-after' },
-            stroke: { value: BAR_COLOR },
-            strokeWidth: { value: 3 },
-          },
-        },
-      },
-    ],
+    marks: [PERCENTILE_RULE, PERCENTILE_LABEL, CDF_LINE],
   };
 }
+
+const MARK_COLOR = '#e45756';
+
+/** A dashed rule across the plot at each row of the `marks` data (`label`, `x`). */
+const PERCENTILE_RULE: Mark = {
+  type: 'rule',
+  from: { data: 'marks' },
+  encode: {
+    enter: {
+      x: { scale: 'x', field: 'x' },
+      y: { value: 0 },
+      y2: { signal: 'height' },
+      stroke: { value: MARK_COLOR },
+      strokeDash: { value: [8, 6] },
+      strokeWidth: { value: 2 },
+    },
+  },
+};
+
+/** Each rule's label, at the foot of the plot. */
+const PERCENTILE_LABEL: Mark = {
+  type: 'text',
+  from: { data: 'marks' },
+  encode: {
+    enter: {
+      x: { scale: 'x', field: 'x', offset: -6 },
+      y: { signal: 'height - 14' },
+      text: { field: 'label' },
+      // Left of its rule, so the p99 label stays inside the plot at the right edge.
+      align: { value: 'right' },
+      font: { value: FONT_FAMILY },
+      fontSize: { value: 20 },
+      fill: { value: MARK_COLOR },
+    },
+  },
+};
+
+/** The CDF itself: a step through the `points` data (`x`, `pct`). */
+const CDF_LINE: Mark = {
+  type: 'line',
+  from: { data: 'points' },
+  encode: {
+    enter: {
+      x: { scale: 'x', field: 'x' },
+      y: { scale: 'y', field: 'pct' },
+      interpolate: { value: 'step-after' },
+      stroke: { value: BAR_COLOR },
+      strokeWidth: { value: 3 },
+    },
+  },
+};

@@ -8,7 +8,7 @@
  */
 import { ticks } from 'd3-array';
 import { pyFixed } from '../legacy/console.js';
-import type { summarize } from '../legacy/stats.js';
+import type { LegacyHist, summarize } from '../legacy/stats.js';
 import { FONT_FAMILY } from './raster.js';
 
 /** Size of every chart, as the legacy PNGs: 10×4 in at 200 dpi. */
@@ -64,6 +64,7 @@ export function histogramSvg(input: HistogramChartInput): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${CHART_WIDTH}" height="${CHART_HEIGHT}" ` +
     `font-family="${FONT_FAMILY}"><rect width="100%" height="100%" fill="white"/>`;
   const s = input.summary;
+  if (!s) return `${head}${noData(input.title)}</svg>`;
   const title = text(
     (BOX.left + BOX.right) / 2,
     BOX.top - 12,
@@ -71,30 +72,63 @@ export function histogramSvg(input: HistogramChartInput): string {
     chartTitle(input),
     'text-anchor="middle"',
   );
-  if (!s) {
-    // No axes: the title sits at the figure's top and "no data" at its centre.
-    const bare = text(CHART_WIDTH / 2, 40, TITLE_PX, input.title, 'text-anchor="middle"');
-    const mid = text(
-      CHART_WIDTH / 2,
-      CHART_HEIGHT / 2,
-      LABEL_PX,
-      'no data',
-      'text-anchor="middle" dominant-baseline="central"',
-    );
-    return `${head}${bare}${mid}</svg>`;
-  }
-  const { edges, percent } = s.hist;
+  const axes = axesOf(s.hist);
+  return [head, title, ...bars(axes), ...xTicks(axes), ...yTicks(axes), ...frame(input.unit), '</svg>'].join(
+    '',
+  );
+}
+
+/** A chart without data has no axes: the title sits at the figure's top and "no data" at its centre. */
+function noData(title: string): string {
+  const bare = text(CHART_WIDTH / 2, 40, TITLE_PX, title, 'text-anchor="middle"');
+  const mid = text(
+    CHART_WIDTH / 2,
+    CHART_HEIGHT / 2,
+    LABEL_PX,
+    'no data',
+    'text-anchor="middle" dominant-baseline="central"',
+  );
+  return `${bare}${mid}`;
+}
+
+/** Where the bars are, in data units, and how data units map to pixels of {@link BOX}. */
+interface Axes {
+  percent: number[];
+  centers: number[];
+  /** A bar's width, in the x unit. */
+  width: number;
+  xLo: number;
+  xHi: number;
+  yHi: number;
+  sx(v: number): number;
+  sy(v: number): number;
+}
+
+/** matplotlib's autoscale: the bars' extent plus 5 % on each side; y from 0 to the top bar plus 5 %. */
+function axesOf(hist: LegacyHist): Axes {
+  const { edges, percent } = hist;
   const width = (edges[1]! - edges[0]!) * 0.9;
   const centers = percent.map((_, i) => (edges[i]! + edges[i + 1]!) / 2);
-  // matplotlib's autoscale: the bars' extent plus 5 % on each side; y from 0 to the top bar plus 5 %.
   const x0 = centers[0]! - width / 2;
   const x1 = centers[centers.length - 1]! + width / 2;
   const xPad = (x1 - x0) * 0.05;
   const [xLo, xHi] = [x0 - xPad, x1 + xPad];
   const yHi = Math.max(...percent) * 1.05 || 1;
-  const sx = (v: number): number => BOX.left + ((v - xLo) / (xHi - xLo)) * (BOX.right - BOX.left);
-  const sy = (v: number): number => BOX.bottom - (v / yHi) * (BOX.bottom - BOX.top);
-  const out: string[] = [head, title];
+  return {
+    percent,
+    centers,
+    width,
+    xLo,
+    xHi,
+    yHi,
+    sx: (v) => BOX.left + ((v - xLo) / (xHi - xLo)) * (BOX.right - BOX.left),
+    sy: (v) => BOX.bottom - (v / yHi) * (BOX.bottom - BOX.top),
+  };
+}
+
+/** Every non-zero bar, with its percent above it. */
+function bars({ percent, centers, width, sx, sy }: Axes): string[] {
+  const out: string[] = [];
   for (const [i, p] of percent.entries()) {
     if (p <= 0) continue;
     const left = sx(centers[i]! - width / 2);
@@ -104,15 +138,21 @@ export function histogramSvg(input: HistogramChartInput): string {
       text(sx(centers[i]!), sy(p) - 4, BAR_LABEL_PX, `${pyFixed(p, 1)}%`, 'text-anchor="middle"'),
     );
   }
-  const tick = 'stroke="black" stroke-width="2.2"';
-  // x ticks: for a range too narrow to label (all values equal, 1e-9 wide), only the value itself.
+  return out;
+}
+
+/** Ticks and spines: 0.8 pt black lines. */
+const STROKE = 'stroke="black" stroke-width="2.2"';
+
+/** The x ticks and their labels; for a range too narrow to label (all values equal), only the value itself. */
+function xTicks({ centers, xLo, xHi, sx }: Axes): string[] {
   const degenerate = xHi - xLo <= 1e-6 * Math.max(1, Math.abs(xLo));
   const xt = degenerate ? [centers[0]!] : ticks(xLo, xHi, 8).filter((v) => v >= xLo && v <= xHi);
   const xStep = xt.length > 1 ? xt[1]! - xt[0]! : Math.abs(xt[0]!) || 1;
-  for (const v of xt) {
+  return xt.flatMap((v) => {
     const x = sx(v);
-    out.push(`<line x1="${f(x)}" x2="${f(x)}" y1="${BOX.bottom}" y2="${BOX.bottom + 10}" ${tick}/>`);
-    out.push(
+    return [
+      `<line x1="${f(x)}" x2="${f(x)}" y1="${BOX.bottom}" y2="${BOX.bottom + 10}" ${STROKE}/>`,
       text(
         x,
         BOX.bottom + 14 + LABEL_PX * 0.8,
@@ -120,20 +160,28 @@ export function histogramSvg(input: HistogramChartInput): string {
         tickLabel(v, degenerate ? 0.01 : xStep),
         'text-anchor="middle"',
       ),
-    );
-  }
+    ];
+  });
+}
+
+/** The y ticks (percent) and their labels. */
+function yTicks({ yHi, sy }: Axes): string[] {
   const yt = ticks(0, yHi, 6).filter((v) => v <= yHi);
   const yStep = yt.length > 1 ? yt[1]! - yt[0]! : 1;
-  for (const v of yt) {
+  return yt.flatMap((v) => {
     const y = sy(v);
-    out.push(`<line x1="${BOX.left - 10}" x2="${BOX.left}" y1="${f(y)}" y2="${f(y)}" ${tick}/>`);
-    out.push(
+    return [
+      `<line x1="${BOX.left - 10}" x2="${BOX.left}" y1="${f(y)}" y2="${f(y)}" ${STROKE}/>`,
       text(BOX.left - 16, y, LABEL_PX, tickLabel(v, yStep), 'text-anchor="end" dominant-baseline="central"'),
-    );
-  }
-  out.push(
-    `<rect x="${BOX.left}" y="${BOX.top}" width="${BOX.right - BOX.left}" height="${BOX.bottom - BOX.top}" fill="none" stroke="black" stroke-width="2.2"/>`,
-    text((BOX.left + BOX.right) / 2, CHART_HEIGHT - 16, LABEL_PX, input.unit, 'text-anchor="middle"'),
+    ];
+  });
+}
+
+/** The axes' box and the axis labels: the unit below, `%` at the left. */
+function frame(unit: string): string[] {
+  return [
+    `<rect x="${BOX.left}" y="${BOX.top}" width="${BOX.right - BOX.left}" height="${BOX.bottom - BOX.top}" fill="none" ${STROKE}/>`,
+    text((BOX.left + BOX.right) / 2, CHART_HEIGHT - 16, LABEL_PX, unit, 'text-anchor="middle"'),
     text(
       28,
       (BOX.top + BOX.bottom) / 2,
@@ -141,7 +189,5 @@ export function histogramSvg(input: HistogramChartInput): string {
       '%',
       `text-anchor="middle" transform="rotate(-90 28 ${f((BOX.top + BOX.bottom) / 2)})"`,
     ),
-    '</svg>',
-  );
-  return out.join('');
+  ];
 }

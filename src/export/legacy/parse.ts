@@ -247,6 +247,37 @@ function wholeKey(dv: DataView, at: number, from: number, key: Key): boolean {
   return endsWith(dv, at, from, key) && (start === from || dv.getUint8(start - 1) === 0x20);
 }
 
+/** {@link lineBreakAt}: the byte is no line break. */
+const NO_BREAK = -1;
+/** {@link lineBreakAt}: the byte may start a line break that continues past the bytes read so far. */
+const MORE_BYTES = -2;
+
+/**
+ * Where the next line starts when the byte at `j` (below 0x20, or with its top bit set) begins a line break of
+ * `str.splitlines()`; {@link NO_BREAK} when it does not, {@link MORE_BYTES} when a break may continue past
+ * `to`, so the line is left unfinished and scanned again with more bytes (at the end of a file, `readFile`
+ * appends a `\n`, so none can continue there).
+ */
+function lineBreakAt(b: Buffer, j: number, to: number): number {
+  const c = b[j]!;
+  if (c === 0x0a || c === 0x0b || c === 0x0c || (c >= 0x1c && c <= 0x1e)) return j + 1;
+  if (c === 0x0d) {
+    if (j + 1 >= to) return MORE_BYTES;
+    return b[j + 1] === 0x0a ? j + 2 : j + 1;
+  }
+  if (c === 0xc2) {
+    // U+0085 (NEL) is C2 85; C2 is never a continuation byte, so these bytes decode as NEL.
+    if (j + 1 >= to) return MORE_BYTES;
+    return b[j + 1] === 0x85 ? j + 2 : NO_BREAK;
+  }
+  if (c === 0xe2) {
+    // U+2028 / U+2029 are E2 80 A8 / E2 80 A9.
+    if (j + 1 >= to || (b[j + 1] === 0x80 && j + 2 >= to)) return MORE_BYTES;
+    if (b[j + 1] === 0x80 && (b[j + 2] === 0xa8 || b[j + 2] === 0xa9)) return j + 3;
+  }
+  return NO_BREAK;
+}
+
 /**
  * The byte-level reader. It finds `\n` and `=` four bytes at a time, tells the keys of interest apart by the
  * four bytes before each `=` and then compares the whole key, notes where the first digit-led value of each
@@ -260,6 +291,10 @@ class Scanner {
   private cap: number;
   /** Per value slot, where its value starts in the current line. */
   private readonly pos = new Int32Array(11);
+  /** The current line's `F_*` flags so far. */
+  private flags = 0;
+  /** The current line's slots (bit per slot) whose value start is in `pos`. */
+  private slots = 0;
   private lineNo = 0;
   private file = '';
   /** Whether the current file has had a recognisable line yet (see `unrecognisedFiles`). */
@@ -334,12 +369,9 @@ class Scanner {
   private scan(from: number, to: number): number {
     const b = this.buf;
     const w = this.words;
-    const dv = this.view;
-    const pos = this.pos;
-    const allFields = this.allFields;
     let ls = from;
-    let flags = 0;
-    let slots = 0;
+    this.flags = 0;
+    this.slots = 0;
     const wordEnd = (to + 3) >> 2;
     for (let k = from >> 2; k < wordEnd; k++) {
       const v = w[k]!;
@@ -355,72 +387,67 @@ class Scanner {
         const j = (k << 2) + (LITTLE_ENDIAN ? bit >> 3 : 3 - (bit >> 3));
         // Below `ls`: the rest of a line break already taken (`\r\n`, a multi-byte one).
         if (j < ls || j >= to) continue;
-        const c = b[j]!;
-        if (c !== 0x3d) {
-          // A line break of `str.splitlines()` ends the line here and the next one starts after it. One that
-          // may continue past `to` leaves the line unfinished: it is scanned again with more bytes (at the end
-          // of a file, `readFile` appends a `\n`, so none can continue there).
-          let next = -1;
-          if (c === 0x0a || c === 0x0b || c === 0x0c || (c >= 0x1c && c <= 0x1e)) next = j + 1;
-          else if (c === 0x0d) {
-            if (j + 1 >= to) return ls;
-            next = b[j + 1] === 0x0a ? j + 2 : j + 1;
-          } else if (c === 0xc2) {
-            // U+0085 (NEL) is C2 85; C2 is never a continuation byte, so these bytes decode as NEL.
-            if (j + 1 >= to) return ls;
-            if (b[j + 1] === 0x85) next = j + 2;
-          } else if (c === 0xe2) {
-            // U+2028 / U+2029 are E2 80 A8 / E2 80 A9.
-            if (j + 1 >= to || (b[j + 1] === 0x80 && j + 2 >= to)) return ls;
-            if (b[j + 1] === 0x80 && (b[j + 2] === 0xa8 || b[j + 2] === 0xa9)) next = j + 3;
-          }
-          if (next < 0) continue;
-          this.endLine(ls, j, flags, slots);
-          ls = next;
-          flags = 0;
-          slots = 0;
+        if (b[j] === 0x3d) {
+          this.noteKey(j, ls);
           continue;
         }
-        if (j - ls < 4) continue; // `type` is the shortest key
-        const t4 = dv.getInt32(j - 4, true);
-        let slot = -1;
-        if (t4 === T4_TYPE) {
-          flags |= F_TYPE;
-          const v1 = b[j + 1];
-          if (v1 === 0x74 && matchAt(dv, j + 1, T_TOOL)) flags |= F_TOOL;
-          else if (v1 === 0x65 && matchAt(dv, j + 1, T_EXPERT)) flags |= F_EXPERT;
-          else if (v1 === 0x6c && matchAt(dv, j + 1, T_LLM)) flags |= F_LLM;
-        } else if (t4 === T4_DURATION) {
-          if (endsWith(dv, j, ls, K_DURATION)) slot = S_DURATION;
-        } else if (t4 === T4_INFER) {
-          if (endsWith(dv, j, ls, K_TO_INFER)) {
-            flags |= F_TO_INFER;
-            slot = S_TO_INFER;
-          } else if (allFields && wholeKey(dv, j, ls, K_INFER)) {
-            flags |= F_LATER_INFER;
-            slot = S_LATER_INFER;
-          }
-        } else if (t4 === T4_PREFILL) {
-          if (endsWith(dv, j, ls, K_TO_PREFILL)) slot = S_TO_INFER + 1;
-          else if (allFields && wholeKey(dv, j, ls, K_PREFILL)) slot = S_LATER_INFER + 1;
-        } else if (t4 === T4_DECODE) {
-          if (endsWith(dv, j, ls, K_TO_DECODE)) slot = S_TO_INFER + 2;
-          else if (allFields && wholeKey(dv, j, ls, K_DECODE)) slot = S_LATER_INFER + 2;
-        } else if (t4 === T4_LEN) {
-          if (endsWith(dv, j, ls, K_TO_PREFILL_LEN)) slot = S_TO_INFER + 3;
-          else if (endsWith(dv, j, ls, K_TO_DECODE_LEN)) slot = S_TO_INFER + 4;
-        } else if (allFields && t4 === T4_TOKENS) {
-          if (wholeKey(dv, j, ls, K_INPUT)) slot = S_LATER_INFER + 3;
-          else if (wholeKey(dv, j, ls, K_OUTPUT)) slot = S_LATER_INFER + 4;
-        }
-        // First match wins: a key's first occurrence that is followed by a digit.
-        if (slot >= 0 && (slots & (1 << slot)) === 0 && isDigit(b[j + 1]!)) {
-          slots |= 1 << slot;
-          pos[slot] = j + 1;
-        }
+        const next = lineBreakAt(b, j, to);
+        if (next === MORE_BYTES) return ls;
+        if (next === NO_BREAK) continue;
+        this.endLine(ls, j, this.flags, this.slots);
+        ls = next;
+        this.flags = 0;
+        this.slots = 0;
       }
     }
     return ls;
+  }
+
+  /**
+   * Notes the key before the `=` at `j` in the line starting at `ls`: a `type=` value in the line's flags, and
+   * where the value of a key of interest starts (its first digit-led occurrence only).
+   */
+  private noteKey(j: number, ls: number): void {
+    if (j - ls < 4) return; // `type` is the shortest key
+    const b = this.buf;
+    const dv = this.view;
+    const allFields = this.allFields;
+    const t4 = dv.getInt32(j - 4, true);
+    let slot = -1;
+    if (t4 === T4_TYPE) {
+      this.flags |= F_TYPE;
+      const v1 = b[j + 1];
+      if (v1 === 0x74 && matchAt(dv, j + 1, T_TOOL)) this.flags |= F_TOOL;
+      else if (v1 === 0x65 && matchAt(dv, j + 1, T_EXPERT)) this.flags |= F_EXPERT;
+      else if (v1 === 0x6c && matchAt(dv, j + 1, T_LLM)) this.flags |= F_LLM;
+    } else if (t4 === T4_DURATION) {
+      if (endsWith(dv, j, ls, K_DURATION)) slot = S_DURATION;
+    } else if (t4 === T4_INFER) {
+      if (endsWith(dv, j, ls, K_TO_INFER)) {
+        this.flags |= F_TO_INFER;
+        slot = S_TO_INFER;
+      } else if (allFields && wholeKey(dv, j, ls, K_INFER)) {
+        this.flags |= F_LATER_INFER;
+        slot = S_LATER_INFER;
+      }
+    } else if (t4 === T4_PREFILL) {
+      if (endsWith(dv, j, ls, K_TO_PREFILL)) slot = S_TO_INFER + 1;
+      else if (allFields && wholeKey(dv, j, ls, K_PREFILL)) slot = S_LATER_INFER + 1;
+    } else if (t4 === T4_DECODE) {
+      if (endsWith(dv, j, ls, K_TO_DECODE)) slot = S_TO_INFER + 2;
+      else if (allFields && wholeKey(dv, j, ls, K_DECODE)) slot = S_LATER_INFER + 2;
+    } else if (t4 === T4_LEN) {
+      if (endsWith(dv, j, ls, K_TO_PREFILL_LEN)) slot = S_TO_INFER + 3;
+      else if (endsWith(dv, j, ls, K_TO_DECODE_LEN)) slot = S_TO_INFER + 4;
+    } else if (allFields && t4 === T4_TOKENS) {
+      if (wholeKey(dv, j, ls, K_INPUT)) slot = S_LATER_INFER + 3;
+      else if (wholeKey(dv, j, ls, K_OUTPUT)) slot = S_LATER_INFER + 4;
+    }
+    // First match wins: a key's first occurrence that is followed by a digit.
+    if (slot >= 0 && (this.slots & (1 << slot)) === 0 && isDigit(b[j + 1]!)) {
+      this.slots |= 1 << slot;
+      this.pos[slot] = j + 1;
+    }
   }
 
   /** Feeds the values of the line `[ls, at)` (`at` is its `\n`) and counts it. */

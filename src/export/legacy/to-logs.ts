@@ -101,6 +101,28 @@ export function legacyLogLines(spans: SpoolSpan[]): LegacyLogs {
   const roots = new Map(
     spans.filter((s) => s.name === SpanName.task && !s.parentSpanId).map((s) => [s.traceId, s]),
   );
+  const skipped = skippedTraces(spans, roots);
+  const events: LogEvent[] = [];
+  for (const s of spans) {
+    const root = roots.get(s.traceId);
+    if (!root || skipped.has(s.traceId)) continue;
+    const text = logLineOf(s, root, s.parentSpanId ? byId.get(s.parentSpanId) : undefined);
+    if (text !== undefined) {
+      events.push({ domain: root.attributes[Attr.domain] as string, endNs: s.endNs, text });
+    }
+  }
+  return { byDomain: inWriteOrder(events), skipped: [...skipped.values()] };
+}
+
+/** One log line to be: its file's domain, and when the legacy logger would have written it. */
+interface LogEvent {
+  domain: string;
+  endNs: bigint;
+  text: string;
+}
+
+/** The traces (by trace id, `roots` their task spans) that no log line can carry, each with the first reason. */
+function skippedTraces(spans: SpoolSpan[], roots: Map<string, SpoolSpan>): Map<string, SkippedTrace> {
   const skipped = new Map<string, SkippedTrace>();
   const skip = (root: SpoolSpan, why: string) => {
     if (!skipped.has(root.traceId))
@@ -116,68 +138,76 @@ export function legacyLogLines(spans: SpoolSpan[]): LegacyLogs {
     const root = roots.get(s.traceId);
     if (root && (s.endNs < 0n || s.endNs > MAX_DATE_NS)) skip(root, `span ${s.spanId} ends at ${s.endNs} ns`);
   }
-  const events: { domain: string; endNs: bigint; text: string }[] = [];
-  for (const s of spans) {
-    const root = roots.get(s.traceId);
-    if (!root || skipped.has(s.traceId)) continue;
-    const domain = root.attributes[Attr.domain] as string;
-    const kind = s.attributes[Attr.kind];
-    const step = s.parentSpanId ? byId.get(s.parentSpanId) : undefined;
-    const head: Field[] = [
-      ['task', String(root.attributes[Attr.taskId])],
-      ['thread', threadOf(s.traceId)],
-      ['type', String(kind)],
-    ];
-    const stepIndex = step?.attributes[Attr.stepIndex] as number | undefined;
-    const add = (level: 'PROFILE' | 'USER_JUDGE', fields: Field[]) =>
-      events.push({ domain, endNs: s.endNs, text: line(level, s.endNs, [...head, ...fields]) });
-    const isChat = s.name.startsWith(SpanName.chatPrefix);
-    const model = s.attributes[Attr.genAiRequestModel] as string | undefined;
-    if (kind === Kind.toolCall) {
-      add('PROFILE', [
-        ['step', stepIndex],
-        ['function', s.attributes[Attr.toolName] as string],
-        ['call_type', 'local_function'],
-        ['duration_ms', ms(durationMs(s))],
-        ['error', s.attributes[Attr.toolError] === true ? true : undefined],
-      ]);
-    } else if (kind === Kind.llmCall && isChat) {
-      add('PROFILE', [
-        ['step', stepIndex],
-        ['model', model],
-        ['call_type', 'vllm'],
-        ['duration_ms', ms(durationMs(s))],
-        ...VLLM_FIGURES.map((f): Field => [f.key, (f.unit === 'ms' ? ms : int)(s.attributes[f.attr])]),
-        ['has_tool_calls', s.attributes[Attr.hasToolCalls] === true],
-      ]);
-    } else if (kind === Kind.expertCall && isChat) {
-      add('PROFILE', [
-        ['step', stepIndex],
-        ['model', model],
-        ['call_type', 'expert'],
-        ['duration_ms', ms(durationMs(s))],
-      ]);
-    } else if ((kind === Kind.userSim || kind === Kind.evaluator) && isChat) {
-      add('USER_JUDGE', [
-        ['model', model],
-        ['call_type', 'llm'],
-        ['duration_ms', ms(durationMs(s))],
-      ]);
-    } else if (kind === Kind.step) {
-      events.push({
-        domain,
-        endNs: s.endNs,
-        text: line('PROFILE', s.endNs, [
-          ...head.slice(0, 2),
-          ['type', 'step_complete'],
-          ['step', s.attributes[Attr.stepIndex] as number],
-          ['total_duration_ms', ms(durationMs(s))],
-          ['from_role', s.attributes[Attr.stepFrom] as string],
-          ['to_role', s.attributes[Attr.stepTo] as string],
-        ]),
-      });
-    }
+  return skipped;
+}
+
+/** The line of span `s` of the task trace `root` (`step` its parent), or undefined for a span with none. */
+function logLineOf(s: SpoolSpan, root: SpoolSpan, step: SpoolSpan | undefined): string | undefined {
+  const kind = s.attributes[Attr.kind];
+  const head: Field[] = [
+    ['task', String(root.attributes[Attr.taskId])],
+    ['thread', threadOf(s.traceId)],
+    ['type', String(kind)],
+  ];
+  if (kind === Kind.step) {
+    return line('PROFILE', s.endNs, [
+      ...head.slice(0, 2),
+      ['type', 'step_complete'],
+      ['step', s.attributes[Attr.stepIndex] as number],
+      ['total_duration_ms', ms(durationMs(s))],
+      ['from_role', s.attributes[Attr.stepFrom] as string],
+      ['to_role', s.attributes[Attr.stepTo] as string],
+    ]);
   }
+  const call = callFields(s, kind, step?.attributes[Attr.stepIndex] as number | undefined);
+  return call && line(call.level, s.endNs, [...head, ...call.fields]);
+}
+
+/** The fields after `type=` of a tool or LLM call's line, by kind; undefined for other spans. */
+function callFields(
+  s: SpoolSpan,
+  kind: unknown,
+  stepIndex: number | undefined,
+): { level: 'PROFILE' | 'USER_JUDGE'; fields: Field[] } | undefined {
+  const isChat = s.name.startsWith(SpanName.chatPrefix);
+  const model = s.attributes[Attr.genAiRequestModel] as string | undefined;
+  const duration: Field = ['duration_ms', ms(durationMs(s))];
+  if (kind === Kind.toolCall) {
+    const error = s.attributes[Attr.toolError] === true ? true : undefined;
+    const fn = s.attributes[Attr.toolName] as string;
+    const fields: Field[] = [
+      ['step', stepIndex],
+      ['function', fn],
+      ['call_type', 'local_function'],
+      duration,
+    ];
+    return { level: 'PROFILE', fields: [...fields, ['error', error]] };
+  }
+  if (!isChat) return undefined;
+  if (kind === Kind.llmCall) {
+    const figures = VLLM_FIGURES.map(
+      (f): Field => [f.key, (f.unit === 'ms' ? ms : int)(s.attributes[f.attr])],
+    );
+    const fields: Field[] = [['step', stepIndex], ['model', model], ['call_type', 'vllm'], duration];
+    return {
+      level: 'PROFILE',
+      fields: [...fields, ...figures, ['has_tool_calls', s.attributes[Attr.hasToolCalls] === true]],
+    };
+  }
+  if (kind === Kind.expertCall) {
+    return {
+      level: 'PROFILE',
+      fields: [['step', stepIndex], ['model', model], ['call_type', 'expert'], duration],
+    };
+  }
+  if (kind === Kind.userSim || kind === Kind.evaluator) {
+    return { level: 'USER_JUDGE', fields: [['model', model], ['call_type', 'llm'], duration] };
+  }
+  return undefined;
+}
+
+/** Lines per domain, each domain's in the order they were written: by end time, ties in span order. */
+function inWriteOrder(events: LogEvent[]): Map<string, string[]> {
   events.sort((a, b) => (a.endNs < b.endNs ? -1 : a.endNs > b.endNs ? 1 : 0));
   const out = new Map<string, string[]>();
   for (const e of events) {
@@ -188,5 +218,5 @@ export function legacyLogLines(spans: SpoolSpan[]): LegacyLogs {
     }
     lines.push(e.text);
   }
-  return { byDomain: out, skipped: [...skipped.values()] };
+  return out;
 }

@@ -126,87 +126,113 @@ export function createEnvironment(parts: EnvironmentParts): Tau2Environment {
     domain: parts.domain,
     tools,
     userTools,
-    makeToolCall(name, requestor, kwargs) {
-      if (requestor === 'user') {
-        if (userTools === null) throw valueError('User tools not available');
-        return userTools.useTool(name, kwargs);
-      }
-      if (requestor === 'assistant') return tools.useTool(name, kwargs);
-      throw valueError(`Invalid requestor: ${String(requestor)}`);
-    },
-    getResponse(call) {
-      let resp: PyValue;
-      let error = false;
-      try {
-        resp = env.makeToolCall(call.name, call.requestor, call.arguments);
-        env.sync();
-      } catch (err) {
-        // Only a Python exception of the ported code is a tool error; anything else is a bug of the port.
-        if (!(err instanceof PyError)) throw err;
-        resp = `Error: ${err.message}`;
-        error = true;
-      }
-      return { content: toJsonStr(resp), error };
-    },
+    makeToolCall: (name, requestor, kwargs) => makeToolCall(env, name, requestor, kwargs),
+    getResponse: (call) => getResponse(env, call),
     sync: () => parts.sync?.(env),
-    runEnvFunctionCall(call) {
-      const kit = call.env_type === 'user' ? userTools : call.env_type === 'assistant' ? tools : undefined;
-      if (kit === undefined) throw valueError(`Invalid environment type: ${String(call.env_type)}`);
-      if (kit === null)
-        throw new PyError('AttributeError', `'NoneType' object has no attribute '${call.func_name}'`);
-      const res = kit.callMethod(call.func_name, call.arguments);
-      env.sync();
-      return res;
-    },
-    runEnvAssertion(assertion, raiseAssertionError = true) {
-      const res = env.runEnvFunctionCall(assertion);
-      if (typeof res !== 'boolean') {
-        throw valueError(
-          `Function ${assertion.func_name} returned <class '${pyTypeName(res)}'> instead of bool`,
-        );
-      }
-      const pass = res === assertion.assert_value;
-      if (raiseAssertionError && !pass) {
-        // EnvFunctionCall.__str__: env type, function name and the arguments as json.dumps(indent=2).
-        const call = `Env Type: ${assertion.env_type}\nFunc Name: ${assertion.func_name}\nArguments:\n${dumpsPy(assertion.arguments, { indent: 2 })}`;
-        throw new PyError('AssertionError', assertion.message ?? `Assertion failed: ${call}`);
-      }
-      return pass;
-    },
-    setState(state) {
-      if (state.agentData != null) {
-        tools.updateDb(state.agentData);
-        // tau2 points the user toolkit at the agent's new DB (quirk: the user's tools then see the agent DB).
-        if (userTools !== null) userTools.db = tools.db;
-      }
-      if (state.userData != null) {
-        if (userTools === null)
-          throw new PyError('AttributeError', "'NoneType' object has no attribute 'update_db'");
-        userTools.updateDb(state.userData);
-        tools.db = userTools.db;
-      }
-      for (const action of state.initializationActions ?? []) env.runEnvFunctionCall(action);
-      for (const [call, expected] of historyActions(state.messageHistory ?? [])) {
-        // Unknown tools and tools that do not mutate state are skipped, as tau2's replay does.
-        const known = tools.hasTool(call.name) || (userTools?.hasTool(call.name) ?? false);
-        if (!known) continue;
-        const kit = tools.hasTool(call.name) ? tools : userTools!;
-        if (!kit.toolMutatesState(call.name)) continue;
-        const response = env.getResponse(call);
-        if (!pyEquals(loadsOrText(response.content), loadsOrText(expected.content ?? ''))) {
-          throw valueError(
-            `Tool call:\n${call.name}\n\nReturned:\n${response.content}\n\nExpected:\n${expected.content ?? ''}`,
-          );
-        }
-      }
-      env.sync();
-    },
+    runEnvFunctionCall: (call) => runEnvFunctionCall(env, call),
+    runEnvAssertion: (assertion, raiseAssertionError = true) =>
+      runEnvAssertion(env, assertion, raiseAssertionError),
+    setState: (state) => setState(env, state),
     dbHash: () => tools.dbHash(),
     userDbHash: () => (userTools === null ? null : userTools.dbHash()),
   };
   // tau2's Environment.__init__ ends with a sync_tools().
   env.sync();
   return env;
+}
+
+// The methods of an environment, each given the environment it belongs to; calls between them go through
+// `env`, as tau2's go through `self`.
+
+function makeToolCall(env: Tau2Environment, name: string, requestor: Requestor, kwargs: PyDict): PyValue {
+  if (requestor === 'user') {
+    if (env.userTools === null) throw valueError('User tools not available');
+    return env.userTools.useTool(name, kwargs);
+  }
+  if (requestor === 'assistant') return env.tools.useTool(name, kwargs);
+  throw valueError(`Invalid requestor: ${String(requestor)}`);
+}
+
+function getResponse(env: Tau2Environment, call: ToolCall): ToolResponse {
+  let resp: PyValue;
+  let error = false;
+  try {
+    resp = env.makeToolCall(call.name, call.requestor, call.arguments);
+    env.sync();
+  } catch (err) {
+    // Only a Python exception of the ported code is a tool error; anything else is a bug of the port.
+    if (!(err instanceof PyError)) throw err;
+    resp = `Error: ${err.message}`;
+    error = true;
+  }
+  return { content: toJsonStr(resp), error };
+}
+
+function runEnvFunctionCall(env: Tau2Environment, call: EnvFunctionCall): PyValue {
+  const kit =
+    call.env_type === 'user' ? env.userTools : call.env_type === 'assistant' ? env.tools : undefined;
+  if (kit === undefined) throw valueError(`Invalid environment type: ${String(call.env_type)}`);
+  if (kit === null)
+    throw new PyError('AttributeError', `'NoneType' object has no attribute '${call.func_name}'`);
+  const res = kit.callMethod(call.func_name, call.arguments);
+  env.sync();
+  return res;
+}
+
+function runEnvAssertion(
+  env: Tau2Environment,
+  assertion: EnvAssertion,
+  raiseAssertionError: boolean,
+): boolean {
+  const res = env.runEnvFunctionCall(assertion);
+  if (typeof res !== 'boolean') {
+    throw valueError(`Function ${assertion.func_name} returned <class '${pyTypeName(res)}'> instead of bool`);
+  }
+  const pass = res === assertion.assert_value;
+  if (raiseAssertionError && !pass) {
+    // EnvFunctionCall.__str__: env type, function name and the arguments as json.dumps(indent=2).
+    const call = `Env Type: ${assertion.env_type}\nFunc Name: ${assertion.func_name}\nArguments:\n${dumpsPy(assertion.arguments, { indent: 2 })}`;
+    throw new PyError('AssertionError', assertion.message ?? `Assertion failed: ${call}`);
+  }
+  return pass;
+}
+
+function setState(env: Tau2Environment, state: InitialState): void {
+  const { tools, userTools } = env;
+  if (state.agentData != null) {
+    tools.updateDb(state.agentData);
+    // tau2 points the user toolkit at the agent's new DB (quirk: the user's tools then see the agent DB).
+    if (userTools !== null) userTools.db = tools.db;
+  }
+  if (state.userData != null) {
+    if (userTools === null)
+      throw new PyError('AttributeError', "'NoneType' object has no attribute 'update_db'");
+    userTools.updateDb(state.userData);
+    tools.db = userTools.db;
+  }
+  for (const action of state.initializationActions ?? []) env.runEnvFunctionCall(action);
+  replayHistory(env, state.messageHistory ?? []);
+  env.sync();
+}
+
+/**
+ * set_state's replay of a message history: each state-changing tool call is made again and must answer as the
+ * history says (unknown tools and tools that do not mutate state are skipped, as tau2's replay does).
+ */
+function replayHistory(env: Tau2Environment, messages: readonly HistoryMessage[]): void {
+  const { tools, userTools } = env;
+  for (const [call, expected] of historyActions(messages)) {
+    const known = tools.hasTool(call.name) || (userTools?.hasTool(call.name) ?? false);
+    if (!known) continue;
+    const kit = tools.hasTool(call.name) ? tools : userTools!;
+    if (!kit.toolMutatesState(call.name)) continue;
+    const response = env.getResponse(call);
+    if (!pyEquals(loadsOrText(response.content), loadsOrText(expected.content ?? ''))) {
+      throw valueError(
+        `Tool call:\n${call.name}\n\nReturned:\n${response.content}\n\nExpected:\n${expected.content ?? ''}`,
+      );
+    }
+  }
 }
 
 /** set_state's `get_actions_from_messages`: each tool call of the history with the tool message answering it. */

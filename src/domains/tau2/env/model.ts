@@ -136,10 +136,12 @@ function literalMessage(values: readonly string[]): string {
 }
 
 type Result = { ok: true; value: PyValue } | { ok: false };
+/** Records an error of the value being checked, at its location; the failed result. */
+type Fail = (errType: string, msg: string) => Result;
 
 /** Lax-mode validation of one value; errors are appended to `errors` with their location. */
 function check(type: FieldType, v: PyValue, loc: (string | number)[], errors: LineError[]): Result {
-  const fail = (errType: string, msg: string): Result => {
+  const fail: Fail = (errType, msg) => {
     errors.push({ loc, type: errType, msg, input: v });
     return { ok: false };
   };
@@ -152,71 +154,25 @@ function check(type: FieldType, v: PyValue, loc: (string | number)[], errors: Li
         ? { ok: true, value: v }
         : fail('string_type', 'Input should be a valid string');
     case 'int':
-      if (typeof v === 'bigint') return { ok: true, value: v };
-      if (typeof v === 'boolean') return { ok: true, value: BigInt(v) };
-      if (typeof v === 'number') {
-        if (!Number.isFinite(v)) return fail('finite_number', 'Input should be a finite number');
-        return Number.isInteger(v)
-          ? { ok: true, value: BigInt(v) }
-          : fail('int_from_float', 'Input should be a valid integer, got a number with a fractional part');
-      }
-      if (typeof v === 'string') {
-        // pydantic also takes '12.0', '+3', '1_000' and surrounding blanks as ints.
-        return /^[-+]?\d+(_\d+)*(\.0*)?$/.test(v.trim())
-          ? { ok: true, value: BigInt(v.trim().replaceAll('_', '').replace(/\.0*$/, '')) }
-          : fail('int_parsing', 'Input should be a valid integer, unable to parse string as an integer');
-      }
-      return fail('int_type', 'Input should be a valid integer');
+      return checkInt(v, fail);
     case 'float':
-      if (typeof v === 'number') return { ok: true, value: v };
-      if (typeof v === 'bigint' || typeof v === 'boolean') return { ok: true, value: Number(v) };
-      if (typeof v === 'string') {
-        const s = v.trim().replaceAll('_', '');
-        if (/^[-+]?(inf|infinity|nan)$/i.test(s)) {
-          return { ok: true, value: /nan/i.test(s) ? Number.NaN : s.startsWith('-') ? -Infinity : Infinity };
-        }
-        return /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s)
-          ? { ok: true, value: Number(s) }
-          : fail('float_parsing', 'Input should be a valid number, unable to parse string as a number');
-      }
-      return fail('float_type', 'Input should be a valid number');
+      return checkFloat(v, fail);
     case 'bool':
-      if (typeof v === 'boolean') return { ok: true, value: v };
-      if ((typeof v === 'bigint' || typeof v === 'number') && (Number(v) === 0 || Number(v) === 1)) {
-        return { ok: true, value: Number(v) === 1 };
-      }
-      if (typeof v === 'string') {
-        const s = v.toLowerCase();
-        if (['1', 'on', 't', 'true', 'y', 'yes'].includes(s)) return { ok: true, value: true };
-        if (['0', 'off', 'f', 'false', 'n', 'no'].includes(s)) return { ok: true, value: false };
-        return fail('bool_parsing', 'Input should be a valid boolean, unable to interpret input');
-      }
-      return fail('bool_type', 'Input should be a valid boolean');
+      return checkBool(v, fail);
     case 'literal':
       return typeof v === 'string' && type.values.includes(v)
         ? { ok: true, value: v }
         : fail('literal_error', literalMessage(type.values));
     case 'optional':
       return v === null ? { ok: true, value: null } : check(type.inner, v, loc, errors);
-    case 'list': {
-      if (!Array.isArray(v)) return fail('list_type', 'Input should be a valid list');
-      const before = errors.length;
-      const out = v.map((x, i) => check(type.item, x, [...loc, i], errors));
-      return errors.length > before
-        ? { ok: false }
-        : { ok: true, value: out.map((r) => (r.ok ? r.value : null)) };
-    }
-    case 'dict': {
-      if (!isDict(v)) return fail('dict_type', 'Input should be a valid dictionary');
-      const before = errors.length;
-      const out: [string, PyValue][] = [];
-      for (const [k, x] of Object.entries(v)) {
-        const r = check(type.value, x, [...loc, k], errors);
-        if (r.ok) out.push([k, r.value]);
-      }
-      // orderedDict: a dict keeps its keys' order even when they look like integers.
-      return errors.length > before ? { ok: false } : { ok: true, value: orderedDict(out) };
-    }
+    case 'list':
+      return Array.isArray(v)
+        ? checkList(type.item, v, loc, errors)
+        : fail('list_type', 'Input should be a valid list');
+    case 'dict':
+      return isDict(v)
+        ? checkDict(type.value, v, loc, errors)
+        : fail('dict_type', 'Input should be a valid dictionary');
     case 'enum':
       // A member or its value; a member is kept as its value, which it equals (a str mixin).
       return typeof v === 'string' && type.values.includes(v)
@@ -225,18 +181,8 @@ function check(type: FieldType, v: PyValue, loc: (string | number)[], errors: Li
     case 'date':
     case 'datetime':
       return checkDate(type.kind, v, fail);
-    case 'union': {
-      // pydantic's smart mode as far as tau2's unions need it: their members are models told apart by a
-      // Literal field (or a model and a plain dict), so at most one member fits and the first that does wins.
-      // When none fits, every member's errors are reported under the member's tag (`CreditCard.source`).
-      const tried: LineError[] = [];
-      for (const option of type.options) {
-        const r = check(option, v, [...loc, unionTag(option)], tried);
-        if (r.ok) return r;
-      }
-      errors.push(...tried);
-      return { ok: false };
-    }
+    case 'union':
+      return checkUnion(type.options, v, loc, errors);
     case 'model':
       // pydantic's default revalidate_instances='never': an instance of the model is taken as it is.
       if (modelName(v) === type.model.name) return { ok: true, value: v };
@@ -245,6 +191,97 @@ function check(type: FieldType, v: PyValue, loc: (string | number)[], errors: Li
       }
       return checkModel(type.model, v, loc, errors);
   }
+}
+
+/** An `int` in lax mode: a bool, a whole number, or a string that spells one (kept as a bigint). */
+function checkInt(v: PyValue, fail: Fail): Result {
+  if (typeof v === 'bigint') return { ok: true, value: v };
+  if (typeof v === 'boolean') return { ok: true, value: BigInt(v) };
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) return fail('finite_number', 'Input should be a finite number');
+    return Number.isInteger(v)
+      ? { ok: true, value: BigInt(v) }
+      : fail('int_from_float', 'Input should be a valid integer, got a number with a fractional part');
+  }
+  if (typeof v === 'string') {
+    // pydantic also takes '12.0', '+3', '1_000' and surrounding blanks as ints.
+    return /^[-+]?\d+(_\d+)*(\.0*)?$/.test(v.trim())
+      ? { ok: true, value: BigInt(v.trim().replaceAll('_', '').replace(/\.0*$/, '')) }
+      : fail('int_parsing', 'Input should be a valid integer, unable to parse string as an integer');
+  }
+  return fail('int_type', 'Input should be a valid integer');
+}
+
+/** A `float` in lax mode: any number or bool, or a string that spells one (`inf` and `nan` included). */
+function checkFloat(v: PyValue, fail: Fail): Result {
+  if (typeof v === 'number') return { ok: true, value: v };
+  if (typeof v === 'bigint' || typeof v === 'boolean') return { ok: true, value: Number(v) };
+  if (typeof v === 'string') {
+    const s = v.trim().replaceAll('_', '');
+    if (/^[-+]?(inf|infinity|nan)$/i.test(s)) {
+      return { ok: true, value: /nan/i.test(s) ? Number.NaN : s.startsWith('-') ? -Infinity : Infinity };
+    }
+    return /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s)
+      ? { ok: true, value: Number(s) }
+      : fail('float_parsing', 'Input should be a valid number, unable to parse string as a number');
+  }
+  return fail('float_type', 'Input should be a valid number');
+}
+
+/** A `bool` in lax mode: 0 and 1, and the strings pydantic reads as yes or no. */
+function checkBool(v: PyValue, fail: Fail): Result {
+  if (typeof v === 'boolean') return { ok: true, value: v };
+  if ((typeof v === 'bigint' || typeof v === 'number') && (Number(v) === 0 || Number(v) === 1)) {
+    return { ok: true, value: Number(v) === 1 };
+  }
+  if (typeof v === 'string') {
+    const s = v.toLowerCase();
+    if (['1', 'on', 't', 'true', 'y', 'yes'].includes(s)) return { ok: true, value: true };
+    if (['0', 'off', 'f', 'false', 'n', 'no'].includes(s)) return { ok: true, value: false };
+    return fail('bool_parsing', 'Input should be a valid boolean, unable to interpret input');
+  }
+  return fail('bool_type', 'Input should be a valid boolean');
+}
+
+/** Every item of a list; the errors of all of them are reported. */
+function checkList(item: FieldType, v: PyValue[], loc: (string | number)[], errors: LineError[]): Result {
+  const before = errors.length;
+  const out = v.map((x, i) => check(item, x, [...loc, i], errors));
+  return errors.length > before
+    ? { ok: false }
+    : { ok: true, value: out.map((r) => (r.ok ? r.value : null)) };
+}
+
+/** Every value of a dict; the errors of all of them are reported. */
+function checkDict(value: FieldType, v: PyDict, loc: (string | number)[], errors: LineError[]): Result {
+  const before = errors.length;
+  const out: [string, PyValue][] = [];
+  for (const [k, x] of Object.entries(v)) {
+    const r = check(value, x, [...loc, k], errors);
+    if (r.ok) out.push([k, r.value]);
+  }
+  // orderedDict: a dict keeps its keys' order even when they look like integers.
+  return errors.length > before ? { ok: false } : { ok: true, value: orderedDict(out) };
+}
+
+/**
+ * pydantic's smart mode as far as tau2's unions need it: their members are models told apart by a Literal
+ * field (or a model and a plain dict), so at most one member fits and the first that does wins. When none
+ * fits, every member's errors are reported under the member's tag (`CreditCard.source`).
+ */
+function checkUnion(
+  options: readonly FieldType[],
+  v: PyValue,
+  loc: (string | number)[],
+  errors: LineError[],
+): Result {
+  const tried: LineError[] = [];
+  for (const option of options) {
+    const r = check(option, v, [...loc, unionTag(option)], tried);
+    if (r.ok) return r;
+  }
+  errors.push(...tried);
+  return { ok: false };
 }
 
 // How pydantic names a union member in an error location: a model by its class name, a plain type by its name.
@@ -274,7 +311,7 @@ function unionTag(type: FieldType): string {
 // seconds optional), stored as the str() of the Python value: how every tau2 output and hash shows it. tau2's
 // data only has such strings; other inputs (numbers, which pydantic takes as Unix times; zones; fractions) are
 // not modelled and raise a JS error rather than a guessed pydantic text.
-function checkDate(kind: 'date' | 'datetime', v: PyValue, fail: (t: string, m: string) => Result): Result {
+function checkDate(kind: 'date' | 'datetime', v: PyValue, fail: Fail): Result {
   const m =
     typeof v === 'string' ? /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(v) : null;
   if (m === null) throw new Error(`${kind} input ${pyRepr(v)} is not modelled`);

@@ -5,6 +5,7 @@
  * ignored). Both DB hashes (the agent's and the user's) must agree.
  */
 import type { EvaluationCriteria, RewardType } from '../criteria.js';
+import type { Tau2Environment } from '../env/environment.js';
 import { modelDump } from '../env/model.js';
 import { type PyDict, PyError } from '../env/python.js';
 import type { OpenedTau2Domain } from '../port.js';
@@ -31,18 +32,7 @@ export function evaluateEnvironment(
   const predicted = domain.createEnvironment();
   predicted.setState({ ...task.initialState, messageHistory: toHistory(messages) });
 
-  const gold = domain.createEnvironment();
-  gold.setState(task.initialState);
-  for (const action of criteria.actions ?? []) {
-    try {
-      // A copy keeps the task (read once, shared by every trial) as it is; tau2 passes the action's own dict,
-      // which makes no difference as no tool changes its arguments in place.
-      gold.makeToolCall(action.name, action.requestor, modelDump(action.arguments) as PyDict);
-    } catch (err) {
-      // tau2 logs a failing gold action and goes on; only a Python exception of the port is one.
-      if (!(err instanceof PyError)) throw err;
-    }
-  }
+  const gold = goldEnvironment(domain, task, criteria);
 
   const dbMatch = gold.dbHash() === predicted.dbHash() && gold.userDbHash() === predicted.userDbHash();
   const dbReward = dbMatch ? 1.0 : 0.0;
@@ -73,4 +63,25 @@ export function evaluateEnvironment(
     reward_basis: criteria.reward_basis,
     reward_breakdown: breakdown,
   });
+}
+
+/** The environment the expected actions lead to: the task's initial state, then each action (no sync). */
+function goldEnvironment(
+  domain: OpenedTau2Domain,
+  task: Tau2Task,
+  criteria: EvaluationCriteria,
+): Tau2Environment {
+  const gold = domain.createEnvironment();
+  gold.setState(task.initialState);
+  for (const action of criteria.actions ?? []) {
+    try {
+      // A copy keeps the task (read once, shared by every trial) as it is; tau2 passes the action's own dict,
+      // which makes no difference as no tool changes its arguments in place.
+      gold.makeToolCall(action.name, action.requestor, modelDump(action.arguments) as PyDict);
+    } catch (err) {
+      // tau2 logs a failing gold action and goes on; only a Python exception of the port is one.
+      if (!(err instanceof PyError)) throw err;
+    }
+  }
+  return gold;
 }
