@@ -238,12 +238,14 @@ describe('LLM client retries', () => {
         {
           frames: [
             [0, chunk({ content: 'a' })],
-            [2000, chunk({ content: 'late' })],
+            [6000, chunk({ content: 'late' })],
           ],
         },
         ok([[0, { content: 'b' }]]),
       ],
-      { idleTimeoutMs: 400 },
+      // Long enough that the retry's own first chunk arrives in time on a loaded 2-core machine (400 ms did
+      // not, 3 runs in 4 at load 10), short enough to end well before the stalled stream's late chunk.
+      { idleTimeoutMs: 1500 },
     );
     const r = await t.call();
     assert.equal(r.content, 'b');
