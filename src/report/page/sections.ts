@@ -9,6 +9,34 @@ import { chart, type Elem, el, fmt, fmtMs, fmtUsd, PALETTE, section, table } fro
 export function renderOverview(d: ReportData): void {
   const o = d.overview;
   const s = section('overview', 'Run overview', `Read from ${o.source}`);
+  renderFigures(s, overviewFigures(d));
+  const k = Object.keys(o.passHatK);
+  if (k.length > 5) {
+    const all = s.appendChild(el('details'));
+    all.appendChild(el('summary', '', `pass^k for k = 1 … ${k.length}`));
+    all.appendChild(
+      table(
+        ['k', 'pass^k'],
+        k.map((n) => [n, fmt(o.passHatK[n], 4)]),
+        'numbers',
+      ),
+    );
+  }
+  renderEndings(s, d);
+  const details = s.appendChild(el('details'));
+  details.appendChild(el('summary', '', `Parameters (from ${o.parametersFrom})`));
+  details.appendChild(
+    table(
+      ['parameter', 'value'],
+      o.parameters.map(([a, b]) => [a, b]),
+      'params',
+    ),
+  );
+}
+
+/** The overview's headline figures, as (name, value) pairs. */
+export function overviewFigures(d: ReportData): [string, string][] {
+  const o = d.overview;
   const k = Object.keys(o.passHatK);
   const figures: [string, string][] = [
     ['run', o.runId || '–'],
@@ -26,6 +54,11 @@ export function renderOverview(d: ReportData): void {
     ['throughput', `${fmt(o.trialsPerMinute, 1)} trials/min, ${fmt(o.llmCallsPerSecond, 1)} LLM calls/s`],
   ];
   if (o.unrewarded > 0) figures.push(['trials without a reward (left out)', String(o.unrewarded)]);
+  return figures;
+}
+
+/** Figures as a grid of name/value boxes (each value tagged with its name for the browser test). */
+export function renderFigures(s: Elem, figures: [string, string][]): void {
   const grid = s.appendChild(el('dl', 'figures'));
   for (const [name, value] of figures) {
     const box = grid.appendChild(el('div'));
@@ -33,17 +66,11 @@ export function renderOverview(d: ReportData): void {
     // Long values (a run id, throughput) get a smaller face rather than a break mid-word.
     box.appendChild(el('dd', value.length > 16 ? 'long' : '', value)).dataset.figure = name;
   }
-  if (k.length > 5) {
-    const all = s.appendChild(el('details'));
-    all.appendChild(el('summary', '', `pass^k for k = 1 … ${k.length}`));
-    all.appendChild(
-      table(
-        ['k', 'pass^k'],
-        k.map((n) => [n, fmt(o.passHatK[n], 4)]),
-        'numbers',
-      ),
-    );
-  }
+}
+
+/** How the trials ended, and the error text of each failed one. */
+export function renderEndings(s: Elem, d: ReportData): void {
+  const o = d.overview;
   s.appendChild(el('h3', '', 'Termination reasons'));
   s.appendChild(
     table(
@@ -60,15 +87,6 @@ export function renderOverview(d: ReportData): void {
       ),
     );
   }
-  const details = s.appendChild(el('details'));
-  details.appendChild(el('summary', '', `Parameters (from ${o.parametersFrom})`));
-  details.appendChild(
-    table(
-      ['parameter', 'value'],
-      o.parameters.map(([a, b]) => [a, b]),
-      'params',
-    ),
-  );
 }
 
 /** Where the time went: stacked bars of the run, per domain and per model, and their table. */
