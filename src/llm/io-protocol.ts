@@ -12,7 +12,8 @@ export type ToWorker =
   | { type: 'close' };
 
 export type ToMain =
-  | { type: 'ready'; id: 0 }
+  /** `notRaised`: why the thread runs at normal priority (see util/thread-priority.ts). */
+  | { type: 'ready'; id: 0; notRaised?: string }
   | { type: 'sent'; id: number; at: number }
   | { type: 'head'; id: number; status: number; headers: [string, string][] }
   | { type: 'chunk'; id: number; at: number; bytes: Uint8Array }

@@ -19,8 +19,32 @@ export interface IoThread {
 
 type RequestMessage = Extract<ToWorker, { type: 'request' }>;
 
-/** Starts the I/O thread; it keeps the process alive only while a request is in flight. */
-export function startIoThread(): IoThread {
+/**
+ * How many I/O threads a client starts when not told. One thread both sends every request body and reads
+ * every stream, so at 48 streams a chunk can wait behind another request's body or another stream's chunks;
+ * two halve that wait, and more would only compete for the cores with the harness itself.
+ */
+export const DEFAULT_IO_THREADS = 2;
+
+/**
+ * Starts `threads` I/O threads behind one fetch, which sends each request through the thread with the
+ * fewest in flight; they keep the process alive only while a request is in flight.
+ */
+export function startIoThread(threads = DEFAULT_IO_THREADS): IoThread {
+  const all = Array.from({ length: Math.max(1, threads) }, startOne);
+  const fetch = ((input: string | URL | Request, init?: RequestInit) => {
+    const least = all.reduce((a, b) => (b.inflight.size < a.inflight.size ? b : a));
+    return least.fetch(input, init);
+  }) as typeof globalThis.fetch;
+  return {
+    fetch,
+    ready: Promise.all(all.map((t) => t.ready)).then(() => {}),
+    close: () => Promise.all(all.map((t) => t.close())).then(() => {}),
+  };
+}
+
+/** One I/O thread, with its table of requests in flight. */
+function startOne(): IoThread & { inflight: InFlight } {
   const worker = new Worker(new URL('./io-worker.js', import.meta.url));
   worker.unref();
   const send = (m: ToWorker) => worker.postMessage(m);
@@ -30,18 +54,34 @@ export function startIoThread(): IoThread {
   const ready = new Promise<void>((resolve) => {
     onReady = resolve;
   });
-  worker.on('message', (m: ToMain) => (m.type === 'ready' ? onReady() : inflight.receive(m)));
+  worker.on('message', (m: ToMain) => {
+    if (m.type !== 'ready') return inflight.receive(m);
+    if (m.notRaised) warnNormalPriority(m.notRaised);
+    onReady();
+  });
   worker.on('error', (err) => inflight.failAll(err));
 
   let closing: Promise<void> | undefined;
   return {
     fetch: ioFetch(inflight, send),
+    inflight,
     ready,
     close() {
       closing ??= closeWorker(worker, send);
       return closing;
     },
   };
+}
+
+let warned = false;
+
+/** Says once per process that the I/O threads could not get a higher priority, so stamps feel the load more. */
+function warnNormalPriority(why: string): void {
+  if (warned) return;
+  warned = true;
+  process.emitWarning(
+    `the LLM client's I/O threads run at normal priority (${why}); TTFT stamps may lag on a busy machine`,
+  );
 }
 
 /** The fetch: checks what the thread cannot send, then posts the request and waits for its head. */

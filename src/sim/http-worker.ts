@@ -7,7 +7,12 @@
 import { createServer, type ServerResponse } from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 import { epochMs } from '../telemetry/clock.js';
+import { raiseThreadPriority } from '../util/thread-priority.js';
 import type { FromHttp, ToHttp } from './http-protocol.js';
+
+// Truth stamps taken the moment a socket is ready, not after a time slice of someone else's.
+const notRaised = raiseThreadPriority();
+if (notRaised) process.emitWarning(`the simulator's HTTP thread runs at normal priority: ${notRaised}`);
 
 const MAX_BODY = 32 * 1024 * 1024;
 const port = parentPort!;
