@@ -17,7 +17,11 @@ describe('prefix cache', () => {
     const b = blockHashes(text('b', 16) + text('c', 16), 16);
     assert.equal(a.length, 2);
     assert.notEqual(a[1], b[1]);
-    assert.deepEqual(blockHashes(text('a', 16) + text('c', 16) + 'tail', 16), a, 'partial blocks are left out');
+    assert.deepEqual(
+      blockHashes(text('a', 16) + text('c', 16) + 'tail', 16),
+      a,
+      'partial blocks are left out',
+    );
   });
 
   it('hits the leading cached blocks of a longer prompt, and keeps a token to compute', () => {
@@ -76,7 +80,12 @@ function run(engine: Engine, prompt: string): Promise<{ cached: number; prefillM
 }
 
 describe('engine with a prefix cache', () => {
-  const config = { ...defaultEngineConfig, prefillPerTokenMs: 0.02, stepBaseMs: 1, maxBatchedTokens: 100_000 };
+  const config = {
+    ...defaultEngineConfig,
+    prefillPerTokenMs: 0.02,
+    stepBaseMs: 1,
+    maxBatchedTokens: 100_000,
+  };
 
   it('skips the prefill of a repeated prefix', async () => {
     const engine = createEngine(config);
