@@ -15,7 +15,7 @@ export interface SimSettings {
   decodeMsPerSeq: number;
   timeScale: number;
   /** vLLM's automatic prefix caching (on by default, as there). */
-  prefixCaching: boolean;
+  enablePrefixCaching: boolean;
   /** Tokens per prefix-cache block. */
   blockSize: number;
   /** Blocks the prefix cache holds (LRU beyond). */
@@ -36,7 +36,7 @@ export const DEFAULT_SIM_SETTINGS = {
   stepMs: 6,
   decodeMsPerSeq: 0.25,
   timeScale: 1,
-  prefixCaching: true,
+  enablePrefixCaching: true,
   blockSize: 16,
   // 256 Ki tokens: the KV cache a 7-8B model leaves free on an 80 GB GPU, in round figures.
   cacheBlocks: 16384,
@@ -57,7 +57,7 @@ export function engineConfigOf(s: SimSettings): Partial<EngineConfig> {
     stepBaseMs: s.stepMs,
     decodePerSeqMs: s.decodeMsPerSeq,
     timeScale: s.timeScale,
-    prefixCaching: s.prefixCaching,
+    prefixCaching: s.enablePrefixCaching,
     blockSize: s.blockSize,
     cacheBlocks: s.cacheBlocks,
   };
