@@ -126,9 +126,20 @@ export {
 export type { ShardSpec } from './harness/shard.js';
 export type { RunStats } from './harness/stats.js';
 export { LlmError, type LlmErrorOptions, type LlmErrorType } from './llm/errors.js';
+// Routing a model's calls among its endpoints (RunSettings.routing), and servers started by a run (serve).
+export {
+  createRouter,
+  type EndpointHealth,
+  ROUTING_POLICIES,
+  type RoutedEndpoint,
+  type Router,
+  type RoutingPolicy,
+} from './llm/routing.js';
 export { type BuiltReport, buildReport } from './report/build.js';
 export type { ReportData, ReportOptions } from './report/data.js';
 export { openForReport } from './report/open.js';
+export { ServerDiedError } from './serve/fleet.js';
+export { DEFAULT_SERVE_SETTINGS, type ServeSettings } from './serve/settings.js';
 // The simulated server, and simulated roles of your own.
 export type {
   ServedRole,
@@ -144,6 +155,11 @@ export type { FaultConfig as SimFaultConfig } from './sim/faults.js';
 export type { Role as SimRoleName } from './sim/roles.js';
 export { type SimOptions, type SimServer, startSimServer } from './sim/server.js';
 export { DEFAULT_SIM_SETTINGS, type SimSettings } from './sim/settings.js';
+// Concurrency sweeps: one run per level, a summary that names the knee.
+export { findKnee, KNEE_RULE, type Knee, type KneePoint, type KneeStep } from './sweep/knee.js';
+export { type LevelSummary, type P50P95, type SweepSummary, summarizeSweep } from './sweep/summary.js';
+export { type StartSweepOptions, SUMMARY_FILE, type SweepReport, startSweep } from './sweep/sweep.js';
+export { type LevelState, readSweepFile, type SweepFile, type SweepLevel } from './sweep/sweep-file.js';
 export type { ExportReport } from './telemetry/export-report.js';
 // Errors.
 export {

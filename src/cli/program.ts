@@ -24,15 +24,18 @@ import {
 import { REPLAY_FLAG_DEFAULTS, type ReplayOptions } from './replay.js';
 import type { ReportCommandOptions } from './report.js';
 import type { RunOptions } from './run.js';
+import { addServeFlags } from './serve-flags.js';
 import type { SimCommandOptions } from './sim.js';
 import { addSimFlags } from './sim-flags.js';
 import type { StatsOptions } from './stats.js';
+import type { SweepOptions } from './sweep.js';
 import type { TasksCheckOptions } from './tasks-check.js';
 
 /** What each command does with its parsed arguments; resolves with the exit code. */
 export interface CommandHandlers {
   run(opts: RunOptions, env: NodeJS.ProcessEnv, explicit: string[]): Promise<number>;
   sim(opts: SimCommandOptions): Promise<number>;
+  simServe(argv: string[]): Promise<number>;
   stats(opts: StatsOptions): Promise<number>;
   logs(run: string, opts: LogsOptions): Promise<number>;
   import(opts: ImportOptions): Promise<number>;
@@ -42,6 +45,7 @@ export interface CommandHandlers {
   export(run: string | undefined, opts: ExportOptions): Promise<number>;
   compare(baseline: string, candidate: string, opts: CompareOptions): Promise<number>;
   report(run: string | undefined, opts: ReportCommandOptions): Promise<number>;
+  sweep(opts: SweepOptions, env: NodeJS.ProcessEnv, explicit: string[]): Promise<number>;
 }
 
 /**
@@ -51,6 +55,7 @@ export interface CommandHandlers {
 export const COMMANDS: CommandHandlers = {
   run: async (...a) => (await import('./run.js')).runCommand(...a),
   sim: async (...a) => (await import('./sim.js')).simCommand(...a),
+  simServe: async (...a) => (await import('./sim-serve.js')).simServeCommand(...a),
   stats: async (...a) => (await import('./stats.js')).statsCommand(...a),
   logs: async (...a) => (await import('./logs.js')).logsCommand(...a),
   import: async (...a) => (await import('./import.js')).importCommand(...a),
@@ -60,6 +65,7 @@ export const COMMANDS: CommandHandlers = {
   export: async (...a) => (await import('./export.js')).exportCommand(...a),
   compare: async (...a) => (await import('./compare.js')).compareCommand(...a),
   report: async (...a) => (await import('./report.js')).reportCommand(...a),
+  sweep: async (...a) => (await import('./sweep.js')).sweepCommand(...a),
 };
 
 /** The options of `cmd` given on the command line (attribute names), as opposed to defaulted ones. */
@@ -81,15 +87,29 @@ interface Wiring {
 function declareRun({ program, commands, exit, env }: Wiring): void {
   const run = program
     .command('run')
-    .description('run an evaluation (starts the simulated server when no endpoint is given)')
+    .description('run an evaluation (starts the simulated server when no endpoint is given)');
+  addRunFlags(run, 'run').action(async (opts: RunOptions, cmd: Command) =>
+    exit(await commands.run(opts, env, explicitOptions(cmd))),
+  );
+}
+
+/**
+ * The run settings' flags, shared by `run` and `sweep`. A sweep takes its levels from `--max-concurrency`
+ * (a list), names its runs itself (no `--shard`, `--run-id`) and declares its own `--resume`.
+ */
+function addRunFlags(cmd: Command, kind: 'run' | 'sweep'): Command {
+  cmd
     .option('--domains <list>', 'comma-separated domains (built in: demo; others from --data-dir)', list, [
       ...D.domains,
     ])
     .option('--data-dir <dir>', "a tau2-bench checkout's data/tau2 directory (domains/<name>/...)")
     .option('--num-tasks <n>', 'first N tasks of each domain (default: all)', positiveInt)
     .option('--task-ids <list>', 'only these task ids', list)
-    .option('--num-trials <n>', 'trials per task', positiveInt, D.numTrials)
-    .option('--max-concurrency <n>', 'task trials running at once', positiveInt, D.maxConcurrency)
+    .option('--num-trials <n>', 'trials per task', positiveInt, D.numTrials);
+  if (kind === 'run') {
+    cmd.option('--max-concurrency <n>', 'task trials running at once', positiveInt, D.maxConcurrency);
+  }
+  cmd
     .option('--max-steps <n>', 'steps before a conversation is cut off', positiveInt, D.maxSteps)
     .option(
       '--max-errors <n>',
@@ -118,21 +138,14 @@ function declareRun({ program, commands, exit, env }: Wiring): void {
       D.useModelTool,
     )
     .option('--no-use-model-tool', 'no experts: tau2’s plain LLMAgent')
-    .option('--output-dir <dir>', 'where run directories are created', D.outputDir)
-    .option('--name <name>', 'experiment name (run directory prefix)', D.name)
     .option(
-      '--resume <run-dir>',
-      'finish an interrupted run (or one shard of it), with its stored parameters',
+      '--output-dir <dir>',
+      kind === 'run' ? 'where run directories are created' : 'where sweep directories are created',
+      kind === 'run' ? D.outputDir : 'sweeps',
     )
-    .option(
-      '--shard <I/N|auto>',
-      'run shard I of N of the trials (by a hash of domain, task and trial); auto: from SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX and TAU2_SHARD_COUNT',
-      shard,
-    )
-    .option(
-      '--run-id <id>',
-      'the run id (tau2.run.id; directory <output-dir>/<id>, a shard: <output-dir>/<id>/shards/<I>); default with --shard: $TAU2_RUN_ID, or <name>_<SLURM_ARRAY_JOB_ID>',
-    )
+    .option('--name <name>', 'experiment name (run directory prefix)', D.name);
+  if (kind === 'run') runOnlyFlags(cmd);
+  cmd
     .option('--capture-content', 'record prompts, completions and tool arguments on spans', D.captureContent)
     .addOption(new Option('--no-tracing', 'no spans or metrics (overhead baseline)'))
     .option('--llm-timeout <s>', 'timeout of one LLM attempt, seconds', positiveNumber, D.llmTimeout)
@@ -167,8 +180,42 @@ function declareRun({ program, commands, exit, env }: Wiring): void {
     )
     .option('--baseline', "pin this run as the TTFT regression alert's baseline (tau2.run.baseline=true)")
     .option('--quiet', 'no progress bar or summary', false);
-  addSimFlags(run, 'embedded simulator').action(async (opts: RunOptions, cmd: Command) =>
-    exit(await commands.run(opts, env, explicitOptions(cmd))),
+  return addSimFlags(addServeFlags(cmd), 'embedded simulator');
+}
+
+/** The flags of `run` that a sweep does not take. */
+function runOnlyFlags(cmd: Command): void {
+  cmd
+    .option(
+      '--resume <run-dir>',
+      'finish an interrupted run (or one shard of it), with its stored parameters',
+    )
+    .option(
+      '--shard <I/N|auto>',
+      'run shard I of N of the trials (by a hash of domain, task and trial); auto: from SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX and TAU2_SHARD_COUNT',
+      shard,
+    )
+    .option(
+      '--run-id <id>',
+      'the run id (tau2.run.id; directory <output-dir>/<id>, a shard: <output-dir>/<id>/shards/<I>); default with --shard: $TAU2_RUN_ID, or <name>_<SLURM_ARRAY_JOB_ID>',
+    );
+}
+
+/** `sweep`: the run flags, with `--max-concurrency` as the list of levels. */
+function declareSweep({ program, commands, exit, env }: Wiring): void {
+  const sweep = program
+    .command('sweep')
+    .description(
+      'run the same tasks at several concurrency levels (a run directory each) and summarise throughput, TTFT, queue and task duration against concurrency, naming the knee',
+    )
+    .addOption(
+      new Option('--max-concurrency <list>', 'comma-separated concurrency levels')
+        .argParser((v: string) => list(v).map((x) => positiveInt(x)))
+        .default([8, 16, 32], '8,16,32'),
+    )
+    .option('--resume <sweep-dir>', 'continue an interrupted sweep with its stored settings');
+  addRunFlags(sweep, 'sweep').action(async (opts: SweepOptions, cmd: Command) =>
+    exit(await commands.sweep(opts, env, explicitOptions(cmd))),
   );
 }
 
@@ -192,6 +239,18 @@ function declareSim({ program, commands, exit }: Wiring): void {
     ])
     .option('--spans-file <file>', 'also append llm_request spans to this OTLP/JSON lines file');
   addSimFlags(sim, 'timing model').action(async (opts: SimCommandOptions) => exit(await commands.sim(opts)));
+  // vLLM's command line, parsed by the command itself (cli/sim-serve.ts): most of its flags are not ours.
+  sim
+    .enablePositionalOptions()
+    .command('serve')
+    .description(
+      "the simulated server with vLLM's command line: sim serve <model> --port P … (--help for more)",
+    )
+    .argument('[args...]', "<model> and vLLM's flags")
+    .allowUnknownOption()
+    .helpOption(false)
+    .passThroughOptions()
+    .action(async (args: string[]) => exit(await commands.simServe(args)));
 }
 
 /** `stats`: the legacy analyzer's flags, plus the other run sources. */
@@ -401,6 +460,8 @@ export function buildProgram(
 ): Command {
   const program = new Command('tau2-trace')
     .description('Traced evaluation harness for tool-orchestrating LLM agents')
+    // Options after a command are that command's (sim serve takes vLLM's flags through as they are).
+    .enablePositionalOptions()
     .version(versions().tau2_trace)
     .exitOverride()
     .showSuggestionAfterError(true);
@@ -417,6 +478,7 @@ export function buildProgram(
     declareTasks,
     declareCompare,
     declareReport,
+    declareSweep,
   ]) {
     declare(wiring);
   }

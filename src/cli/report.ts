@@ -1,11 +1,11 @@
 /** `tau2-trace report <run>`: one self-contained HTML file of a run (report/build.ts does the work). */
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadPrices } from '../analyze/cost.js';
 import type { RunSourceSpec } from '../export/sources.js';
 import { buildReport } from '../report/build.js';
 import { openForReport } from '../report/open.js';
 import { UsageError } from '../util/errors.js';
+import { writeOutput } from './atomic-write.js';
 import { printWarnings } from './errors.js';
 import { runSourceOf } from './run-arg.js';
 
@@ -44,14 +44,7 @@ export async function reportCommand(runArg: string | undefined, o: ReportCommand
     ...(o.slowK !== undefined ? { slowK: o.slowK } : {}),
   });
   const out = o.out ?? join(run.besides, 'report.html');
-  const tmp = `${out}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, html);
-    renameSync(tmp, out);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
+  writeOutput(out, html);
   const mib = (Buffer.byteLength(html) / 2 ** 20).toFixed(1);
   const slow = data.trials.filter((t) => t.slow).length;
   process.stdout.write(`wrote ${out} (${mib} MiB): ${data.trials.length} trials, ${slow} slow\n`);

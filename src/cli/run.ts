@@ -10,6 +10,7 @@ import { GEN_AI_LATEST_OPT_IN, genAiConventionOf, SEMCONV_OPT_IN_ENV } from '../
 import { UsageError } from '../util/errors.js';
 import { flagOf } from './errors.js';
 import { createProgress, type Progress, summaryTable } from './progress.js';
+import { checkServeFlags } from './serve-flags.js';
 import { serverSummary } from './server-summary.js';
 
 /** Every parameter of a run, as parsed from the command line, and how the CLI watches it. */
@@ -98,6 +99,7 @@ export async function runCommand(
   explicit: string[] = [],
 ): Promise<number> {
   const o = flags.resume !== undefined ? resumeOptions(flags, explicit) : { ...flags };
+  checkServeFlags(o.serve, explicit);
   // A `gen_ai_…/dup` (some libraries invent one) would otherwise leave the default names in place unremarked.
   const ignoredOptIn = genAiConventionOf(env[SEMCONV_OPT_IN_ENV]).ignored;
   if (ignoredOptIn.length > 0) {

@@ -4,6 +4,7 @@
  */
 import { resolveDomains } from '../domains/registry.js';
 import { type Role, startSimServer } from '../sim/index.js';
+import { parentGone } from '../sim/parent-watch.js';
 import { engineConfigOf, faultConfigOf } from '../sim/settings.js';
 import { ServiceName } from '../telemetry/names.js';
 import { startTelemetry } from '../telemetry/setup.js';
@@ -26,6 +27,8 @@ export interface SimCommandOptions extends SimFlags {
   judgeModels: string[];
   expertModels: string[];
   spansFile?: string;
+  /** Stop, as on SIGTERM, when the parent process is gone (`sim serve`: a server must not outlive its harness). */
+  watchParent?: boolean;
 }
 
 /**
@@ -35,9 +38,10 @@ export interface SimCommandOptions extends SimFlags {
  */
 export async function simCommand(o: SimCommandOptions): Promise<number> {
   // Listening for signals before the server starts, so a stop asked for during start-up is a clean one too.
-  const signal = new Promise<NodeJS.Signals>((resolve) => {
+  const signal = new Promise<string>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
+    if (o.watchParent) void parentGone().then(() => resolve('its parent process is gone'));
   });
   let domains: ReturnType<typeof resolveDomains>;
   try {

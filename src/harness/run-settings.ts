@@ -2,11 +2,12 @@
  * The settings of a run and their defaults, apart from the session so that the CLI can declare its flags
  * (with these defaults) without loading OpenTelemetry.
  */
+import { DEFAULT_SERVE_SETTINGS, type ServeSettings } from '../serve/settings.js';
 import { DEFAULT_SIM_SETTINGS, type SimSettings } from '../sim/settings.js';
 import type { ShardSpec } from './shard.js';
 
 /** Every parameter of a run (what config.json stores as `parameters`, plus `resume`). */
-export interface RunSettings extends SimSettings {
+export interface RunSettings extends SimSettings, ServeSettings {
   domains: string[];
   /** Pin this run as the TTFT baseline of the regression alert (`tau2.run.baseline=true`). */
   baseline?: boolean;
@@ -60,6 +61,7 @@ export interface RunSettings extends SimSettings {
 /** The defaults of every setting that has one (the CLI's flags have the same). */
 export const DEFAULT_RUN_SETTINGS = {
   ...DEFAULT_SIM_SETTINGS,
+  ...DEFAULT_SERVE_SETTINGS,
   domains: ['demo'],
   numTrials: 1,
   maxConcurrency: 8,
@@ -80,5 +82,10 @@ export const DEFAULT_RUN_SETTINGS = {
 
 /** Run settings: the defaults, with `overrides` on top. */
 export function runSettings(overrides: Partial<RunSettings> = {}): RunSettings {
-  return { ...DEFAULT_RUN_SETTINGS, domains: [...DEFAULT_RUN_SETTINGS.domains], ...overrides };
+  return {
+    ...DEFAULT_RUN_SETTINGS,
+    domains: [...DEFAULT_RUN_SETTINGS.domains],
+    serveArg: [...DEFAULT_RUN_SETTINGS.serveArg],
+    ...overrides,
+  };
 }

@@ -20,6 +20,7 @@ import { openResults } from './results.js';
 import { readRunConfig, SPOOL_FILE, trialKey, writeJsonAtomic } from './rundir.js';
 import { runTrials } from './runner.js';
 import type { RunFiles, RunPlan, RunSettings, StartRunOptions } from './session.js';
+import { startRunServers } from './session-serve.js';
 import { createRunStats, type RunStats } from './stats.js';
 
 /** What {@link executeRun} needs besides the plan. */
@@ -158,6 +159,7 @@ async function startLlmClient(plan: RunPlan, runId: string, telemetry: Telemetry
     captureContent: s.captureContent,
     seed: s.seed,
     env,
+    routing: s.routing,
   });
   await llm.ready();
   return llm;
@@ -258,6 +260,10 @@ export async function executeRun(plan: RunPlan, ctx: RunContext): Promise<RunOut
   const cleanups: Cleanups = [];
   try {
     if (plan.endpoints.embedded) await startEmbeddedSim(plan, ctx, spool, cleanups);
+    const fleet = plan.settings.serve
+      ? await startRunServers(plan, ctx.runDir, telemetry.otlp, ctx.options, ctx.signal)
+      : undefined;
+    if (fleet) cleanups.push(() => fleet.stop());
     // No span may end before the resource is complete: the spool writes the resource of each batch as it is.
     await telemetry.ready();
     const llm: LlmClient = await startLlmClient(plan, runId, telemetry, env);
@@ -290,7 +296,8 @@ export async function executeRun(plan: RunPlan, ctx: RunContext): Promise<RunOut
         instruments: telemetry.instruments,
         chat: (req: ChatRequest, parent: Context, signal?: AbortSignal) => llm.chat(req, parent, signal),
         stats,
-        signal: ctx.signal,
+        // A server of the run that dies stops the run (below) as Ctrl-C would.
+        signal: fleet ? AbortSignal.any([ctx.signal, fleet.died]) : ctx.signal,
         ...(ctx.options.onTrialDone ? { onTrialDone: ctx.options.onTrialDone } : {}),
         flushSpans: () => spool?.flush(),
         stopAfter: runWideFailure,
@@ -301,6 +308,7 @@ export async function executeRun(plan: RunPlan, ctx: RunContext): Promise<RunOut
     await telemetry.forceFlush();
     const otlpExport = telemetry.exportReport();
     if (otlpExport) writeConfig({ otlp_export: otlpExport });
+    if (fleet?.died.aborted) throw new RunStoppedError(ctx.runDir, fleet.died.reason as Error);
     return {
       results: outcome.results,
       stats,

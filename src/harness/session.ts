@@ -5,9 +5,10 @@
  * that around it, with a progress bar fed by {@link StartRunOptions.onStart} and `onTrialDone`.
  */
 import { setMaxListeners } from 'node:events';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { resolveDomains } from '../domains/registry.js';
 import type { Domain } from '../domains/types.js';
+import { ROUTING_POLICIES } from '../llm/routing.js';
 import { type RunEndpoints, resolveEndpoints } from '../llm/run-endpoints.js';
 import { type SimRoles, simRolesProblem } from '../sim/custom-role.js';
 import type { ExportReport } from '../telemetry/setup.js';
@@ -70,6 +71,11 @@ export interface StartRunOptions {
    * server (no endpoint configured); a resumed run needs them again.
    */
   simRoles?: SimRoles;
+  /**
+   * Create the run directory at exactly this path (it must not exist yet) instead of under `outputDir`;
+   * ignored when resuming. A sweep names each level's run `c<level>` this way (sweep/sweep.ts).
+   */
+  runDir?: string;
 }
 
 /** The files of a run directory. */
@@ -124,6 +130,14 @@ export interface RunPlan {
 function checkSettings(s: RunSettings): void {
   if (!(s.llmTimeout > 0)) {
     throw new UsageError(`${s.llmTimeout}: must be more than 0 seconds`, { field: 'llmTimeout' });
+  }
+  if (!ROUTING_POLICIES.includes(s.routing)) {
+    throw new UsageError(`${s.routing}: not a routing policy (${ROUTING_POLICIES.join(', ')})`, {
+      field: 'routing',
+    });
+  }
+  if (s.serve && !(Number.isInteger(s.numServers) && s.numServers > 0)) {
+    throw new UsageError(`${s.numServers}: must be a whole number above 0`, { field: 'numServers' });
   }
 }
 
@@ -228,9 +242,11 @@ export async function startRun(settings: RunSettings, options: StartRunOptions =
   const s = plan.settings;
   const runDir =
     s.resume ??
-    (s.runId !== undefined
-      ? createNamedRunDir(s.outputDir, s.runId, plan.shard?.index, s.captureContent)
-      : createRunDir(s.outputDir, s.name, new Date(), s.captureContent));
+    (options.runDir !== undefined
+      ? createNamedRunDir(dirname(options.runDir), basename(options.runDir), undefined, s.captureContent)
+      : s.runId !== undefined
+        ? createNamedRunDir(s.outputDir, s.runId, plan.shard?.index, s.captureContent)
+        : createRunDir(s.outputDir, s.name, new Date(), s.captureContent));
   // A shard's directory is named after its index: the run id is the setting (stored for --resume).
   const runId = s.runId ?? runIdOf(runDir);
   const files: RunFiles = {

@@ -45,7 +45,7 @@ export class CallTelemetry {
   readonly ctx: Context;
   /** `traceparent` and `baggage` for every attempt's request. */
   readonly headers: Record<string, string> = {};
-  private readonly metricAttrs: Attributes;
+  private metricAttrs: Attributes;
 
   constructor(
     private readonly o: CallTelemetryOptions,
@@ -86,8 +86,15 @@ export class CallTelemetry {
     this.metricAttrs = { ...callAttrs, [Attr.runId]: o.runId };
   }
 
+  /** A retry went to another endpoint: the call's `server.*` name the one that answered (or failed last). */
+  movedTo(ep: Endpoint): void {
+    const where = { [Attr.serverAddress]: ep.address, [Attr.serverPort]: ep.port };
+    this.span.setAttributes(where);
+    this.metricAttrs = { ...this.metricAttrs, ...where };
+  }
+
   /** A failed attempt that will be retried: a span of its own, so a retry is never hidden in one duration. */
-  failedAttempt(error: LlmError, startedAt: number, n: number): void {
+  failedAttempt(error: LlmError, startedAt: number, n: number, ep: Endpoint): void {
     const failed = this.o.tracer.startSpan(
       SpanName.attempt,
       {
@@ -97,6 +104,8 @@ export class CallTelemetry {
           [Attr.kind]: Kind.attempt,
           [Attr.attemptIndex]: n,
           [Attr.errorType]: error.errorType,
+          [Attr.serverAddress]: ep.address,
+          [Attr.serverPort]: ep.port,
           ...(error.status !== undefined ? { [Attr.httpStatus]: error.status } : {}),
         },
       },

@@ -2,21 +2,24 @@
  * The one client every LLM call goes through (agent, experts, user simulator, judge). It streams with usage,
  * times the first chunk that carries anything (content, tool calls or reasoning), retries what is worth
  * retrying with each failed attempt recorded as a span of its own, enforces a per-attempt timeout and an
- * idle timeout between chunks, sends `traceparent`, and spreads requests over a model's endpoints at random.
+ * idle timeout between chunks, sends `traceparent`, and routes each attempt to one of the model's endpoints
+ * (./routing.ts: sticky per trial by default).
  * The pieces: ./endpoint-pool.ts (endpoints, keys), ./attempt.ts (one request and its timeouts),
  * ./call-telemetry.ts (spans, headers, metrics); the retry loop is util/retry.ts.
  */
-import type { Context, Tracer } from '@opentelemetry/api';
+import { type Context, propagation, type Tracer } from '@opentelemetry/api';
 import type { GenAiInstruments } from '../telemetry/metrics.js';
+import { Attr } from '../telemetry/names.js';
 import { createRng, type Rng } from '../util/random.js';
 import { type RetryPolicy as RetryLoopPolicy, retrying } from '../util/retry.js';
 import { type AttemptLimits, sendAttempt } from './attempt.js';
 import { CallTelemetry, type CallTelemetryOptions } from './call-telemetry.js';
-import { EndpointPool } from './endpoint-pool.js';
+import { type Endpoint, EndpointPool } from './endpoint-pool.js';
 import type { ModelConfig } from './endpoints.js';
 import type { LlmError } from './errors.js';
 import { startIoThread } from './io-thread.js';
 import type { ChatRequest } from './request.js';
+import type { AttemptVerdict, RoutingPolicy } from './routing.js';
 import type { ChatResult } from './stream.js';
 
 export { type ChatRequest, isStreamed, type WireBody } from './request.js';
@@ -50,6 +53,8 @@ export interface LlmClientOptions {
   captureContent?: boolean;
   seed?: number;
   env?: NodeJS.ProcessEnv;
+  /** How a model's endpoints share its calls (default `sticky`). */
+  routing?: RoutingPolicy;
 }
 
 /** The client; `close()` releases its connection pool. */
@@ -89,6 +94,8 @@ function loopPolicy(retry: RetryPolicy, rng: Rng): RetryLoopPolicy {
 interface FailedAttempt {
   error: LlmError;
   startedAt: number;
+  /** Where it was sent (a retry may go elsewhere). */
+  ep: Endpoint;
 }
 
 /**
@@ -109,7 +116,13 @@ class Client implements LlmClient {
     this.rng = createRng(options.seed ?? 0);
     this.retryPolicy = loopPolicy({ ...DEFAULT_RETRY, ...options.retry }, this.rng);
     const env = options.env ?? process.env;
-    this.endpoints = new EndpointPool({ config: options.config, env, fetch: this.io.fetch, timeoutMs });
+    this.endpoints = new EndpointPool({
+      config: options.config,
+      env,
+      fetch: this.io.fetch,
+      timeoutMs,
+      ...(options.routing ? { routing: options.routing } : {}),
+    });
     const { tracer, instruments, runId } = options;
     this.telemetry = { tracer, instruments, runId, captureContent: options.captureContent ?? false };
   }
@@ -119,38 +132,57 @@ class Client implements LlmClient {
   }
 
   async chat(request: ChatRequest, parent: Context, signal?: AbortSignal): Promise<ChatResult> {
-    const ep = this.endpoints.pick(request.model, this.rng);
+    const key = routingKeyOf(request, parent);
+    let ep = this.endpoints.pick(request.model, key, this.rng);
     const call = new CallTelemetry(this.telemetry, request, ep, parent, performance.now());
+    const outcome = await retrying<ChatResult, FailedAttempt>(
+      async (attempt) => {
+        if (attempt > 1) {
+          // A retry is routed again: it leaves an endpoint that fell sick for another.
+          const next = this.endpoints.pick(request.model, key, this.rng);
+          if (next !== ep) call.movedTo(next);
+          ep = next;
+        }
+        return this.attempt(ep, request, call.headers, signal);
+      },
+      {
+        policy: this.retryPolicy,
+        signal,
+        onRetry: ({ error, startedAt, ep: where }, { attempt: n }) =>
+          call.failedAttempt(error, startedAt, n, where),
+      },
+    );
+    if ('settled' in outcome) {
+      call.succeeded(outcome.settled, outcome.attempts);
+      return outcome.settled;
+    }
+    const { error } = outcome.failed;
+    call.failed(error, outcome.attempts);
+    if (outcome.attempts > 1) error.message += ` (after ${outcome.attempts} attempts)`;
+    throw error;
+  }
+
+  /** One attempt at `ep`, counted in flight there; its outcome goes into the endpoint's health. */
+  private async attempt(
+    ep: Endpoint,
+    request: ChatRequest,
+    headers: Record<string, string>,
+    signal: AbortSignal | undefined,
+  ) {
+    const startedAt = performance.now();
     ep.inflight++;
     try {
-      const outcome = await retrying<ChatResult, FailedAttempt>(
-        async () => {
-          const startedAt = performance.now();
-          try {
-            return { settled: await sendAttempt(ep, request, call.headers, signal, this.limits) };
-          } catch (err) {
-            const error = this.endpoints.redact(err as LlmError);
-            return {
-              failed: { error, startedAt },
-              retryable: error.retryable,
-              retryAfterMs: error.retryAfterMs,
-            };
-          }
-        },
-        {
-          policy: this.retryPolicy,
-          signal,
-          onRetry: ({ error, startedAt }, { attempt: n }) => call.failedAttempt(error, startedAt, n),
-        },
-      );
-      if ('settled' in outcome) {
-        call.succeeded(outcome.settled, outcome.attempts);
-        return outcome.settled;
-      }
-      const { error } = outcome.failed;
-      call.failed(error, outcome.attempts);
-      if (outcome.attempts > 1) error.message += ` (after ${outcome.attempts} attempts)`;
-      throw error;
+      const settled = await sendAttempt(ep, request, headers, signal, this.limits);
+      this.endpoints.note(ep, 'ok');
+      return { settled };
+    } catch (err) {
+      const error = this.endpoints.redact(err as LlmError);
+      this.endpoints.note(ep, verdictOf(error));
+      return {
+        failed: { error, startedAt, ep },
+        retryable: error.retryable,
+        retryAfterMs: error.retryAfterMs,
+      };
     } finally {
       ep.inflight--;
     }
@@ -159,6 +191,25 @@ class Client implements LlmClient {
   async close(): Promise<void> {
     await this.io.close();
   }
+}
+
+/** What a failed attempt says about its endpoint's health. */
+function verdictOf(error: LlmError): AttemptVerdict {
+  if (error.type === 'connection_refused') return 'refused';
+  return error.type === 'server_error' ? 'server_error' : 'other';
+}
+
+/**
+ * The key sticky routing keeps together: the request's own, else the trial the call belongs to, from the
+ * baggage the trial sets (harness/trial-context.ts). Task ids repeat across domains, so the domain is in it.
+ */
+function routingKeyOf(request: ChatRequest, parent: Context): string | undefined {
+  if (request.routingKey !== undefined) return request.routingKey;
+  const bag = propagation.getBaggage(parent);
+  const task = bag?.getEntry(Attr.taskId)?.value;
+  if (task === undefined) return undefined;
+  const domain = bag?.getEntry(Attr.domain)?.value ?? '';
+  return JSON.stringify([domain, task, bag?.getEntry(Attr.trial)?.value ?? '']);
 }
 
 /** Creates the client over `options.config`; models it does not name go to the OpenAI API. */

@@ -1,12 +1,21 @@
 /**
  * The endpoints an LLM client sends to: one openai client per endpoint (no retries of its own; HTTP on the
- * I/O thread's fetch), made when a model is first asked for; a call picks one of its model's endpoints at
- * random and counts itself in flight there. The pool also knows the API keys it sends, to keep them out of
- * error messages.
+ * I/O thread's fetch), made when a model is first asked for; each attempt of a call is routed to one of its
+ * model's endpoints by the run's routing policy (./routing.ts), and the pool keeps each endpoint's health from
+ * the attempts' outcomes. The pool also knows the API keys it sends, to keep them out of error messages.
  */
 import OpenAI from 'openai';
 import { type EndpointSpec, type ModelConfig, openAiEndpoint } from './endpoints.js';
 import type { LlmError } from './errors.js';
+import {
+  type AttemptVerdict,
+  createRouter,
+  type EndpointHealth,
+  newHealth,
+  noteAttempt,
+  type Router,
+  type RoutingPolicy,
+} from './routing.js';
 
 /** One endpoint of a model. */
 export interface Endpoint {
@@ -15,8 +24,9 @@ export interface Endpoint {
   /** `server.address` and `server.port` of the call spans. */
   address: string;
   port: number;
-  /** Calls in flight to this endpoint (`tau2.llm.inflight` of the next one). */
+  /** Attempts in flight to this endpoint (`tau2.llm.inflight` of the next call). */
   inflight: number;
+  health: EndpointHealth;
 }
 
 /** Options of {@link EndpointPool}. */
@@ -27,6 +37,8 @@ export interface EndpointPoolOptions {
   fetch: typeof globalThis.fetch;
   /** Whole-request timeout of the openai client (the attempt has its own, see ./attempt.ts). */
   timeoutMs: number;
+  /** How a model's endpoints share its calls (default `sticky`). */
+  routing?: RoutingPolicy;
 }
 
 /**
@@ -52,7 +64,7 @@ function withErrorBodies(fetch: typeof globalThis.fetch): typeof globalThis.fetc
 
 /** The endpoints of every model a client has been asked for; models the config does not name go to OpenAI. */
 export class EndpointPool {
-  private readonly pools = new Map<string, Endpoint[]>();
+  private readonly pools = new Map<string, { endpoints: Endpoint[]; router: Router<Endpoint> }>();
   private readonly secrets: string[];
 
   constructor(private readonly options: EndpointPoolOptions) {
@@ -67,16 +79,32 @@ export class EndpointPool {
     ];
   }
 
-  /** One of `model`'s endpoints, chosen with `random` (uniform in [0, 1)). */
-  pick(model: string, random: () => number): Endpoint {
-    let endpoints = this.pools.get(model);
-    if (!endpoints) {
-      endpoints = (this.options.config.models[model] ?? [openAiEndpoint(this.options.env)]).map((spec) =>
-        this.endpointOf(spec),
-      );
-      this.pools.set(model, endpoints);
+  /**
+   * One of `model`'s endpoints for an attempt, chosen by the routing policy; `key` names the trial the call
+   * belongs to (sticky routing keeps a key on one endpoint), `random` is uniform in [0, 1).
+   */
+  pick(model: string, key: string | undefined, random: () => number): Endpoint {
+    let pool = this.pools.get(model);
+    if (!pool) {
+      const specs = this.options.config.models[model] ?? [openAiEndpoint(this.options.env)];
+      pool = {
+        endpoints: specs.map((spec) => this.endpointOf(spec)),
+        router: createRouter<Endpoint>(this.options.routing ?? 'sticky'),
+      };
+      this.pools.set(model, pool);
     }
-    return endpoints[Math.floor(random() * endpoints.length)]!;
+    if (pool.endpoints.length === 1) {
+      // No choice to make; the draw is kept so that the generator's later draws (retry jitter) stay as they
+      // were before routing policies existed.
+      random();
+      return pool.endpoints[0]!;
+    }
+    return pool.router.choose(pool.endpoints, key, random, performance.now());
+  }
+
+  /** Records what an attempt's outcome says about the endpoint's health. */
+  note(ep: Endpoint, verdict: AttemptVerdict): void {
+    noteAttempt(ep.health, verdict, performance.now());
   }
 
   /** `error` with every API key of the pool cut out of its message. */
@@ -97,6 +125,13 @@ export class EndpointPool {
       fetch: withErrorBodies(this.options.fetch),
     });
     const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
-    return { spec, client, address: url.hostname.replace(/^\[|\]$/g, ''), port, inflight: 0 };
+    return {
+      spec,
+      client,
+      address: url.hostname.replace(/^\[|\]$/g, ''),
+      port,
+      inflight: 0,
+      health: newHealth(),
+    };
   }
 }

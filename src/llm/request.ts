@@ -15,6 +15,11 @@ export interface ChatRequest {
   /** `expert-1`… for expert calls. */
   expertName?: string;
   /**
+   * What sticky routing keeps on one endpoint (default: the trial, from the parent context's baggage). An
+   * orchestrator of its own passes one to keep other calls together.
+   */
+  routingKey?: string;
+  /**
    * The request body exactly as it must go on the wire (the ToolOrchestra fork's requests,
    * domains/tau2/orchestra): sent as is, key order and extra fields (`job_id`) included, streamed when it says
    * `stream: true`. `model` and `messages` above must be its own; `tools`, `stream`, `maxTokens` and

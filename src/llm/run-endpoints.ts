@@ -26,6 +26,10 @@ export interface EndpointSettings {
   expertBaseUrl?: string | undefined;
   judgeBaseUrl?: string | undefined;
   useModelTool: boolean;
+  /** The run starts the agent model's servers (ports from `startPort`), see serve/fleet.ts. */
+  serve?: boolean | undefined;
+  numServers?: number | undefined;
+  startPort?: number | undefined;
 }
 
 /** Who plays what, and where each model is served. */
@@ -50,7 +54,36 @@ export const EMBEDDED_MODELS: RunModels = {
 };
 
 function usesEndpoints(s: EndpointSettings): boolean {
-  return Boolean(s.modelConfig || s.agentBaseUrl || s.userBaseUrl || s.expertBaseUrl || s.judgeBaseUrl);
+  return Boolean(
+    s.serve || s.modelConfig || s.agentBaseUrl || s.userBaseUrl || s.expertBaseUrl || s.judgeBaseUrl,
+  );
+}
+
+/**
+ * With `serve`, the agent model's endpoints are the servers the run will start (on loopback, ports from
+ * `startPort`); an endpoint for it given otherwise would be ignored, so it is refused.
+ */
+function servedAgent(s: EndpointSettings, config: ModelConfig, agent: string): void {
+  if (!s.serve) return;
+  if (s.agentBaseUrl) {
+    throw new UsageError(
+      ['with ', setting('serve'), ' the run starts the agent model; drop it or ', setting('agentBaseUrl')],
+      {
+        field: 'agentBaseUrl',
+      },
+    );
+  }
+  if (config.models[agent]) {
+    throw new UsageError(
+      [`${s.modelConfig}: names the agent model "${agent}", whose servers `, setting('serve'), ' starts'],
+      { field: 'modelConfig' },
+    );
+  }
+  const first = s.startPort ?? 1900;
+  config.models[agent] = Array.from({ length: s.numServers ?? 1 }, (_, i) => ({
+    baseURL: `http://127.0.0.1:${first + i}/v1`,
+    provider: 'vllm',
+  }));
 }
 
 /** Models and endpoints for real-endpoint mode. */
@@ -69,6 +102,7 @@ function realEndpoints(
     judge: s.judgeLlm ?? user,
     experts: { ...DEFAULT_EXPERT_MAPPING, ...config.expertMapping },
   };
+  servedAgent(s, config, models.agent);
   const add = (model: string, url: string | undefined, keyEnv: string, field: string) => {
     if (!url) return;
     const baseURL = checkBaseUrl(url, '', field);
@@ -173,9 +207,19 @@ export async function resolveEndpoints(s: EndpointSettings, env: NodeJS.ProcessE
     models.judge,
     ...(s.useModelTool ? Object.values(models.experts) : []),
   ]);
-  const checks = [...used].flatMap((model) =>
+  // The agent's servers are not started yet: the run checks them once they are healthy.
+  if (s.serve) used.delete(models.agent);
+  await Promise.all([...used].map((model) => checkModelEndpoints(model, config, env)));
+  return { embedded: false, models, config };
+}
+
+/** Contacts every endpoint of `model` once (see {@link resolveEndpoints}). */
+export async function checkModelEndpoints(
+  model: string,
+  config: ModelConfig,
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
+  await Promise.all(
     (config.models[model] ?? []).map((spec) => preflight(model, spec.baseURL, spec.apiKeyEnv, env)),
   );
-  await Promise.all(checks);
-  return { embedded: false, models, config };
 }

@@ -20,12 +20,14 @@ async function parse(argv: string[], fail?: Error): Promise<{ code: number; call
   const handlers = {
     run: record('run'),
     sim: record('sim'),
+    simServe: record('simServe'),
     stats: record('stats'),
     logs: record('logs'),
     import: record('import'),
     replay: record('replay'),
     tasksCheck: record('tasksCheck'),
     merge: record('merge'),
+    sweep: record('sweep'),
   } as CommandHandlers;
   let stderr = '';
   const write = process.stderr.write;
@@ -57,6 +59,17 @@ const SIM_DEFAULTS = {
   faultStall: 0,
   stallMs: 2000,
 };
+const SERVE_DEFAULTS = {
+  serve: false,
+  numServers: 1,
+  startPort: 1900,
+  staggerDelay: 60,
+  serverTimeout: 600,
+  toolCallParser: 'hermes',
+  serveArg: [],
+  vllmCommand: 'vllm',
+  routing: 'sticky',
+};
 const RUN_DEFAULTS = {
   domains: ['demo'],
   numTrials: 1,
@@ -77,7 +90,10 @@ const RUN_DEFAULTS = {
   retryBaseMs: 500,
   quiet: false,
   ...SIM_DEFAULTS,
+  ...SERVE_DEFAULTS,
 };
+/** A sweep's: the run's, with levels and its own output directory. */
+const SWEEP_DEFAULTS = { ...RUN_DEFAULTS, maxConcurrency: [8, 16, 32], outputDir: 'sweeps' };
 const STATS_DEFAULTS = { logGlob: 'tau2_*.log', outPrefix: 'timing', bins: 10, allFields: false };
 
 /** argv → the one call it makes. */
@@ -158,6 +174,32 @@ const TABLE: [argv: string[], call: Call][] = [
     ['merge', 's0', '--out', 'o', '--partial'],
     ['merge', ['s0'], { out: 'o', partial: true }],
   ],
+  [
+    [
+      'run',
+      ...['--serve', '--num-servers', '2', '--gpu-ids', '0+1,2+3', '--start-port', '2000'],
+      ...['--serve-arg', '--max-model-len 32768', '--serve-arg', '--enforce-eager'],
+      ...['--vllm-command', 'tau2-trace sim', '--routing', 'least-loaded'],
+    ],
+    [
+      'run',
+      {
+        ...RUN_DEFAULTS,
+        serve: true,
+        numServers: 2,
+        gpuIds: ['0+1', '2+3'],
+        startPort: 2000,
+        serveArg: ['--max-model-len 32768', '--enforce-eager'],
+        vllmCommand: 'tau2-trace sim',
+        routing: 'least-loaded',
+      },
+      ['serve', 'numServers', 'gpuIds', 'startPort', 'serveArg', 'vllmCommand', 'routing'],
+    ],
+  ],
+  [
+    ['sim', 'serve', 'm', '--port', '1901', '--gpu-memory-utilization', '0.9', '--help'],
+    ['simServe', ['m', '--port', '1901', '--gpu-memory-utilization', '0.9', '--help']],
+  ],
   [['stats'], ['stats', STATS_DEFAULTS]],
   [
     ['stats', '--spans', 'r', '--no-ext'],
@@ -195,6 +237,27 @@ const TABLE: [argv: string[], call: Call][] = [
     ['replay', 'r', '--force', '--timeout', '5', '--endpoint', 'http://c:4318'],
     ['replay', 'r', { force: true, timeout: 5, retryFor: 60, endpoint: 'http://c:4318' }],
   ],
+  [['sweep'], ['sweep', { ...SWEEP_DEFAULTS }, []]],
+  [
+    ['sweep', '--max-concurrency', '16,8,32', '--num-tasks', '3', '--time-scale', '0.1'],
+    [
+      'sweep',
+      { ...SWEEP_DEFAULTS, maxConcurrency: [16, 8, 32], numTasks: 3, timeScale: 0.1 },
+      ['maxConcurrency', 'numTasks', 'timeScale'],
+    ],
+  ],
+  [
+    ['sweep', '--serve', '--num-servers', '2', '--routing', 'random'],
+    [
+      'sweep',
+      { ...SWEEP_DEFAULTS, serve: true, numServers: 2, routing: 'random' },
+      ['serve', 'numServers', 'routing'],
+    ],
+  ],
+  [
+    ['sweep', '--resume', 'sweeps/s', '--quiet'],
+    ['sweep', { ...SWEEP_DEFAULTS, resume: 'sweeps/s', quiet: true }, ['resume', 'quiet']],
+  ],
   [
     ['tasks', 'check', '--data-dir', 'd', '--domains', 'mock,retail', '--task-ids', '1,2'],
     ['tasksCheck', { dataDir: 'd', domains: ['mock', 'retail'], taskIds: ['1', '2'] }],
@@ -209,7 +272,10 @@ const REFUSED: [argv: string[], named: RegExp][] = [
   [['run', '--shard', '3/3'], /--shard.*expected I\/N/],
   [['run', '--shard', 'slurm'], /--shard/],
   [['merge', 's0'], /--out/],
+  [['sweep', '--max-concurrency', '8,0'], /--max-concurrency.*expected a positive integer, got "0"/],
+  [['sweep', '--shard', '1/2'], /unknown option '--shard'/],
   [['merge', '--out', 'o'], /shard-dirs/],
+  [['run', '--routing', 'nearest'], /--routing.*sticky, random, least-loaded/],
   [['stats', '--bins', '0'], /--bins/],
   [['tasks', 'check', '--domains', 'mock'], /--data-dir/],
   [['nope'], /unknown command 'nope'/],
