@@ -74,7 +74,7 @@ export function gpuAssignment(s: ServeSettings, env: NodeJS.ProcessEnv): string[
 
 /**
  * The command line of server `index`: `<vllmCommand> serve <model> --host … --port … --enable-auto-tool-choice
- * --tool-call-parser …`, the tracing flags when the run exports OTLP, then `serveArg` (last: vLLM's parser
+ * --tool-call-parser … --enable-prompt-tokens-details`, the tracing flags when the run exports OTLP, then `serveArg` (last: vLLM's parser
  * keeps the last value of a flag given twice).
  */
 export function serverArgv(s: ServeSettings, model: string, port: number, tracing?: ServerTracing): string[] {
@@ -93,6 +93,9 @@ export function serverArgv(s: ServeSettings, model: string, port: number, tracin
     '--enable-auto-tool-choice',
     '--tool-call-parser',
     s.toolCallParser,
+    // Without it vLLM leaves `prompt_tokens_details.cached_tokens` out of its usage, and the run cannot see
+    // its prefix-cache hits (analyze/cache.ts).
+    '--enable-prompt-tokens-details',
     ...(tracing ? ['--otlp-traces-endpoint', tracing.endpoint, ...detailed] : []),
     ...extra,
   ];
