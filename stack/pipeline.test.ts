@@ -449,8 +449,10 @@ describe('the pipeline on loopback', { timeout: 30 * 60_000 }, () => {
       LatestHistogram.inputTokensPerCall,
       LatestHistogram.outputTokensPerCall,
     ].flatMap((h) => [`${h}_bucket`, `${h}_sum`, `${h}_count`]);
-    // No cache_read counter: the simulator, like vLLM without --enable-prompt-tokens-details, reports no cached tokens.
-    const expected = [...histograms, LatestCounter.inputTokens, LatestCounter.outputTokens].sort();
+    // The cache_read counter too: the simulator models vLLM's prefix cache and reports cached tokens, as vLLM
+    // does with --enable-prompt-tokens-details.
+    const counters = [LatestCounter.inputTokens, LatestCounter.outputTokens, LatestCounter.cacheReadInputTokens];
+    const expected = [...histograms, ...counters].sort();
     const names = await eventually(
       'the latest GenAI metrics of the run in Prometheus',
       async () => {
