@@ -10,6 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setting, Tau2Error, UsageError } from '../util/errors.js';
+import { waitOrAbort } from '../util/retry.js';
 import { logTail, type ServerLaunch, ServerProcess, words } from './server-process.js';
 import type { ServeSettings } from './settings.js';
 
@@ -141,17 +142,6 @@ function plan(s: ServeSettings, o: FleetOptions): ServerLaunch[] {
   }));
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-
 /**
  * Waits until `server` answers `/health` with 200, polling every half second. Rejects when it exits first,
  * when `timeoutMs` passes, or when `signal` aborts.
@@ -177,7 +167,7 @@ async function waitHealthy(server: ServerProcess, timeoutMs: number, signal?: Ab
         `did not answer ${server.url}/health within ${timeoutMs / 1000} s (serverTimeout)`,
       );
     }
-    await Promise.race([sleep(500, signal), server.exited]);
+    await Promise.race([waitOrAbort(500, signal), server.exited]);
   }
 }
 
