@@ -13,6 +13,8 @@ export {
   COMPONENTS,
   type Component,
 } from './analyze/attribution.js';
+// The prefix-cache hit rate of RunMetrics.cache.
+export type { CacheUse } from './analyze/cache.js';
 // Answers from a run's traces: its trials, named metrics and cost.
 export {
   type AnalyzedRun,

@@ -6,6 +6,7 @@
 import { durationMs, type SpoolSpan } from '../export/spool-reader.js';
 import { Attr, Kind, type LlmKind, SpanName } from '../telemetry/names.js';
 import { quantileSorted } from '../util/quantile.js';
+import { CacheTally, type CacheUse } from './cache.js';
 import { type Trial, walk } from './trials.js';
 
 /** Units of metric values: milliseconds, tokens, reward (0…1), US dollars. */
@@ -31,6 +32,11 @@ const LLM_STATS: readonly [stat: string, unit: Unit, what: string][] = [
   ['e2e', 'ms', "the call span's duration, retries included"],
   ['input_tokens', 'tok', 'prompt tokens (gen_ai.usage.input_tokens)'],
   ['output_tokens', 'tok', 'completion tokens (gen_ai.usage.output_tokens)'],
+  [
+    'cached_tokens',
+    'tok',
+    "prompt tokens served from the server's prefix cache (gen_ai.usage.cache_read.input_tokens), when it reports them",
+  ],
 ];
 
 /** Every metric name, in report order. */
@@ -82,6 +88,8 @@ export interface ServerSpans {
 export interface RunMetrics {
   metrics: Metric[];
   server: ServerSpans;
+  /** The prefix-cache hit rate of each LLM kind that has calls, in {@link LLM_KINDS} order (cache.ts). */
+  cache: [LlmKind, CacheUse][];
 }
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
@@ -124,6 +132,7 @@ function addCall(out: Samples, trial: Trial, call: SpoolSpan, kind: LlmKind, ser
   add('e2e', durationMs(call));
   add('input_tokens', num(a[Attr.genAiInputTokens]));
   add('output_tokens', num(a[Attr.genAiOutputTokens]));
+  add('cached_tokens', num(a[Attr.genAiCacheReadInputTokens]));
   const seconds = (key: string) => {
     const v = server && num(server.attributes[key]);
     return v === undefined ? undefined : v * 1000;
@@ -151,6 +160,7 @@ export function runMetrics(trials: readonly Trial[], costs?: ReadonlyMap<string,
   const out = new Samples();
   let calls = 0;
   let served = 0;
+  const cache = new CacheTally();
   for (const trial of trials) {
     out.add('task.duration', trial.wallMs, trial);
     out.add('task.reward', trial.reward, trial);
@@ -164,10 +174,19 @@ export function runMetrics(trials: readonly Trial[], costs?: ReadonlyMap<string,
       calls++;
       if (server) served++;
       addCall(out, trial, span, kind, server);
+      cache.add(
+        kind,
+        span.attributes[Attr.genAiInputTokens],
+        span.attributes[Attr.genAiCacheReadInputTokens],
+      );
     }
   }
   const metrics = METRICS.map((m) => ({ name: m.name, unit: m.unit, samples: out.byName.get(m.name)! }));
-  return { metrics, server: serverNote(calls, served) };
+  return {
+    metrics,
+    server: serverNote(calls, served),
+    cache: cache.byKind(LLM_KINDS) as [LlmKind, CacheUse][],
+  };
 }
 
 /** What a split groups samples by. */

@@ -4,6 +4,7 @@
  */
 import cliProgress from 'cli-progress';
 import Table from 'cli-table3';
+import { formatHitRate } from '../analyze/cache.js';
 import { isSuccessful, leaderboard } from '../harness/metrics.js';
 import type { RunStats } from '../harness/stats.js';
 import { quantile } from '../util/quantile.js';
@@ -80,7 +81,17 @@ export function summaryTable(stats: RunStats, wallMs: number): string {
     `${(wallMs / 1000).toFixed(1)} s`,
   ]);
   const latency = new Table({
-    head: ['kind', 'calls', 'TTFT p50', 'TTFT p95', 'decode p50', 'infer p50', 'infer p95', 'tokens in/out'],
+    head: [
+      'kind',
+      'calls',
+      'TTFT p50',
+      'TTFT p95',
+      'decode p50',
+      'infer p50',
+      'infer p95',
+      'tokens in/out',
+      'cache hit',
+    ],
     ...style,
   });
   for (const [kind, s] of stats.byKind()) {
@@ -93,6 +104,8 @@ export function summaryTable(stats: RunStats, wallMs: number): string {
       fmt(quantile(s.duration, 0.5)),
       fmt(quantile(s.duration, 0.95)),
       `${s.inputTokens}/${s.outputTokens}`,
+      // '-' when the server does not report cached tokens (vLLM without --enable-prompt-tokens-details).
+      formatHitRate(stats.cache().get(kind)?.hitRate),
     ]);
   }
   return `${outcome.toString()}\n${latency.toString()}\n(latencies in ms)`;

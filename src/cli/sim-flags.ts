@@ -40,6 +40,17 @@ export function addSimFlags(cmd: Command, what: string): Command {
       nonNegativeNumber,
       D.timeScale,
     )
+    .option(
+      '--no-enable-prefix-caching',
+      `${what}: no prefix cache (on by default, as in vLLM): every prompt is prefilled whole`,
+    )
+    .option('--block-size <n>', `${what}: tokens per prefix-cache block`, positiveInt, D.blockSize)
+    .option(
+      '--cache-blocks <n>',
+      `${what}: prefix-cache capacity in blocks (least recently used evicted beyond)`,
+      positiveInt,
+      D.cacheBlocks,
+    )
     .option('--fault-429 <rate>', `${what}: fraction of requests answered 429`, rate, D.fault429)
     .option('--fault-5xx <rate>', `${what}: fraction of requests answered 503`, rate, D.fault5xx)
     .option(

@@ -1,3 +1,4 @@
+import { CacheTally } from '../analyze/cache.js';
 import type { ChatResult } from '../llm/client.js';
 import type { LlmKind } from '../telemetry/names.js';
 import { quantile } from '../util/quantile.js';
@@ -19,12 +20,15 @@ export interface RunStats {
   /** Agent (llm_call) TTFT quantiles so far. */
   agentTtft(): { p50: number | undefined; p95: number | undefined };
   byKind(): Map<LlmKind, KindStats>;
+  /** Prompt and cached tokens by kind, for the prefix-cache hit rate (analyze/cache.ts). */
+  cache(): CacheTally;
   trials(): TrialResult[];
 }
 
 export function createRunStats(): RunStats {
   const kinds = new Map<LlmKind, KindStats>();
   const trials: TrialResult[] = [];
+  const cache = new CacheTally();
   return {
     onLlmCall(kind, r) {
       let s = kinds.get(kind);
@@ -38,6 +42,7 @@ export function createRunStats(): RunStats {
       s.duration.push(r.inferMs);
       s.inputTokens += r.inputTokens;
       s.outputTokens += r.outputTokens;
+      cache.add(kind, r.inputTokens, r.cachedInputTokens);
     },
     onTrial(r) {
       trials.push(r);
@@ -47,6 +52,7 @@ export function createRunStats(): RunStats {
       return { p50: quantile(t, 0.5), p95: quantile(t, 0.95) };
     },
     byKind: () => kinds,
+    cache: () => cache,
     trials: () => trials,
   };
 }

@@ -129,7 +129,6 @@ export class CallTelemetry {
 
   /** The call answered `r` at its `attempts`-th attempt. */
   succeeded(r: ChatResult, attempts: number): void {
-    const latest = this.o.instruments.llmCalls.convention === 'latest';
     this.span.setAttributes({
       [Attr.genAiResponseModel]: r.responseModel,
       [Attr.genAiInputTokens]: r.inputTokens,
@@ -139,8 +138,10 @@ export class CallTelemetry {
       [Attr.hasToolCalls]: r.toolCalls.length > 0,
       [Attr.attempts]: attempts,
       ...(r.responseId ? { [Attr.genAiResponseId]: r.responseId } : {}),
-      // New in the latest GenAI conventions ("when available and non-zero"), so emitted only when opted in.
-      ...(latest && r.cachedInputTokens ? { [Attr.genAiCacheReadInputTokens]: r.cachedInputTokens } : {}),
+      // Whenever the server reports it, 0 included and under either conventions (the latest ask for it "when
+      // available and non-zero"): a 0 tells a prefix-cache miss from a server that does not say, which the
+      // hit rate of stats_ext and the report needs (analyze/metrics.ts).
+      ...(r.cachedInputTokens !== undefined ? { [Attr.genAiCacheReadInputTokens]: r.cachedInputTokens } : {}),
       ...(this.o.captureContent ? { [Attr.genAiOutputMessages]: JSON.stringify(r.message) } : {}),
     });
     const streamTimes = this.recordPhases(r);

@@ -12,6 +12,7 @@ import {
   COMPONENTS,
   emptyBreakdown,
 } from '../analyze/attribution.js';
+import type { CacheUse } from '../analyze/cache.js';
 import { type CostOptions, type ModelCost, type RunCost, runCost } from '../analyze/cost.js';
 import {
   LLM_KINDS,
@@ -72,6 +73,9 @@ export interface LatencyRow {
   cdf: number[];
 }
 
+/** The prefix-cache hit rate of one LLM kind (analyze/cache.ts): null when its server reports no cached tokens. */
+export type CacheRow = CacheUse & { kind: string };
+
 /** The data of a report. */
 export interface ReportData {
   generator: string;
@@ -83,7 +87,7 @@ export interface ReportData {
   strings: string[];
   attribution: { run: GroupParts; byDomain: GroupParts[]; byModel: GroupParts[] };
   slowRule: { k: number; madScale: number; minTrials: number; domains: SlowDomainRow[] };
-  latency: { rows: LatencyRow[]; serverNote: string; serverState: string };
+  latency: { rows: LatencyRow[]; serverNote: string; serverState: string; cache: CacheRow[] };
   load: LoadSeries;
   ttft: TtftScatter[];
   cost: {
@@ -226,7 +230,7 @@ const LATENCY_STATS = ['ttft', 'queue', 'prefill', 'decode', 'e2e'] as const;
 
 /** Percentiles of each latency metric, per kind, over all models and per model. */
 function latency(trials: readonly Trial[], costs: ReadonlyMap<string, number>): ReportData['latency'] {
-  const { metrics, server } = runMetrics(trials, costs);
+  const { metrics, server, cache } = runMetrics(trials, costs);
   const wanted = new Set(LLM_KINDS.flatMap((k) => LATENCY_STATS.map((s) => `${k}.${s}`)));
   const base = metrics.filter((m) => wanted.has(m.name));
   const rows: LatencyRow[] = [];
@@ -248,7 +252,12 @@ function latency(trials: readonly Trial[], costs: ReadonlyMap<string, number>): 
     for (const split of models)
       push(m.name, split.name.slice(m.name.length + '{model='.length, -1), valuesOf(split));
   }
-  return { rows, serverNote: server.note, serverState: server.state };
+  return {
+    rows,
+    serverNote: server.note,
+    serverState: server.state,
+    cache: cache.map(([kind, use]) => ({ kind, ...use })),
+  };
 }
 
 function roundSummary(s: Summary): Summary {

@@ -10,6 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setting, Tau2Error, UsageError } from '../util/errors.js';
+import { waitOrAbort } from '../util/retry.js';
 import { logTail, type ServerLaunch, ServerProcess, words } from './server-process.js';
 import type { ServeSettings } from './settings.js';
 
@@ -74,7 +75,7 @@ export function gpuAssignment(s: ServeSettings, env: NodeJS.ProcessEnv): string[
 
 /**
  * The command line of server `index`: `<vllmCommand> serve <model> --host … --port … --enable-auto-tool-choice
- * --tool-call-parser …`, the tracing flags when the run exports OTLP, then `serveArg` (last: vLLM's parser
+ * --tool-call-parser … --enable-prompt-tokens-details`, the tracing flags when the run exports OTLP, then `serveArg` (last: vLLM's parser
  * keeps the last value of a flag given twice).
  */
 export function serverArgv(s: ServeSettings, model: string, port: number, tracing?: ServerTracing): string[] {
@@ -93,6 +94,9 @@ export function serverArgv(s: ServeSettings, model: string, port: number, tracin
     '--enable-auto-tool-choice',
     '--tool-call-parser',
     s.toolCallParser,
+    // Without it vLLM leaves `prompt_tokens_details.cached_tokens` out of its usage, and the run cannot see
+    // its prefix-cache hits (analyze/cache.ts).
+    '--enable-prompt-tokens-details',
     ...(tracing ? ['--otlp-traces-endpoint', tracing.endpoint, ...detailed] : []),
     ...extra,
   ];
@@ -138,17 +142,6 @@ function plan(s: ServeSettings, o: FleetOptions): ServerLaunch[] {
   }));
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-
 /**
  * Waits until `server` answers `/health` with 200, polling every half second. Rejects when it exits first,
  * when `timeoutMs` passes, or when `signal` aborts.
@@ -174,7 +167,7 @@ async function waitHealthy(server: ServerProcess, timeoutMs: number, signal?: Ab
         `did not answer ${server.url}/health within ${timeoutMs / 1000} s (serverTimeout)`,
       );
     }
-    await Promise.race([sleep(500, signal), server.exited]);
+    await Promise.race([waitOrAbort(500, signal), server.exited]);
   }
 }
 

@@ -80,7 +80,7 @@ export function playAnswer(
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' }, true);
   }
   const playback = new Playback(state, ex, res, a, plan, receivedAt);
-  ex.handle = a.engine.submit(a.promptTokens, plan.deltas.length, playback);
+  ex.handle = a.engine.submit(a.promptTokens, plan.deltas.length, playback, a.blocks);
 }
 
 /** The engine's events for one answer, turned into bytes on the wire. */
@@ -90,6 +90,7 @@ class Playback implements SequenceEvents {
   private readonly hold = createHold();
   private garbled = false;
   private scheduledAt: number;
+  private cachedTokens = 0;
   private firstTokenAt: number | undefined;
 
   constructor(
@@ -109,8 +110,9 @@ class Playback implements SequenceEvents {
     return { id: this.ex.id, created: this.state.created, model: this.a.model };
   }
 
-  onScheduled(now: number): void {
+  onScheduled(now: number, cachedTokens: number): void {
     this.scheduledAt = now;
+    this.cachedTokens = cachedTokens;
   }
 
   onToken(index: number, now: number): void {
@@ -146,6 +148,8 @@ class Playback implements SequenceEvents {
       prompt_tokens: promptTokens,
       completion_tokens: deltas.length,
       total_tokens: promptTokens + deltas.length,
+      // As vLLM reports its prefix-cache hits (with --enable-prompt-tokens-details).
+      prompt_tokens_details: { cached_tokens: this.cachedTokens },
     };
     if (this.a.stream) {
       const f = this.frames;
@@ -174,6 +178,7 @@ class Playback implements SequenceEvents {
       ttft: (first - receivedAt) / 1000,
       e2e: (now - receivedAt) / 1000,
       promptTokens: this.a.promptTokens,
+      cachedTokens: this.cachedTokens,
       outputTokens: this.plan.deltas.length,
       finishedReason: this.plan.finishReason,
     };

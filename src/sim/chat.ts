@@ -8,6 +8,7 @@ import { planAnswer, playAnswer } from './answer.js';
 import { errorBody } from './body.js';
 import { type Admitted, type Exchange, openExchange } from './exchange.js';
 import type { ThreadRequest, ThreadResponse } from './http-thread.js';
+import { blockHashes, CHARS_PER_TOKEN, promptTextOf } from './prefix-cache.js';
 import { sendJson } from './reply.js';
 import type { SimState } from './state.js';
 
@@ -53,8 +54,9 @@ function admit(state: SimState, req: ThreadRequest, res: ThreadResponse): Admitt
     return undefined;
   }
   // About four characters per token, the usual BPE rate for English and JSON.
-  const promptTokens = Math.ceil(req.body.length / 4);
-  return { model, role, engine, body, stream: body.stream === true, promptTokens };
+  const promptTokens = Math.ceil(req.body.length / CHARS_PER_TOKEN);
+  const blocks = engine.blockSize ? blockHashes(promptTextOf(body), engine.blockSize) : [];
+  return { model, role, engine, body, stream: body.stream === true, promptTokens, blocks };
 }
 
 function jsonObject(raw: string): Record<string, unknown> | undefined {

@@ -8,7 +8,11 @@
  *
  * so decode slows as the batch grows and a long prompt stalls everyone's next token, as on a real GPU.
  * A sequence's first token comes out at the end of the step that finishes its prefill.
+ *
+ * With prefix caching on (prefix-cache.ts), a sequence looks its prompt's blocks up when it is scheduled and
+ * prefills only the tokens past its cached prefix; its blocks are cached once its prefill completes.
  */
+import { PrefixCache } from './prefix-cache.js';
 
 /** Parameters of the timing model (milliseconds, before `timeScale`). */
 export interface EngineConfig {
@@ -19,6 +23,12 @@ export interface EngineConfig {
   decodePerSeqMs: number;
   /** Multiplies every duration: 0.1 runs ten times faster than the model says. */
   timeScale: number;
+  /** Keep a prefix cache (vLLM's automatic prefix caching, on by default as there). */
+  prefixCaching: boolean;
+  /** Tokens per cache block (vLLM's `--block-size`). */
+  blockSize: number;
+  /** Blocks the prefix cache holds before it evicts the least recently used. */
+  cacheBlocks: number;
 }
 
 export const defaultEngineConfig: EngineConfig = {
@@ -28,12 +38,15 @@ export const defaultEngineConfig: EngineConfig = {
   stepBaseMs: 6,
   decodePerSeqMs: 0.25,
   timeScale: 1,
+  prefixCaching: true,
+  blockSize: 16,
+  cacheBlocks: 16384,
 };
 
 /** Notifications for one sequence; times are `performance.now()` milliseconds. */
 export interface SequenceEvents {
-  /** Left the waiting queue (first scheduled). */
-  onScheduled?(now: number): void;
+  /** Left the waiting queue (first scheduled) with `cachedTokens` of its prompt found in the prefix cache. */
+  onScheduled?(now: number, cachedTokens: number): void;
   /** Token `index` (0-based) was produced; the last one is followed by `onFinished`. */
   onToken(index: number, now: number): void;
   onFinished(now: number): void;
@@ -52,12 +65,24 @@ export interface EngineGauges {
 
 /** The engine: submit sequences, read gauges, close to stop the loop. */
 export interface Engine {
-  submit(promptTokens: number, outputTokens: number, events: SequenceEvents): SequenceHandle;
+  /** Tokens per prefix-cache block; 0 without a prefix cache (the blocks of a prompt are then not needed). */
+  readonly blockSize: number;
+  /** Blocks the prefix cache holds now (0 without one). */
+  cachedBlocks(): number;
+  /** `blocks`: the chained hashes of the prompt's full blocks (prefix-cache.ts), for the prefix cache. */
+  submit(
+    promptTokens: number,
+    outputTokens: number,
+    events: SequenceEvents,
+    blocks?: readonly string[],
+  ): SequenceHandle;
   gauges(): EngineGauges;
   close(): void;
 }
 
 interface Sequence {
+  promptTokens: number;
+  blocks: readonly string[];
   promptLeft: number;
   outputTokens: number;
   produced: number;
@@ -85,12 +110,29 @@ class BatchingEngine implements Engine {
   // Planned end of the current step: the next step starts there (or now, if the timer fired late), so
   // timer jitter does not accumulate into the model's clock.
   private clock = 0;
+  private readonly cache: PrefixCache | undefined;
+  readonly blockSize: number;
 
-  constructor(private readonly config: EngineConfig) {}
+  constructor(private readonly config: EngineConfig) {
+    if (config.prefixCaching) this.cache = new PrefixCache(config.blockSize, config.cacheBlocks);
+    this.blockSize = this.cache ? config.blockSize : 0;
+  }
 
-  submit(promptTokens: number, outputTokens: number, events: SequenceEvents): SequenceHandle {
+  cachedBlocks(): number {
+    return this.cache?.size ?? 0;
+  }
+
+  submit(
+    promptTokens: number,
+    outputTokens: number,
+    events: SequenceEvents,
+    blocks: readonly string[] = [],
+  ): SequenceHandle {
+    const prompt = Math.max(1, Math.round(promptTokens));
     const seq: Sequence = {
-      promptLeft: Math.max(1, Math.round(promptTokens)),
+      promptTokens: prompt,
+      blocks,
+      promptLeft: prompt,
       outputTokens: Math.max(1, Math.round(outputTokens)),
       produced: 0,
       events,
@@ -119,8 +161,10 @@ class BatchingEngine implements Engine {
     while (this.running.length < this.config.maxNumSeqs && this.waiting.length > 0) {
       const seq = this.waiting.shift()!;
       if (seq.cancelled) continue;
+      const cached = this.cache?.match(seq.blocks, seq.promptTokens) ?? 0;
+      seq.promptLeft -= cached;
       this.running.push(seq);
-      seq.events.onScheduled?.(now);
+      seq.events.onScheduled?.(now, cached);
     }
   }
 
@@ -169,6 +213,7 @@ class BatchingEngine implements Engine {
     this.timer = undefined;
     const now = performance.now();
     // The first token of a sequence comes out of the step that completed its prefill.
+    for (const seq of prefillDone) this.cache?.insert(seq.blocks);
     for (const seq of [...decoding, ...prefillDone]) {
       if (seq.cancelled) continue;
       seq.events.onToken(seq.produced, now);

@@ -25,6 +25,8 @@ export interface Admitted {
   stream: boolean;
   /** About four characters of the body per token, the usual BPE rate for English and JSON. */
   promptTokens: number;
+  /** The chained hashes of the prompt's full blocks, when the engine keeps a prefix cache. */
+  blocks: readonly string[];
 }
 
 const propagator = new W3CTraceContextPropagator();

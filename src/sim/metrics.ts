@@ -26,6 +26,8 @@ export interface RequestTimings {
   ttft: number;
   e2e: number;
   promptTokens: number;
+  /** Prompt tokens found in the prefix cache. */
+  cachedTokens: number;
   outputTokens: number;
   finishedReason: string;
 }
@@ -100,6 +102,9 @@ function vllmInstruments(registry: Registry) {
     tpot: histogram('vllm:time_per_output_token_seconds', 'Time per output token', ITL_BUCKETS),
     promptTokens: counter('vllm:prompt_tokens_total', 'Prefill tokens processed'),
     generationTokens: counter('vllm:generation_tokens_total', 'Generation tokens processed'),
+    // vLLM's counters `vllm:prefix_cache_queries` and `…_hits`, in tokens (Prometheus adds `_total`).
+    cacheQueries: counter('vllm:prefix_cache_queries_total', 'Prefix cache queries, in queried tokens'),
+    cacheHits: counter('vllm:prefix_cache_hits_total', 'Prefix cache hits, in cached tokens'),
     success: new Counter({
       name: 'vllm:request_success_total',
       help: 'Successfully processed requests',
@@ -126,5 +131,7 @@ function observeRequest(m: VllmInstruments, t: RequestTimings): void {
   }
   m.promptTokens.inc(labels, t.promptTokens);
   m.generationTokens.inc(labels, t.outputTokens);
+  m.cacheQueries.inc(labels, t.promptTokens);
+  m.cacheHits.inc(labels, t.cachedTokens);
   m.success.inc({ ...labels, finished_reason: t.finishedReason });
 }

@@ -63,6 +63,7 @@ export function endRequestSpan(span: Span, s: Settled): void {
       [Attr.latencyTtft]: t.ttft,
       [Attr.latencyE2e]: t.e2e,
       [Attr.genAiOutputTokens]: t.outputTokens,
+      [Attr.genAiCacheReadInputTokens]: t.cachedTokens,
       [Attr.genAiFinishReasons]: [t.finishedReason],
     });
   }

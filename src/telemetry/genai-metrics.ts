@@ -16,8 +16,9 @@
  *   `gen_ai.token.modality`, recorded for every call, failed ones included (0, modality `unknown`);
  * - `gen_ai.client.inference.usage.cache_read.input_tokens`: input tokens served from the provider's cache, a
  *   subset of the input tokens. The conventions ask for it on every call, 0 when unknown; the harness records
- *   it only for responses that report cached tokens, because most OpenAI-compatible servers (vLLM by default,
- *   the simulator) never do, and their zeros would read as a cache that always misses;
+ *   it only for responses that report cached tokens (vLLM with --enable-prompt-tokens-details, the simulator),
+ *   because servers that do not report (vLLM by default, most OpenAI-compatible ones) would otherwise read as a
+ *   cache that always misses;
  * - `gen_ai.client.inference.operation.{input,output}_tokens`: histograms of tokens per call (`{token}`,
  *   advised [1, 4, 16, … 67108864]), with `error.type` and 0 for failed calls, and no modality (percentiles
  *   across modalities do not add up).

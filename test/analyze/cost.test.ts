@@ -26,19 +26,22 @@ const TABLE: PriceTable = {
   },
 };
 
-/** USD of the raw chat spans of `model` under TABLE (no cached tokens in the simulator). */
+/**
+ * USD of the raw chat spans of `model` under TABLE: the simulator's prefix cache reports cached input tokens,
+ * priced at `cached_input` (the input price when the table gives none).
+ */
 function usd(calls: RawSpan[], model: string): number {
   const p = TABLE.models[model.slice(model.lastIndexOf('/') + 1)]!;
   return calls
     .filter((c) => c.attrs['gen_ai.request.model'] === model)
-    .reduce(
-      (a, c) =>
-        a +
-        ((c.attrs['gen_ai.usage.input_tokens'] as number) * p.input +
-          (c.attrs['gen_ai.usage.output_tokens'] as number) * p.output) /
-          1e6,
-      0,
-    );
+    .reduce((a, c) => {
+      const input = c.attrs['gen_ai.usage.input_tokens'] as number;
+      const cached = (c.attrs['gen_ai.usage.cache_read.input_tokens'] as number | undefined) ?? 0;
+      const output = c.attrs['gen_ai.usage.output_tokens'] as number;
+      return (
+        a + ((input - cached) * p.input + cached * (p.cached_input ?? p.input) + output * p.output) / 1e6
+      );
+    }, 0);
 }
 
 describe('runCost on a real run', () => {

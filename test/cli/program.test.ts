@@ -49,6 +49,9 @@ const SIM_DEFAULTS = {
   stepMs: 6,
   decodeMsPerSeq: 0.25,
   timeScale: 1,
+  enablePrefixCaching: true,
+  blockSize: 16,
+  cacheBlocks: 16384,
   fault429: 0,
   fault5xx: 0,
   faultCut: 0,
@@ -150,6 +153,14 @@ const TABLE: [argv: string[], call: Call][] = [
   [
     ['run', '--shard', '1/3', '--run-id', 'exp1'],
     ['run', { ...RUN_DEFAULTS, shard: { index: 1, count: 3 }, runId: 'exp1' }, ['shard', 'runId']],
+  ],
+  [
+    ['run', '--no-enable-prefix-caching', '--block-size', '32', '--cache-blocks', '100'],
+    [
+      'run',
+      { ...RUN_DEFAULTS, enablePrefixCaching: false, blockSize: 32, cacheBlocks: 100 },
+      ['enablePrefixCaching', 'blockSize', 'cacheBlocks'],
+    ],
   ],
   [
     ['run', '--shard', 'auto'],

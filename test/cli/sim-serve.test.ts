@@ -28,6 +28,17 @@ describe('sim serve: vLLM command line', () => {
     ]);
   });
 
+  it("models vLLM's prefix-cache flags", () => {
+    const on = parseServeArgs(['m', '--enable-prompt-tokens-details']);
+    assert.equal(on.options.enablePrefixCaching, true);
+    assert.equal(on.options.blockSize, 16);
+    // The simulator always reports cached tokens, as vLLM does with this flag.
+    assert.deepEqual(on.ignored, ['--enable-prompt-tokens-details']);
+    const off = parseServeArgs(['m', '--no-enable-prefix-caching', '--block-size', '32']);
+    assert.equal(off.options.enablePrefixCaching, false);
+    assert.equal(off.options.blockSize, 32);
+  });
+
   it('serves the model under --served-model-name, in the role asked for', () => {
     const { options } = parseServeArgs(['m', '--served-model-name', 'a', 'b', '--role', 'user']);
     assert.deepEqual(options.userModels, ['a', 'b']);

@@ -158,16 +158,23 @@ describe('LLM client and the GenAI conventions', () => {
     return { r, span: t.chatSpan(), recorded };
   }
 
-  it('reads the cached prompt tokens of the usage; the span names them only under the latest conventions', async () => {
+  it('reads the cached prompt tokens of the usage and puts them on the span under either conventions', async () => {
     const v141 = await callWith('v1.41', 8);
     assert.equal(v141.r.cachedInputTokens, 8);
-    assert.equal(v141.span.attributes[Attr.genAiCacheReadInputTokens], undefined);
+    assert.equal(v141.span.attributes[Attr.genAiCacheReadInputTokens], 8);
     const latest = await callWith('latest', 8);
     assert.equal(latest.span.attributes[Attr.genAiCacheReadInputTokens], 8);
     assert.equal(latest.span.attributes[Attr.genAiInputTokens], 12);
-    // "when available and non-zero"
+    // A reported 0 is a miss, not an unknown: it stays on the span.
     const none = await callWith('latest', 0);
-    assert.equal(none.span.attributes[Attr.genAiCacheReadInputTokens], undefined);
+    assert.equal(none.span.attributes[Attr.genAiCacheReadInputTokens], 0);
+  });
+
+  it('leaves the cached tokens off the span when the server does not report them', async () => {
+    const t = await setup([ok([[0, { content: 'x' }]])]);
+    const r = await t.call();
+    assert.equal(r.cachedInputTokens, undefined);
+    assert.equal(t.chatSpan().attributes[Attr.genAiCacheReadInputTokens], undefined);
   });
 
   it('records the call into the latest metrics with its response model, tokens and cached tokens', async () => {

@@ -124,15 +124,24 @@ describe('tau2-trace report in a browser', () => {
     const rows = await page.$$eval('#trials-table tbody tr', (trs) =>
       trs.map((tr) => ({ key: tr.getAttribute('data-key')!, wall: tr.children[5]!.textContent! })),
     );
-    const slowestFirst = [...expected].sort((a, b) => b.wallMs - a.wallMs);
+    // Shown to 0.1 ms (0.01 s for the total); this test's raw reading and the report's differ by a few tenths
+    // of a microsecond (epoch milliseconds as doubles), which can tip a value sitting on a rounding boundary
+    // (seen in CI: 714.2 shown, 714.25 expected): compared as numbers, within the display's half step.
+    const num = (text: string) => Number(text.replace(/,/g, '').replace(/ s$/, ''));
+    const byKey = new Map(expected.map((e) => [e.key, e.wallMs]));
+    for (const r of rows)
+      assert.ok(Math.abs(num(r.wall) - byKey.get(r.key)!) <= 0.051, `${r.key}: ${r.wall}`);
+    const shown = rows.map((r) => num(r.wall));
     assert.deepEqual(
-      rows.map((r) => r.wall),
-      slowestFirst.map((e) => fmt(e.wallMs, 1)),
+      shown,
+      [...shown].sort((a, b) => b - a),
+      'slowest first',
     );
     assert.deepEqual(new Set(rows.map((r) => r.key)), new Set(expected.map((e) => e.key)));
     const total = await page.$eval('#attribution-table tbody tr td:last-child', (td) => td.textContent);
     const wallS = expected.reduce((a, e) => a + e.wallMs, 0) / 1000;
-    assert.equal(total, `${fmt(wallS, 2)} s`);
+    assert.match(total ?? '', / s$/);
+    assert.ok(Math.abs(num(total!) - wallS) <= 0.0051, `total ${total} vs ${wallS} s`);
   });
 
   it("shows the agent's TTFT percentiles as computed from the spool", async () => {

@@ -11,7 +11,7 @@ describe('servers of a run: command line and GPUs', () => {
     const argv = serverArgv({ ...S, serveArg: ['--max-model-len 32768'] }, '/ckpt/m', 1901, tracing);
     assert.deepEqual(argv, [
       ...['vllm', 'serve', '/ckpt/m', '--host', '127.0.0.1', '--port', '1901'],
-      ...['--enable-auto-tool-choice', '--tool-call-parser', 'hermes'],
+      ...['--enable-auto-tool-choice', '--tool-call-parser', 'hermes', '--enable-prompt-tokens-details'],
       ...['--otlp-traces-endpoint', 'http://127.0.0.1:4317', '--collect-detailed-traces', 'all'],
       ...['--max-model-len', '32768'],
     ]);

@@ -9,6 +9,10 @@ const base: EngineConfig = {
   stepBaseMs: 2,
   decodePerSeqMs: 0.5,
   timeScale: 1,
+  // These tests time prefills of unrelated prompts; the prefix cache has tests of its own.
+  prefixCaching: false,
+  blockSize: 16,
+  cacheBlocks: 1024,
 };
 
 interface Timing {

@@ -2,6 +2,7 @@
  * Fills an {@link ExtCollector} from a run's spans or from legacy logs. Logs are read as their logger wrote
  * them (both key generations, whole keys), not with the legacy analyzer's quirks: these are new numbers.
  */
+import { LLM_KINDS } from '../../analyze/metrics.js';
 import { runTrials } from '../../analyze/trials.js';
 import { Attr, Kind, SpanName } from '../../telemetry/names.js';
 import { domainOfLogFile } from '../legacy/files.js';
@@ -24,6 +25,7 @@ export const EXT_KINDS = [
   Kind.toolCall,
 ] as const;
 const extKinds = new Set<unknown>(EXT_KINDS);
+const LLM_KIND_SET = new Set<unknown>(LLM_KINDS);
 
 type Timings = ReturnType<typeof vllmTimings>;
 
@@ -62,6 +64,12 @@ export function extFromSpans(spans: SpoolSpan[]): ExtCollector {
     const domain = domainOf.get(s.traceId);
     const ms = durationMs(s);
     c.add('kinds', kind as string, 'ms', ms, model, domain);
+    if (LLM_KIND_SET.has(kind))
+      c.cache.add(
+        kind as string,
+        s.attributes[Attr.genAiInputTokens],
+        s.attributes[Attr.genAiCacheReadInputTokens],
+      );
     if (kind === Kind.toolCall) c.add('metrics', 'tool_call', 'ms', ms, model, domain);
     else if (kind === Kind.expertCall) c.add('metrics', LegacyCallMetric.expertCall, 'ms', ms, model, domain);
     else if (kind === Kind.llmCall) {

@@ -4,8 +4,11 @@
  * steps and tasks too) and for the server's side of each kind of LLM call (queue, prefill, decode from its
  * `llm_request` spans): n, mean, sample std, min, p50/p90/p95/p99 and max, overall and per model and per
  * domain. Percentiles interpolate linearly between order statistics (numpy's default method). `server_spans`
- * says how many calls had the server's span, and plainly when none had.
+ * says how many calls had the server's span, and plainly when none had. `prefix_cache` gives each kind of
+ * LLM call's prefix-cache hit rate (analyze/cache.ts): cached over prompt tokens of the calls whose server
+ * reported its cached tokens.
  */
+import { CacheTally } from '../../analyze/cache.js';
 import type { ServerSpans } from '../../analyze/metrics.js';
 import { Float64Buffer } from '../legacy/parse.js';
 
@@ -50,6 +53,8 @@ export class ExtCollector {
   };
   /** Whether the server's spans were there; set by the span reader (legacy logs have none). */
   serverSpans: ServerSpans | undefined;
+  /** Prompt and cached tokens of LLM calls by kind; only spans say (legacy logs have no cached tokens). */
+  readonly cache = new CacheTally();
 
   /** Adds one value; non-finite and negative values are left out (they are not durations or counts). */
   add(
@@ -165,6 +170,18 @@ export function statsExtJson(
           return g ? [[`${k}.${phase}`, groupJson(g)]] : [];
         }),
       ),
+    ),
+    prefix_cache: Object.fromEntries(
+      c.cache.byKind(kindOrder).map(([k, u]) => [
+        k,
+        {
+          calls: u.calls,
+          reported: u.reported,
+          input_tokens: u.inputTokens,
+          cached_tokens: u.cachedTokens,
+          hit_rate: u.hitRate,
+        },
+      ]),
     ),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;

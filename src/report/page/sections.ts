@@ -240,6 +240,32 @@ export function renderLatency(d: ReportData): void {
   pick.addEventListener('change', draw);
   draw();
   s.appendChild(t);
+  renderCache(s, d.latency.cache);
+}
+
+/** The prefix-cache hit rate per kind of LLM call, below the latency table. */
+export function renderCache(s: Elem, rows: ReportData['latency']['cache']): void {
+  s.appendChild(
+    el(
+      'p',
+      'note',
+      "Prefix cache: cached prompt tokens over prompt tokens, of the calls whose server reported them ('–' when none did).",
+    ),
+  );
+  const t = table(
+    ['kind', 'calls', 'reported', 'prompt tokens', 'cached tokens', 'hit rate'],
+    rows.map((r) => [
+      r.kind,
+      String(r.calls),
+      String(r.reported),
+      String(r.inputTokens),
+      String(r.cachedTokens),
+      r.hitRate === null ? '–' : `${fmt(r.hitRate * 100, 1)}%`,
+    ]),
+    'numbers',
+  );
+  t.id = 'cache-table';
+  s.appendChild(t);
 }
 
 /** Requests in flight and queue depth over time; TTFT against prompt length. */
