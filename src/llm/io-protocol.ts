@@ -6,14 +6,14 @@ export type ToWorker =
       url: string;
       method: string;
       headers: Record<string, string>;
-      body?: string;
+      /** UTF-8 bytes, transferred: the thread's heap never holds a prompt, so it rarely collects garbage. */
+      body?: Uint8Array;
     }
   | { type: 'abort'; id: number }
   | { type: 'close' };
 
 export type ToMain =
-  /** `notRaised`: why the thread runs at normal priority (see util/thread-priority.ts). */
-  | { type: 'ready'; id: 0; notRaised?: string }
+  | { type: 'ready'; id: 0 }
   | { type: 'sent'; id: number; at: number }
   | { type: 'head'; id: number; status: number; headers: [string, string][] }
   | { type: 'chunk'; id: number; at: number; bytes: Uint8Array }

@@ -47,7 +47,7 @@ export function startIoThread(threads = DEFAULT_IO_THREADS): IoThread {
 function startOne(): IoThread & { inflight: InFlight } {
   const worker = new Worker(new URL('./io-worker.js', import.meta.url));
   worker.unref();
-  const send = (m: ToWorker) => worker.postMessage(m);
+  const send = (m: ToWorker, transfer: ArrayBuffer[] = []) => worker.postMessage(m, transfer);
   const inflight = new InFlight(worker, send);
 
   let onReady: () => void = () => {};
@@ -56,7 +56,6 @@ function startOne(): IoThread & { inflight: InFlight } {
   });
   worker.on('message', (m: ToMain) => {
     if (m.type !== 'ready') return inflight.receive(m);
-    if (m.notRaised) warnNormalPriority(m.notRaised);
     onReady();
   });
   worker.on('error', (err) => inflight.failAll(err));
@@ -73,19 +72,11 @@ function startOne(): IoThread & { inflight: InFlight } {
   };
 }
 
-let warned = false;
-
-/** Says once per process that the I/O threads could not get a higher priority, so stamps feel the load more. */
-function warnNormalPriority(why: string): void {
-  if (warned) return;
-  warned = true;
-  process.emitWarning(
-    `the LLM client's I/O threads run at normal priority (${why}); TTFT stamps may lag on a busy machine`,
-  );
-}
-
 /** The fetch: checks what the thread cannot send, then posts the request and waits for its head. */
-function ioFetch(inflight: InFlight, send: (m: ToWorker) => void): typeof globalThis.fetch {
+function ioFetch(
+  inflight: InFlight,
+  send: (m: ToWorker, transfer?: ArrayBuffer[]) => void,
+): typeof globalThis.fetch {
   let nextId = 1;
   return (async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const request = requestOf(input, init);
@@ -100,10 +91,13 @@ function ioFetch(inflight: InFlight, send: (m: ToWorker) => void): typeof global
         bytes: 0,
       });
       signal?.addEventListener('abort', () => abortRequest(inflight, send, id), { once: true });
-      send({ ...request, id });
+      const body = request.body?.buffer as ArrayBuffer | undefined;
+      send({ ...request, id }, body ? [body] : []);
     });
   }) as typeof globalThis.fetch;
 }
+
+const utf8 = new TextEncoder();
 
 /** The request message of a fetch call, without its id; the thread sends string bodies only. */
 function requestOf(input: string | URL | Request, init: RequestInit | undefined): Omit<RequestMessage, 'id'> {
@@ -115,7 +109,9 @@ function requestOf(input: string | URL | Request, init: RequestInit | undefined)
   const body = init?.body;
   if (body != null && typeof body !== 'string')
     throw new TypeError('the I/O thread fetch sends string bodies only');
-  return { type: 'request', url, method: init?.method ?? 'GET', headers, ...(body != null ? { body } : {}) };
+  // A fresh array of its own (not Buffer's shared pool), so its memory can move to the thread.
+  const bytes = body != null ? utf8.encode(body) : undefined;
+  return { type: 'request', url, method: init?.method ?? 'GET', headers, ...(bytes ? { body: bytes } : {}) };
 }
 
 /** The caller's signal fired: the thread drops the request, and the fetch or its body fails at once. */
