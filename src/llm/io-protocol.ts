@@ -6,7 +6,8 @@ export type ToWorker =
       url: string;
       method: string;
       headers: Record<string, string>;
-      body?: string;
+      /** UTF-8 bytes, transferred: the thread's heap never holds a prompt, so it rarely collects garbage. */
+      body?: Uint8Array;
     }
   | { type: 'abort'; id: number }
   | { type: 'close' };

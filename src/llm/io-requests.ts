@@ -36,6 +36,11 @@ export class InFlight {
     private readonly send: (m: ToWorker) => void,
   ) {}
 
+  /** How many requests are in flight. */
+  get size(): number {
+    return this.pending.size;
+  }
+
   get(id: number): Pending | undefined {
     return this.pending.get(id);
   }

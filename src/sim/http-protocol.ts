@@ -10,7 +10,8 @@ export type FromHttp =
       method: string;
       url: string;
       headers: IncomingHttpHeaders;
-      body: string;
+      /** UTF-8 bytes, transferred: prompts never pass through the HTTP thread's heap as strings. */
+      body: Uint8Array;
       /** Epoch ms when the request's headers were read off the socket. */
       receivedAt: number;
     }

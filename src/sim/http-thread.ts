@@ -118,7 +118,8 @@ class ThreadLink {
       case 'request': {
         const res = new ThreadResponse(m.id, this.send);
         this.open.set(m.id, res);
-        const { method, url, headers, body } = m;
+        const { method, url, headers } = m;
+        const body = Buffer.from(m.body.buffer, m.body.byteOffset, m.body.byteLength).toString('utf8');
         this.onRequest({ method, url, headers, body, receivedAt: perfFromEpochMs(m.receivedAt) }, res);
         break;
       }
