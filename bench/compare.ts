@@ -4,11 +4,12 @@
  * the copy's number) so that nothing is read as a duplicate. Usage: `node dist/bench/compare.js
  * [--spans 300000] [--rounds 3]`.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeRun, compareRuns } from '../src/analyze/compare.js';
 import { openRun } from '../src/export/sources.js';
-import { CLI, fmt, intFlags, median, printTable, runCli, spoolOf, tempDir } from './lib.js';
+import { CACHE_SUFFIX } from '../src/export/spool-cache.js';
+import { CLI, copyOfLine, fmt, intFlags, median, printTable, runCli, spoolOf, tempDir } from './lib.js';
 
 /** CPU seconds (user + system) of this process so far: on a shared machine, wall time says more about the neighbours. */
 const cpu = () => {
@@ -33,17 +34,6 @@ async function phases(files: string[]): Promise<number[]> {
 const o = intFlags(process.argv.slice(2), { spans: 300_000, rounds: 3 });
 const tmp = tempDir('tau2-bench-compare-');
 
-/** The copy `k` of a spool line: trace ids with `k` in their first 8 hex digits, and trial number `k`. */
-function copyOf(line: string, k: number): string {
-  const prefix = k.toString(16).padStart(8, '0');
-  return line
-    .replace(/"traceId":"[0-9a-f]{8}/g, `"traceId":"${prefix}`)
-    .replace(
-      /"key":"tau2\.trial","value":\{"intValue":(?:"\d+"|\d+)\}/g,
-      `"key":"tau2.trial","value":{"intValue":${k}}`,
-    );
-}
-
 try {
   const files: string[] = [];
   let spans = 0;
@@ -58,16 +48,24 @@ try {
     const big = join(tmp.dir, `${name}.jsonl`);
     writeFileSync(
       big,
-      `${Array.from({ length: copies }, (_, k) => lines.map((l) => copyOf(l, k + 1)).join('\n')).join('\n')}\n`,
+      `${Array.from({ length: copies }, (_, k) => lines.map((l) => copyOfLine(l, k + 1)).join('\n')).join('\n')}\n`,
     );
     files.push(big);
   }
+  // The first compare of two large spools parses them (and caches them, spool-cache.ts); later ones, and
+  // one after the runs' own end-of-run summaries, read the caches.
+  const firstWalls: number[] = [];
   const walls: number[] = [];
   const cpus: number[][] = [];
-  for (let r = 0; r < o.rounds; r++) {
+  const compare = async () => {
     const res = await runCli(['compare', files[0]!, files[1]!, '--format', 'json'], { timeoutMs: 300_000 });
     if (res.code !== 0) throw new Error(`compare exited ${res.code}: ${res.stderr}`);
-    walls.push(res.wallMs / 1000);
+    return res.wallMs / 1000;
+  };
+  for (let r = 0; r < o.rounds; r++) {
+    for (const f of files) rmSync(f + CACHE_SUFFIX, { force: true });
+    firstWalls.push(await compare());
+    walls.push(await compare());
     cpus.push(await phases(files));
   }
   process.stdout.write(`two spools of ~${spans} spans each; ${CLI} compare\n`);
@@ -80,6 +78,7 @@ try {
   printTable(
     ['', 'median', 'min', 'max'],
     [
+      row('compare, no caches yet, wall s', firstWalls),
       row('compare, wall s', walls),
       row(
         '  read both spools, CPU s',

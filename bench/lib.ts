@@ -327,3 +327,27 @@ export function intFlags<T extends Record<string, number>>(
   }
   return program.opts<T & { keep: boolean }>();
 }
+
+/**
+ * Copy `k` of a spool line, made a different trial of a different run as far as a reader can tell: trace and
+ * span ids get `k` in their first 8 hex digits (parents follow), request ids get `-k`, `tau2.trial` becomes
+ * trial + k, and every time moves by `shiftNs`. Copies of a demo run so relabelled make a large spool whose
+ * ids are as distinct as a real one's (a reader that interns strings gains nothing from repetition).
+ */
+export function copyOfLine(line: string, k: number, shiftNs = 0n): string {
+  const prefix = k.toString(16).padStart(8, '0');
+  let out = line
+    .replace(/"(traceId|spanId|parentSpanId)":"[0-9a-f]{8}/g, `"$1":"${prefix}`)
+    .replace(/("key":"gen_ai\.(?:request|response)\.id","value":\{"stringValue":"[^"]*)"/g, `$1-${k}"`)
+    .replace(
+      /"key":"tau2\.trial","value":\{"intValue":"?(\d+)"?\}/g,
+      (_, t: string) => `"key":"tau2.trial","value":{"intValue":${Number(t) + k}}`,
+    );
+  if (shiftNs !== 0n) {
+    out = out.replace(
+      /"(start|end)TimeUnixNano":"(\d+)"/g,
+      (_, which: string, ns: string) => `"${which}TimeUnixNano":"${BigInt(ns) + shiftNs}"`,
+    );
+  }
+  return out;
+}

@@ -4,6 +4,7 @@
  * never fatal.
  */
 import { readLines } from './lines.js';
+import { CACHE_MIN_BYTES, readSpoolCache, stampOf, writeSpoolCache } from './spool-cache.js';
 
 /** An OTLP/JSON attribute value. */
 export type AttrValue = string | number | boolean | AttrValue[] | undefined;
@@ -111,8 +112,38 @@ function isRequest(v: unknown): v is OtlpRequest {
   return typeof v === 'object' && v !== null && Array.isArray((v as OtlpRequest).resourceSpans);
 }
 
-/** Reads a whole spool file. */
-export async function readSpool(path: string): Promise<SpoolContents> {
+/** How {@link readSpool} uses the spool's cache (spool-cache.ts). */
+export interface ReadSpoolOptions {
+  /**
+   * Read the cache beside the spool when it matches, and write one after parsing a spool of at least
+   * `minBytes` (default 8 MiB). Default: on, unless the environment has `TAU2_TRACE_SPOOL_CACHE=off`.
+   */
+  cache?: boolean | { minBytes: number };
+}
+
+/** Whether the environment turned the spool cache off. */
+function cacheOff(): boolean {
+  return /^(off|0|false|no)$/i.test(process.env.TAU2_TRACE_SPOOL_CACHE ?? '');
+}
+
+/**
+ * Reads a whole spool file: from its cache when one matches the spool, else by parsing it (and then caching
+ * a large one for the next reader).
+ */
+export async function readSpool(path: string, options: ReadSpoolOptions = {}): Promise<SpoolContents> {
+  const cache = options.cache ?? !cacheOff();
+  if (!cache) return parseSpool(path);
+  const cached = readSpoolCache(path);
+  if (cached) return cached;
+  const before = stampOf(path);
+  const contents = parseSpool(path);
+  const minBytes = typeof cache === 'object' ? cache.minBytes : CACHE_MIN_BYTES;
+  if (before.size >= minBytes) writeSpoolCache(path, contents, before);
+  return contents;
+}
+
+/** Parses a whole spool file's OTLP/JSON lines. */
+function parseSpool(path: string): SpoolContents {
   const spans: SpoolSpan[] = [];
   const badLines: number[] = [];
   let requests = 0;

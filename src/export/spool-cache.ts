@@ -1,0 +1,366 @@
+/**
+ * A decoded copy of a spool, kept beside it as `<spool>.cache`, so that reading a large spool a second time
+ * (a report after `stats`, a compare after a report) skips parsing its OTLP/JSON. Parsing is what bounds
+ * reading: V8's `JSON.parse` alone manages about 140 MB/s of spool here, and OTLP/JSON spells every attribute
+ * as a `{key, value: {stringValue}}` object, so 300,000 spans are 300 MB of text.
+ *
+ * The cache is columns: one table of distinct strings (ids, names, attribute keys and string values, each
+ * stored once), span fields as typed arrays, and every attribute of every span and event as a row of a
+ * key/type/number/string table. Reading it is a file read, one UTF-8 decode of the string table, and the
+ * making of the span records, nothing else.
+ *
+ * It is only ever a copy: it names the spool's size, modification time and inode, and a cache that does not
+ * match the spool as it is now (the spool grew, was rewritten or replaced), that is of another format
+ * version, or that does not decode, is ignored and written anew. A spool that changed while it was read is
+ * not cached. It is written to a temporary file and renamed, so readers never see half of one; where it
+ * cannot be written (a read-only directory), reading simply parses the spool every time. Deleting it loses
+ * nothing.
+ */
+import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import type { AttrValue, SpoolContents, SpoolSpan } from './spool-reader.js';
+
+/** The cache's file name: the spool's, plus this. */
+export const CACHE_SUFFIX = '.cache';
+/** Below this size a spool parses in well under a second and is not worth a second file. */
+export const CACHE_MIN_BYTES = 8 * 2 ** 20;
+
+const MAGIC = Buffer.from('tau2spc\n');
+const VERSION = 1;
+
+/** What names the spool as the cache saw it. */
+interface Stamp {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+}
+
+export function stampOf(path: string): Stamp {
+  const s = statSync(path);
+  return { size: s.size, mtimeMs: s.mtimeMs, ino: s.ino };
+}
+
+const sameStamp = (a: Stamp, b: Stamp) => a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;
+
+/** Attribute value types in the cache's `type` column. */
+enum T {
+  Undefined = 0,
+  String = 1,
+  Number = 2,
+  False = 3,
+  True = 4,
+  /** An array: its JSON, in the string table. */
+  Json = 5,
+}
+
+/** The typed-array columns, in file order. */
+const COLUMNS = {
+  traceId: Int32Array,
+  spanId: Int32Array,
+  parent: Int32Array,
+  name: Int32Array,
+  kind: Int32Array,
+  statusCode: Int32Array,
+  statusMessage: Int32Array,
+  resource: Int32Array,
+  attrStart: Int32Array,
+  attrCount: Int32Array,
+  eventStart: Int32Array,
+  eventCount: Int32Array,
+  start: BigInt64Array,
+  end: BigInt64Array,
+  eventName: Int32Array,
+  eventAttrStart: Int32Array,
+  eventAttrCount: Int32Array,
+  attrKey: Int32Array,
+  attrType: Uint8Array,
+  attrNumber: Float64Array,
+  attrString: Int32Array,
+  stringEnds: Uint32Array,
+} as const;
+type ColumnName = keyof typeof COLUMNS;
+type Columns = { [K in ColumnName]: InstanceType<(typeof COLUMNS)[K]> };
+
+interface Header {
+  version: number;
+  spool: Stamp;
+  requests: number;
+  badLines: number[];
+  resources: Record<string, AttrValue>[];
+  /** Element counts of each column, in {@link COLUMNS} order. */
+  lengths: number[];
+  /** Bytes of the UTF-8 string table, which follows the columns. */
+  stringBytes: number;
+}
+
+/** Builds the columns while interning strings. */
+class Encoder {
+  private readonly ids = new Map<string, number>();
+  private readonly strings: string[] = [];
+  private readonly resourceIds = new Map<Record<string, AttrValue>, number>();
+  readonly resources: Record<string, AttrValue>[] = [];
+  readonly cols: { [K in ColumnName]: (number | bigint)[] } = Object.fromEntries(
+    Object.keys(COLUMNS).map((k) => [k, []]),
+  ) as unknown as { [K in ColumnName]: (number | bigint)[] };
+
+  str(s: string | undefined): number {
+    if (s === undefined) return -1;
+    let id = this.ids.get(s);
+    if (id === undefined) {
+      id = this.strings.length;
+      this.strings.push(s);
+      this.ids.set(s, id);
+    }
+    return id;
+  }
+
+  attributes(attrs: Record<string, AttrValue>): [number, number] {
+    const c = this.cols;
+    const start = c.attrKey.length;
+    for (const key of Object.keys(attrs)) {
+      const v = attrs[key];
+      c.attrKey.push(this.str(key));
+      let type = T.Undefined;
+      let num = 0;
+      let s = -1;
+      if (typeof v === 'string') [type, s] = [T.String, this.str(v)];
+      else if (typeof v === 'number') [type, num] = [T.Number, v];
+      else if (typeof v === 'boolean') type = v ? T.True : T.False;
+      else if (v !== undefined) [type, s] = [T.Json, this.str(JSON.stringify(v))];
+      c.attrType.push(type);
+      c.attrNumber.push(num);
+      c.attrString.push(s);
+    }
+    return [start, c.attrKey.length - start];
+  }
+
+  resource(r: Record<string, AttrValue>): number {
+    let id = this.resourceIds.get(r);
+    if (id === undefined) {
+      id = this.resources.length;
+      this.resources.push(r);
+      this.resourceIds.set(r, id);
+    }
+    return id;
+  }
+
+  span(s: SpoolSpan): void {
+    const c = this.cols;
+    c.traceId.push(this.str(s.traceId));
+    c.spanId.push(this.str(s.spanId));
+    c.parent.push(this.str(s.parentSpanId));
+    c.name.push(this.str(s.name));
+    c.kind.push(s.kind);
+    c.statusCode.push(s.status.code);
+    c.statusMessage.push(this.str(s.status.message));
+    c.resource.push(this.resource(s.resource));
+    c.start.push(s.startNs);
+    c.end.push(s.endNs);
+    const [as, an] = this.attributes(s.attributes);
+    c.attrStart.push(as);
+    c.attrCount.push(an);
+    c.eventStart.push(c.eventName.length);
+    c.eventCount.push(s.events.length);
+    for (const e of s.events) {
+      c.eventName.push(this.str(e.name));
+      const [es, en] = this.attributes(e.attributes);
+      c.eventAttrStart.push(es);
+      c.eventAttrCount.push(en);
+    }
+  }
+
+  /** The string table as one text, and where each string ends in it (UTF-16 code units). */
+  stringTable(): { text: string; ends: number[] } {
+    const ends: number[] = [];
+    let at = 0;
+    for (const s of this.strings) {
+      at += s.length;
+      ends.push(at);
+    }
+    return { text: this.strings.join(''), ends };
+  }
+}
+
+const pad8 = (n: number) => (8 - (n % 8)) % 8;
+
+/** The cache's bytes for spool contents read from a spool whose stamp was `spool`. */
+export function encodeSpoolCache(contents: SpoolContents, spool: Stamp): Buffer {
+  const enc = new Encoder();
+  for (const s of contents.spans) enc.span(s);
+  const { text, ends } = enc.stringTable();
+  enc.cols.stringEnds = ends;
+  const names = Object.keys(COLUMNS) as ColumnName[];
+  const arrays = names.map((k) => {
+    const Type = COLUMNS[k] as unknown as { from(a: ArrayLike<number | bigint>): ArrayBufferView };
+    return Type.from(enc.cols[k]);
+  });
+  const strings = Buffer.from(text, 'utf8');
+  const header: Header = {
+    version: VERSION,
+    spool,
+    requests: contents.requests,
+    badLines: contents.badLines,
+    resources: enc.resources,
+    lengths: names.map((k) => enc.cols[k].length),
+    stringBytes: strings.length,
+  };
+  const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
+  const lengthField = Buffer.alloc(8);
+  lengthField.writeUInt32LE(VERSION, 0);
+  lengthField.writeUInt32LE(headerBytes.length, 4);
+  const parts: Buffer[] = [MAGIC, lengthField, headerBytes];
+  let at = MAGIC.length + 8 + headerBytes.length;
+  const pad = (n: number) => {
+    if (n > 0) parts.push(Buffer.alloc(n));
+    at += n;
+  };
+  pad(pad8(at));
+  for (const a of arrays) {
+    parts.push(Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+    at += a.byteLength;
+    pad(pad8(at));
+  }
+  parts.push(strings);
+  return Buffer.concat(parts);
+}
+
+/** Typed-array views of the columns in a cache file's bytes; undefined when they are not a whole cache. */
+function decodeColumns(buf: Buffer): { header: Header; cols: Columns; text: string } | undefined {
+  if (buf.length < MAGIC.length + 8 || !buf.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
+  if (buf.readUInt32LE(MAGIC.length) !== VERSION) return undefined;
+  const headerLength = buf.readUInt32LE(MAGIC.length + 4);
+  let at = MAGIC.length + 8;
+  if (at + headerLength > buf.length) return undefined;
+  const header = JSON.parse(buf.toString('utf8', at, at + headerLength)) as Header;
+  at += headerLength;
+  at += pad8(at);
+  // Views need their element alignment; a Buffer may sit anywhere in its memory.
+  const bytes = buf.byteOffset % 8 === 0 ? buf : Buffer.from(buf);
+  const cols = {} as Record<ColumnName, ArrayBufferView>;
+  const names = Object.keys(COLUMNS) as ColumnName[];
+  for (const [i, k] of names.entries()) {
+    const Type = COLUMNS[k];
+    const n = header.lengths[i] ?? -1;
+    const size = n * Type.BYTES_PER_ELEMENT;
+    if (n < 0 || at + size > bytes.length) return undefined;
+    cols[k] = new Type(bytes.buffer as ArrayBuffer, bytes.byteOffset + at, n);
+    at += size + pad8(size);
+  }
+  if (at + header.stringBytes !== bytes.length) return undefined;
+  const text = bytes.toString('utf8', at, at + header.stringBytes);
+  return { header, cols: cols as Columns, text };
+}
+
+/** The spans of decoded columns, as the spool reader makes them. */
+function spansOf(cols: Columns, text: string, resources: Record<string, AttrValue>[]): SpoolSpan[] {
+  const ends = cols.stringEnds;
+  const strings = new Array<string>(ends.length);
+  for (let i = 0, from = 0; i < ends.length; i++) {
+    strings[i] = text.slice(from, ends[i]);
+    from = ends[i]!;
+  }
+  const json = new Map<number, AttrValue>();
+  const attributes = (start: number, count: number): Record<string, AttrValue> => {
+    const out: Record<string, AttrValue> = {};
+    for (let j = start; j < start + count; j++) {
+      const key = strings[cols.attrKey[j]!]!;
+      switch (cols.attrType[j]) {
+        case T.String:
+          out[key] = strings[cols.attrString[j]!];
+          break;
+        case T.Number:
+          out[key] = cols.attrNumber[j];
+          break;
+        case T.False:
+          out[key] = false;
+          break;
+        case T.True:
+          out[key] = true;
+          break;
+        case T.Json: {
+          const id = cols.attrString[j]!;
+          if (!json.has(id)) json.set(id, JSON.parse(strings[id]!) as AttrValue);
+          // Each span gets its own array, as parsing gives it.
+          out[key] = structuredCloneArray(json.get(id));
+          break;
+        }
+        default:
+          out[key] = undefined;
+      }
+    }
+    return out;
+  };
+  const n = cols.spanId.length;
+  const spans = new Array<SpoolSpan>(n);
+  for (let i = 0; i < n; i++) {
+    const parent = cols.parent[i]!;
+    const message = cols.statusMessage[i]!;
+    const e0 = cols.eventStart[i]!;
+    const events: SpoolSpan['events'] = [];
+    for (let e = e0; e < e0 + cols.eventCount[i]!; e++) {
+      events.push({
+        name: strings[cols.eventName[e]!]!,
+        attributes: attributes(cols.eventAttrStart[e]!, cols.eventAttrCount[e]!),
+      });
+    }
+    spans[i] = {
+      traceId: strings[cols.traceId[i]!]!,
+      spanId: strings[cols.spanId[i]!]!,
+      parentSpanId: parent < 0 ? undefined : strings[parent],
+      name: strings[cols.name[i]!]!,
+      kind: cols.kind[i]!,
+      startNs: cols.start[i]!,
+      endNs: cols.end[i]!,
+      attributes: attributes(cols.attrStart[i]!, cols.attrCount[i]!),
+      events,
+      status: { code: cols.statusCode[i]!, ...(message >= 0 ? { message: strings[message]! } : {}) },
+      resource: resources[cols.resource[i]!]!,
+    };
+  }
+  return spans;
+}
+
+/** A fresh copy of a parsed JSON array attribute (nested arrays too); other values as they are. */
+function structuredCloneArray(v: AttrValue): AttrValue {
+  return Array.isArray(v) ? v.map(structuredCloneArray) : v;
+}
+
+/** The spool's contents from its cache, if there is one that matches the spool as it is now. */
+export function readSpoolCache(spool: string): SpoolContents | undefined {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(spool + CACHE_SUFFIX);
+  } catch {
+    return undefined;
+  }
+  try {
+    const decoded = decodeColumns(buf);
+    if (!decoded || !sameStamp(decoded.header.spool, stampOf(spool))) return undefined;
+    const { header, cols, text } = decoded;
+    return {
+      spans: spansOf(cols, text, header.resources),
+      badLines: header.badLines,
+      requests: header.requests,
+    };
+  } catch {
+    // Not a cache this version can read (or torn by a full disk): the spool itself is read instead.
+    return undefined;
+  }
+}
+
+/**
+ * Writes the cache of a spool whose contents were read while its stamp was `before`, unless the spool has
+ * changed since. Returns whether a cache was written; a directory that refuses it is not an error.
+ */
+export function writeSpoolCache(spool: string, contents: SpoolContents, before: Stamp): boolean {
+  if (!sameStamp(before, stampOf(spool))) return false;
+  const target = spool + CACHE_SUFFIX;
+  const temp = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  try {
+    writeFileSync(temp, encodeSpoolCache(contents, before));
+    renameSync(temp, target);
+    return true;
+  } catch {
+    rmSync(temp, { force: true });
+    return false;
+  }
+}
