@@ -25,7 +25,7 @@ export const CACHE_SUFFIX = '.cache';
 export const CACHE_MIN_BYTES = 8 * 2 ** 20;
 
 const MAGIC = Buffer.from('tau2spc\n');
-const VERSION = 1;
+const VERSION = 2;
 
 /** What names the spool as the cache saw it. */
 interface Stamp {
@@ -63,15 +63,14 @@ const COLUMNS = {
   statusMessage: Int32Array,
   resource: Int32Array,
   attrStart: Int32Array,
-  attrCount: Int32Array,
+  attrShape: Int32Array,
   eventStart: Int32Array,
   eventCount: Int32Array,
   start: BigInt64Array,
   end: BigInt64Array,
   eventName: Int32Array,
   eventAttrStart: Int32Array,
-  eventAttrCount: Int32Array,
-  attrKey: Int32Array,
+  eventAttrShape: Int32Array,
   attrType: Uint8Array,
   attrNumber: Float64Array,
   attrString: Int32Array,
@@ -86,6 +85,8 @@ interface Header {
   requests: number;
   badLines: number[];
   resources: Record<string, AttrValue>[];
+  /** The distinct key lists of attribute sets, in order; a span's or event's `…Shape` is an index here. */
+  shapes: string[][];
   /** Element counts of each column, in {@link COLUMNS} order. */
   lengths: number[];
   /** Bytes of the UTF-8 string table, which follows the columns. */
@@ -97,6 +98,8 @@ class Encoder {
   private readonly ids = new Map<string, number>();
   private readonly strings: string[] = [];
   private readonly resourceIds = new Map<Record<string, AttrValue>, number>();
+  private readonly shapeIds = new Map<string, number>();
+  readonly shapes: string[][] = [];
   readonly resources: Record<string, AttrValue>[] = [];
   readonly cols: { [K in ColumnName]: (number | bigint)[] } = Object.fromEntries(
     Object.keys(COLUMNS).map((k) => [k, []]),
@@ -113,12 +116,20 @@ class Encoder {
     return id;
   }
 
+  /** Appends the values of an attribute set; returns where they start and the id of its key list. */
   attributes(attrs: Record<string, AttrValue>): [number, number] {
     const c = this.cols;
-    const start = c.attrKey.length;
-    for (const key of Object.keys(attrs)) {
+    const start = c.attrType.length;
+    const keys = Object.keys(attrs);
+    const shapeKey = JSON.stringify(keys);
+    let shape = this.shapeIds.get(shapeKey);
+    if (shape === undefined) {
+      shape = this.shapes.length;
+      this.shapes.push(keys);
+      this.shapeIds.set(shapeKey, shape);
+    }
+    for (const key of keys) {
       const v = attrs[key];
-      c.attrKey.push(this.str(key));
       let type = T.Undefined;
       let num = 0;
       let s = -1;
@@ -130,7 +141,7 @@ class Encoder {
       c.attrNumber.push(num);
       c.attrString.push(s);
     }
-    return [start, c.attrKey.length - start];
+    return [start, shape];
   }
 
   resource(r: Record<string, AttrValue>): number {
@@ -157,14 +168,14 @@ class Encoder {
     c.end.push(s.endNs);
     const [as, an] = this.attributes(s.attributes);
     c.attrStart.push(as);
-    c.attrCount.push(an);
+    c.attrShape.push(an);
     c.eventStart.push(c.eventName.length);
     c.eventCount.push(s.events.length);
     for (const e of s.events) {
       c.eventName.push(this.str(e.name));
       const [es, en] = this.attributes(e.attributes);
       c.eventAttrStart.push(es);
-      c.eventAttrCount.push(en);
+      c.eventAttrShape.push(en);
     }
   }
 
@@ -200,6 +211,7 @@ export function encodeSpoolCache(contents: SpoolContents, spool: Stamp): Buffer 
     requests: contents.requests,
     badLines: contents.badLines,
     resources: enc.resources,
+    shapes: enc.shapes,
     lengths: names.map((k) => enc.cols[k].length),
     stringBytes: strings.length,
   };
@@ -250,8 +262,30 @@ function decodeColumns(buf: Buffer): { header: Header; cols: Columns; text: stri
   return { header, cols: cols as Columns, text };
 }
 
+/** Reads attribute row `j`'s value. */
+type ValueAt = (j: number) => AttrValue;
+/** Makes the attribute set whose values start at row `j`. */
+type MakeAttributes = (value: ValueAt, j: number) => Record<string, AttrValue>;
+
+/**
+ * One maker per key list: an object literal of fixed keys, which V8 creates from one hidden class, where
+ * adding 20 keys one by one to `{}` would leave a slow dictionary object. Keys go in as JSON string literals;
+ * a list with `__proto__` (which a literal would take for the prototype) is set key by key, as parsing does.
+ */
+function makerOf(keys: string[]): MakeAttributes {
+  if (keys.includes('__proto__')) {
+    return (value, j) => {
+      const out: Record<string, AttrValue> = {};
+      for (const [n, k] of keys.entries()) out[k] = value(j + n);
+      return out;
+    };
+  }
+  const fields = keys.map((k, n) => `${JSON.stringify(k)}: value(j + ${n})`).join(', ');
+  return new Function('value', 'j', `return { ${fields} };`) as MakeAttributes;
+}
+
 /** The spans of decoded columns, as the spool reader makes them. */
-function spansOf(cols: Columns, text: string, resources: Record<string, AttrValue>[]): SpoolSpan[] {
+function spansOf(cols: Columns, text: string, header: Header): SpoolSpan[] {
   const ends = cols.stringEnds;
   const strings = new Array<string>(ends.length);
   for (let i = 0, from = 0; i < ends.length; i++) {
@@ -259,36 +293,29 @@ function spansOf(cols: Columns, text: string, resources: Record<string, AttrValu
     from = ends[i]!;
   }
   const json = new Map<number, AttrValue>();
-  const attributes = (start: number, count: number): Record<string, AttrValue> => {
-    const out: Record<string, AttrValue> = {};
-    for (let j = start; j < start + count; j++) {
-      const key = strings[cols.attrKey[j]!]!;
-      switch (cols.attrType[j]) {
-        case T.String:
-          out[key] = strings[cols.attrString[j]!];
-          break;
-        case T.Number:
-          out[key] = cols.attrNumber[j];
-          break;
-        case T.False:
-          out[key] = false;
-          break;
-        case T.True:
-          out[key] = true;
-          break;
-        case T.Json: {
-          const id = cols.attrString[j]!;
-          if (!json.has(id)) json.set(id, JSON.parse(strings[id]!) as AttrValue);
-          // Each span gets its own array, as parsing gives it.
-          out[key] = structuredCloneArray(json.get(id));
-          break;
-        }
-        default:
-          out[key] = undefined;
+  const value: ValueAt = (j) => {
+    switch (cols.attrType[j]) {
+      case T.String:
+        return strings[cols.attrString[j]!];
+      case T.Number:
+        return cols.attrNumber[j];
+      case T.False:
+        return false;
+      case T.True:
+        return true;
+      case T.Json: {
+        const id = cols.attrString[j]!;
+        if (!json.has(id)) json.set(id, JSON.parse(strings[id]!) as AttrValue);
+        // Each span gets its own array, as parsing gives it.
+        return structuredCloneArray(json.get(id));
       }
+      default:
+        return undefined;
     }
-    return out;
   };
+  const makers = header.shapes.map(makerOf);
+  const attributes = (start: number, shape: number) => makers[shape]!(value, start);
+  const { resources } = header;
   const n = cols.spanId.length;
   const spans = new Array<SpoolSpan>(n);
   for (let i = 0; i < n; i++) {
@@ -299,7 +326,7 @@ function spansOf(cols: Columns, text: string, resources: Record<string, AttrValu
     for (let e = e0; e < e0 + cols.eventCount[i]!; e++) {
       events.push({
         name: strings[cols.eventName[e]!]!,
-        attributes: attributes(cols.eventAttrStart[e]!, cols.eventAttrCount[e]!),
+        attributes: attributes(cols.eventAttrStart[e]!, cols.eventAttrShape[e]!),
       });
     }
     spans[i] = {
@@ -310,7 +337,7 @@ function spansOf(cols: Columns, text: string, resources: Record<string, AttrValu
       kind: cols.kind[i]!,
       startNs: cols.start[i]!,
       endNs: cols.end[i]!,
-      attributes: attributes(cols.attrStart[i]!, cols.attrCount[i]!),
+      attributes: attributes(cols.attrStart[i]!, cols.attrShape[i]!),
       events,
       status: { code: cols.statusCode[i]!, ...(message >= 0 ? { message: strings[message]! } : {}) },
       resource: resources[cols.resource[i]!]!,
@@ -337,7 +364,7 @@ export function readSpoolCache(spool: string): SpoolContents | undefined {
     if (!decoded || !sameStamp(decoded.header.spool, stampOf(spool))) return undefined;
     const { header, cols, text } = decoded;
     return {
-      spans: spansOf(cols, text, header.resources),
+      spans: spansOf(cols, text, header),
       badLines: header.badLines,
       requests: header.requests,
     };

@@ -43,6 +43,10 @@ function line(run: string, spans: number): string {
                 }),
                 attr('empty', { arrayValue: {} }),
                 attr('nothing', {}),
+                // Keys that must be quoted, and one an object literal would take for the prototype.
+                ...(i === 3
+                  ? [attr('we"ird\\key\n', { stringValue: 'x' }), attr('__proto__', { stringValue: 'p' })]
+                  : []),
               ],
               events:
                 i === 1
