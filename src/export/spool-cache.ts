@@ -93,6 +93,8 @@ interface Header {
   stringBytes: number;
 }
 
+const sameKeys = (a: string[], b: string[]) => a.length === b.length && a.every((k, i) => k === b[i]);
+
 /** Builds the columns while interning strings. */
 class Encoder {
   private readonly ids = new Map<string, number>();
@@ -116,13 +118,17 @@ class Encoder {
     return id;
   }
 
-  /** Appends the values of an attribute set; returns where they start and the id of its key list. */
-  attributes(attrs: Record<string, AttrValue>): [number, number] {
-    const c = this.cols;
-    const start = c.attrType.length;
+  /** Appends the values of an attribute set; returns the id of its key list (they start at `attrType.length`). */
+  attributes(attrs: Record<string, AttrValue>): number {
     const keys = Object.keys(attrs);
-    const shapeKey = JSON.stringify(keys);
+    // Joined with NUL, which is fast; keys holding NUL themselves could make two lists join alike, so a hit
+    // is checked, and a list it does not match is named by its JSON instead.
+    let shapeKey = keys.join('\u0000');
     let shape = this.shapeIds.get(shapeKey);
+    if (shape !== undefined && !sameKeys(this.shapes[shape]!, keys)) {
+      shapeKey = JSON.stringify(keys);
+      shape = this.shapeIds.get(shapeKey);
+    }
     if (shape === undefined) {
       shape = this.shapes.length;
       this.shapes.push(keys);
@@ -130,18 +136,19 @@ class Encoder {
     }
     for (const key of keys) {
       const v = attrs[key];
-      let type = T.Undefined;
-      let num = 0;
-      let s = -1;
-      if (typeof v === 'string') [type, s] = [T.String, this.str(v)];
-      else if (typeof v === 'number') [type, num] = [T.Number, v];
-      else if (typeof v === 'boolean') type = v ? T.True : T.False;
-      else if (v !== undefined) [type, s] = [T.Json, this.str(JSON.stringify(v))];
-      c.attrType.push(type);
-      c.attrNumber.push(num);
-      c.attrString.push(s);
+      if (typeof v === 'string') this.attribute(T.String, 0, this.str(v));
+      else if (typeof v === 'number') this.attribute(T.Number, v, -1);
+      else if (typeof v === 'boolean') this.attribute(v ? T.True : T.False, 0, -1);
+      else if (v === undefined) this.attribute(T.Undefined, 0, -1);
+      else this.attribute(T.Json, 0, this.str(JSON.stringify(v)));
     }
-    return [start, shape];
+    return shape;
+  }
+
+  private attribute(type: T, num: number, str: number): void {
+    this.cols.attrType.push(type);
+    this.cols.attrNumber.push(num);
+    this.cols.attrString.push(str);
   }
 
   resource(r: Record<string, AttrValue>): number {
@@ -166,16 +173,14 @@ class Encoder {
     c.resource.push(this.resource(s.resource));
     c.start.push(s.startNs);
     c.end.push(s.endNs);
-    const [as, an] = this.attributes(s.attributes);
-    c.attrStart.push(as);
-    c.attrShape.push(an);
+    c.attrStart.push(c.attrType.length);
+    c.attrShape.push(this.attributes(s.attributes));
     c.eventStart.push(c.eventName.length);
     c.eventCount.push(s.events.length);
     for (const e of s.events) {
       c.eventName.push(this.str(e.name));
-      const [es, en] = this.attributes(e.attributes);
-      c.eventAttrStart.push(es);
-      c.eventAttrShape.push(en);
+      c.eventAttrStart.push(c.attrType.length);
+      c.eventAttrShape.push(this.attributes(e.attributes));
     }
   }
 

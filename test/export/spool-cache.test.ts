@@ -43,6 +43,9 @@ function line(run: string, spans: number): string {
                 }),
                 attr('empty', { arrayValue: {} }),
                 attr('nothing', {}),
+                // Two key lists that join alike with NUL.
+                ...(i === 4 ? [attr('a\u0000b', { intValue: 1 })] : []),
+                ...(i === 0 ? [attr('a', { intValue: 2 }), attr('b', { intValue: 3 })] : []),
                 // Keys that must be quoted, and one an object literal would take for the prototype.
                 ...(i === 3
                   ? [attr('we"ird\\key\n', { stringValue: 'x' }), attr('__proto__', { stringValue: 'p' })]
