@@ -10,6 +10,7 @@ import { resolveDomains } from '../domains/registry.js';
 import type { Domain } from '../domains/types.js';
 import { ROUTING_POLICIES } from '../llm/routing.js';
 import { type RunEndpoints, resolveEndpoints } from '../llm/run-endpoints.js';
+import { checkServeCommand } from '../serve/fleet.js';
 import { type SimRoles, simRolesProblem } from '../sim/custom-role.js';
 import type { ExportReport } from '../telemetry/setup.js';
 import { versions } from '../util/about.js';
@@ -139,6 +140,7 @@ function checkSettings(s: RunSettings): void {
   if (s.serve && !(Number.isInteger(s.numServers) && s.numServers > 0)) {
     throw new UsageError(`${s.numServers}: must be a whole number above 0`, { field: 'numServers' });
   }
+  if (s.serve) checkServeCommand(s);
 }
 
 /** Roles of your own need the embedded simulator, and must be roles. */

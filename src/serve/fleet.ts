@@ -118,11 +118,26 @@ function checkPortFree(port: number): Promise<void> {
   });
 }
 
-/** The launches of every server, checked before anything starts. */
-function plan(s: ServeSettings, o: FleetOptions): ServerLaunch[] {
-  if (words(s.vllmCommand).length === 0) {
+/** Refuses a server command or extra arguments that do not split into words (see {@link words}), or none. */
+export function checkServeCommand(s: Pick<ServeSettings, 'vllmCommand' | 'serveArg'>): void {
+  const wordsOf = (field: 'vllmCommand' | 'serveArg', text: string) => {
+    try {
+      return words(text);
+    } catch (err) {
+      throw new UsageError([setting(field), ` ${JSON.stringify(text)}: ${(err as Error).message}`], {
+        field,
+      });
+    }
+  };
+  if (wordsOf('vllmCommand', s.vllmCommand).length === 0) {
     throw new UsageError([setting('vllmCommand'), ': empty'], { field: 'vllmCommand' });
   }
+  for (const arg of s.serveArg) wordsOf('serveArg', arg);
+}
+
+/** The launches of every server, checked before anything starts. */
+function plan(s: ServeSettings, o: FleetOptions): ServerLaunch[] {
+  checkServeCommand(s);
   if (!(s.startPort >= 1) || s.startPort + s.numServers - 1 > 65535) {
     throw new UsageError([setting('startPort'), ` ${s.startPort}: the servers' ports must lie in 1-65535`], {
       field: 'startPort',

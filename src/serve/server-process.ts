@@ -3,9 +3,11 @@
  * own, its log file, how to wait for its `/health`, and how to stop it. The harness holds the supervisor's
  * stdin: when the harness dies, however it dies, the pipe closes and the supervisor stops the server.
  */
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'shell-quote';
 
 const SUPERVISOR = fileURLToPath(new URL('./supervisor.js', import.meta.url));
 
@@ -40,9 +42,19 @@ export function logTail(path: string, lines = 5): string {
   }
 }
 
-/** Words of a command line: split on white space (no shell quoting). */
+/**
+ * Words of a command line, split and unquoted as a POSIX shell does (`'…'`, `"…"`, `\ `), with nothing
+ * expanded (`$HOME` stays as written): the server is started without a shell. A shell operator (`|`, `;`,
+ * `>`, `&&`…) or an unquoted `#` would mean something else to a shell than to us, so it is refused (thrown,
+ * naming it) rather than passed on or dropped; a glob is passed on as written.
+ */
 export function words(text: string): string[] {
-  return text.split(/\s+/).filter(Boolean);
+  return parse(text, (name) => `$${name}`).map((w) => {
+    if (typeof w === 'string') return w;
+    if ('op' in w && w.op === 'glob') return w.pattern;
+    const what = 'comment' in w ? `'#${w.comment}'` : `'${w.op}'`;
+    throw new Error(`${what} is shell syntax, and the command runs without a shell: quote it to pass it on`);
+  });
 }
 
 /** A started server. */

@@ -25,6 +25,26 @@ describe('servers of a run: command line and GPUs', () => {
     ]);
   });
 
+  it('splits extra arguments as a shell would, quotes and all, and expands nothing', () => {
+    const argv = serverArgv(
+      {
+        ...S,
+        serveArg: [`--chat-template '/t/with space.jinja' --x "$HOME/a b" c\\ d`, '--json \'{"a": 1}\''],
+      },
+      'm',
+      1,
+    );
+    assert.deepEqual(argv.slice(-7), [
+      '--chat-template',
+      '/t/with space.jinja',
+      '--x',
+      '$HOME/a b',
+      'c d',
+      '--json',
+      '{"a": 1}',
+    ]);
+  });
+
   it('gives each server its GPUs: given, inherited, or 0, 1, …', () => {
     assert.deepEqual(gpuAssignment(S, {}), ['0', '1']);
     assert.deepEqual(gpuAssignment(S, { CUDA_VISIBLE_DEVICES: '4,5,6' }), ['4', '5']);
@@ -43,5 +63,15 @@ describe('run settings of servers and routing, from code', () => {
     await assert.rejects(startRun(runSettings({ serve: true, numServers: 0, agentModel: 'm' })), {
       field: 'numServers',
     });
+    // Shell syntax the command would not get from a shell is refused, naming the setting and the text.
+    for (const [serveArg, shown] of [
+      ['--max-model-len 8192 | tee log', "'|'"],
+      ['--x a#b', "'#b'"],
+    ] as const) {
+      await assert.rejects(startRun(runSettings({ serve: true, agentModel: 'm', serveArg: [serveArg] })), {
+        field: 'serveArg',
+        message: new RegExp(`${shown.replace(/[|#]/g, '\\$&')} is shell syntax`),
+      });
+    }
   });
 });
