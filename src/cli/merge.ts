@@ -32,6 +32,11 @@ export async function mergeCommand(dirs: string[], o: MergeOptions): Promise<num
       `run directory: ${r.out}\n  config:  ${r.files.config}\n  results: ${r.files.results}\n` +
       `  journal: ${r.files.journal}\n${r.files.spool ? `  spans:   ${r.files.spool}\n` : ''}`,
   );
+  for (const j of r.tornJournals) {
+    process.stderr.write(
+      `tau2-trace: warning: ${j}: its last line was torn (a crash mid-append) and is left out of the merged journal\n`,
+    );
+  }
   if (r.missing.length > 0 || r.missingShards.length > 0) {
     process.stderr.write(`tau2-trace: warning: partial merge: ${missingText(r)}\n`);
   }

@@ -11,7 +11,16 @@
  */
 
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type TrialResult, trialFailed } from '../harness/orchestrator.js';
 import { RESULTS_JOURNAL, readRecorded, resultsSummary } from '../harness/results.js';
@@ -46,6 +55,12 @@ export interface MergeReport {
   missingShards: number[];
   /** Trials whose row says they failed to run (`--resume` of their shard runs them again). */
   failed: string[];
+  /**
+   * Shard journals whose last line was torn (a crash in the middle of an append) and left out of the merged
+   * journal: in the middle of it, the line would make the merged run unreadable. The trial it began had no
+   * row yet; it is among `missing` unless another row has it.
+   */
+  tornJournals: string[];
   files: { config: string; results: string; journal: string; spool?: string };
 }
 
@@ -183,6 +198,38 @@ async function concatenate(from: string[], to: string): Promise<void> {
   }
 }
 
+/**
+ * Writes the journals `from` (those that exist) one after the other to `to`, leaving out a last line that is
+ * not JSON (torn by a crash mid-append, which `readRecorded` forgives only at a journal's end); returns the
+ * journals that had one.
+ */
+function concatenateJournals(from: string[], to: string): string[] {
+  const torn: string[] = [];
+  const parts: string[] = [];
+  for (const file of from) {
+    if (!existsSync(file)) continue;
+    const lines = readFileSync(file, 'utf8').split('\n');
+    while (lines.length > 0 && lines[lines.length - 1]!.trim() === '') lines.pop();
+    const last = lines[lines.length - 1];
+    if (last !== undefined && !parsesAsJson(last)) {
+      lines.pop();
+      torn.push(file);
+    }
+    if (lines.length > 0) parts.push(`${lines.join('\n')}\n`);
+  }
+  writeFileSync(to, parts.join(''), { flag: 'wx' });
+  return torn;
+}
+
+function parsesAsJson(line: string): boolean {
+  try {
+    JSON.parse(line);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The merged config.json: the shared parameters (no shard), the whole plan, each shard's own record. */
 function mergedConfig(shards: Shard[]): Record<string, unknown> {
   const first = shards[0]!.config;
@@ -242,12 +289,13 @@ export async function mergeShards(
   // Each file is written beside its place and renamed there, so a merge that fails leaves no half file.
   const spool = join(out, SPOOL_FILE);
   if (tracing) await moveInto(spool, (tmp) => concatenate(spools, tmp));
-  await moveInto(files.journal, (tmp) =>
-    concatenate(
+  let tornJournals: string[] = [];
+  await moveInto(files.journal, async (tmp) => {
+    tornJournals = concatenateJournals(
       shards.map((s) => join(s.dir, RESULTS_JOURNAL)),
       tmp,
-    ),
-  );
+    );
+  });
   writeJsonAtomic(files.results, resultsSummary(runId, shards[0]!.totalTrials, rows));
   writeJsonAtomic(files.config, mergedConfig(shards));
   return {
@@ -258,6 +306,7 @@ export async function mergeShards(
     totalTrials: shards[0]!.totalTrials,
     rows: rows.length,
     ...found,
+    tornJournals,
     files: { ...files, ...(tracing ? { spool } : {}) },
   };
 }

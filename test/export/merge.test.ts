@@ -11,6 +11,7 @@ import { mergeShards } from '../../src/export/merge.js';
 import { openRun } from '../../src/export/sources.js';
 import { readSpool } from '../../src/export/spool-reader.js';
 import type { TrialResult } from '../../src/harness/orchestrator.js';
+import { readRecorded } from '../../src/harness/results.js';
 import { trialKey } from '../../src/harness/rundir.js';
 import { type RunReport, type RunSettings, runSettings, startRun } from '../../src/harness/session.js';
 import { UsageError } from '../../src/util/errors.js';
@@ -137,6 +138,20 @@ describe('mergeShards', () => {
     const run = await openRun({ kind: 'spool', path: out });
     const tasks = run.spans!.filter((s) => s.attributes['tau2.kind'] === 'task');
     assert.equal(tasks.length, reference.length);
+  });
+
+  it("leaves a shard journal's torn last line out, saying so, so that the merged run stays readable", async () => {
+    const torn = copyShard(1, 'torn');
+    const journal = join(torn, 'results.jsonl');
+    writeFileSync(journal, `${readFileSync(journal, 'utf8')}{"domain":"mock","task_id":"cr`);
+    const out = join(tmp.path, 'merged-torn');
+    const report = await mergeShards([dirs()[0]!, torn, dirs()[2]!], out);
+    assert.deepEqual(report.tornJournals, [journal]);
+    assert.deepEqual(report.missing, []);
+    const lines = readFileSync(join(out, 'results.jsonl'), 'utf8').trim().split('\n');
+    assert.equal(lines.length, reference.length);
+    for (const line of lines) JSON.parse(line);
+    assert.deepEqual(keysOf(readRecorded(out)), keysOf(reference));
   });
 
   it('never writes into a directory that holds a run', async () => {
