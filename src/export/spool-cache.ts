@@ -4,10 +4,10 @@
  * reading: V8's `JSON.parse` alone manages about 140 MB/s of spool here, and OTLP/JSON spells every attribute
  * as a `{key, value: {stringValue}}` object, so 300,000 spans are 300 MB of text.
  *
- * The cache is columns: one table of distinct strings (ids, names, attribute keys and string values, each
- * stored once), span fields as typed arrays, and every attribute of every span and event as a row of a
- * key/type/number/string table. Reading it is a file read, one UTF-8 decode of the string table, and the
- * making of the span records, nothing else.
+ * The cache is columns: one table of distinct strings (ids, names and string values, each stored once), span
+ * fields as typed arrays, every attribute of every span and event as a row of a type/number/string table, and
+ * each distinct list of attribute keys once, in the header. Reading it is a file read, one decode of the
+ * string table, and the making of the span records, nothing else.
  *
  * It is only ever a copy: it names the spool's size, modification time and inode, and a cache that does not
  * match the spool as it is now (the spool grew, was rewritten or replaced), that is of another format
@@ -25,7 +25,7 @@ export const CACHE_SUFFIX = '.cache';
 export const CACHE_MIN_BYTES = 8 * 2 ** 20;
 
 const MAGIC = Buffer.from('tau2spc\n');
-const VERSION = 2;
+const VERSION = 3;
 
 /** What names the spool as the cache saw it. */
 interface Stamp {
@@ -89,8 +89,13 @@ interface Header {
   shapes: string[][];
   /** Element counts of each column, in {@link COLUMNS} order. */
   lengths: number[];
-  /** Bytes of the UTF-8 string table, which follows the columns. */
+  /** Bytes of the string table, which follows the columns. */
   stringBytes: number;
+  /**
+   * How the string table is encoded: UTF-8, unless a string holds a lone surrogate (OTLP/JSON can carry one,
+   * as `\ud83d`, from a cut emoji), which UTF-8 cannot; then UTF-16, which keeps it.
+   */
+  stringEncoding: 'utf8' | 'utf16le';
 }
 
 const sameKeys = (a: string[], b: string[]) => a.length === b.length && a.every((k, i) => k === b[i]);
@@ -209,7 +214,10 @@ export function encodeSpoolCache(contents: SpoolContents, spool: Stamp): Buffer 
     const Type = COLUMNS[k] as unknown as { from(a: ArrayLike<number | bigint>): ArrayBufferView };
     return Type.from(enc.cols[k]);
   });
-  const strings = Buffer.from(text, 'utf8');
+  // String.prototype.isWellFormed (Node 20) is newer than this project's TypeScript library.
+  const wellFormed = (text as string & { isWellFormed(): boolean }).isWellFormed();
+  const stringEncoding = wellFormed ? 'utf8' : 'utf16le';
+  const strings = Buffer.from(text, stringEncoding);
   const header: Header = {
     version: VERSION,
     spool,
@@ -219,6 +227,7 @@ export function encodeSpoolCache(contents: SpoolContents, spool: Stamp): Buffer 
     shapes: enc.shapes,
     lengths: names.map((k) => enc.cols[k].length),
     stringBytes: strings.length,
+    stringEncoding,
   };
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
   const lengthField = Buffer.alloc(8);
@@ -263,7 +272,11 @@ function decodeColumns(buf: Buffer): { header: Header; cols: Columns; text: stri
     at += size + pad8(size);
   }
   if (at + header.stringBytes !== bytes.length) return undefined;
-  const text = bytes.toString('utf8', at, at + header.stringBytes);
+  const text = bytes.toString(
+    header.stringEncoding === 'utf16le' ? 'utf16le' : 'utf8',
+    at,
+    at + header.stringBytes,
+  );
   return { header, cols: cols as Columns, text };
 }
 

@@ -95,6 +95,18 @@ describe('the spool cache', () => {
     assert.notEqual(second.spans[0]!.attributes.list, second.spans[1]!.attributes.list);
   });
 
+  it('keeps a lone surrogate (a cut emoji) that the spool holds as an escape', async () => {
+    const cut = join(dir.path, 'cut.otlp.jsonl');
+    writeFileSync(
+      cut,
+      `${line('r1', 1).replace('"s","value":{"stringValue":""}', '"s","value":{"stringValue":"a\\ud83d"}')}\n`,
+    );
+    const parsed = await readSpool(cut, { cache: false });
+    assert.equal(parsed.spans[0]!.attributes.s, 'a\ud83d');
+    await readSpool(cut, always);
+    assert.deepStrictEqual(await readSpool(cut, always), parsed);
+  });
+
   it('is used on the next read (a planted cache wins while the spool is unchanged)', async () => {
     await readSpool(spool, always);
     const other = join(dir.path, 'other.otlp.jsonl');
