@@ -25,7 +25,7 @@ export const CACHE_SUFFIX = '.cache';
 export const CACHE_MIN_BYTES = 8 * 2 ** 20;
 
 const MAGIC = Buffer.from('tau2spc\n');
-const VERSION = 3;
+const VERSION = 4;
 
 /** What names the spool as the cache saw it. */
 interface Stamp {
@@ -66,8 +66,9 @@ const COLUMNS = {
   attrShape: Int32Array,
   eventStart: Int32Array,
   eventCount: Int32Array,
-  start: BigInt64Array,
-  end: BigInt64Array,
+  // OTLP's fixed64: unsigned.
+  start: BigUint64Array,
+  end: BigUint64Array,
   eventName: Int32Array,
   eventAttrStart: Int32Array,
   eventAttrShape: Int32Array,
@@ -176,8 +177,8 @@ class Encoder {
     c.statusCode.push(s.status.code);
     c.statusMessage.push(this.str(s.status.message));
     c.resource.push(this.resource(s.resource));
-    c.start.push(s.startNs);
-    c.end.push(s.endNs);
+    c.start.push(fixed64(s.startNs));
+    c.end.push(fixed64(s.endNs));
     c.attrStart.push(c.attrType.length);
     c.attrShape.push(this.attributes(s.attributes));
     c.eventStart.push(c.eventName.length);
@@ -202,6 +203,12 @@ class Encoder {
 }
 
 const pad8 = (n: number) => (8 - (n % 8)) % 8;
+
+/** A time as its column stores it; one outside OTLP's unsigned 64 bits would wrap, so no cache is written. */
+function fixed64(ns: bigint): bigint {
+  if (ns < 0n || ns >= 2n ** 64n) throw new RangeError(`${ns}: not an OTLP time (fixed64)`);
+  return ns;
+}
 
 /** The cache's bytes for spool contents read from a spool whose stamp was `spool`. */
 export function encodeSpoolCache(contents: SpoolContents, spool: Stamp): Buffer {

@@ -107,6 +107,28 @@ describe('the spool cache', () => {
     assert.deepStrictEqual(await readSpool(cut, always), parsed);
   });
 
+  it('is not written for times a 64-bit column would wrap, and such a spool reads as parsed', async () => {
+    const odd = join(dir.path, 'odd.otlp.jsonl');
+    writeFileSync(
+      odd,
+      `${line('r1', 2).replace('"endTimeUnixNano":"1796314596344906982"', '"endTimeUnixNano":"-5"')}\n`,
+    );
+    const parsed = await readSpool(odd, { cache: false });
+    assert.equal(parsed.spans[0]!.endNs, -5n);
+    assert.equal(writeSpoolCache(odd, parsed, stampOf(odd)), false);
+    assert.deepStrictEqual(await readSpool(odd, always), parsed);
+    assert.equal(existsSync(odd + CACHE_SUFFIX), false);
+    const late = join(dir.path, 'late.otlp.jsonl');
+    writeFileSync(
+      late,
+      `${line('r1', 1).replace('"endTimeUnixNano":"1796314596344906982"', '"endTimeUnixNano":"18446744073709551615"')}\n`,
+    );
+    const max = await readSpool(late, always);
+    assert.equal(max.spans[0]!.endNs, 2n ** 64n - 1n);
+    assert.ok(existsSync(late + CACHE_SUFFIX));
+    assert.deepStrictEqual(await readSpool(late, always), max, 'the largest fixed64 is kept');
+  });
+
   it('is used on the next read (a planted cache wins while the spool is unchanged)', async () => {
     await readSpool(spool, always);
     const other = join(dir.path, 'other.otlp.jsonl');
