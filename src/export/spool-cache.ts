@@ -309,16 +309,20 @@ function makerOf(keys: string[]): MakeAttributes {
   return new Function('value', 'j', `return { ${fields} };`) as MakeAttributes;
 }
 
-/** The spans of decoded columns, as the spool reader makes them. */
-function spansOf(cols: Columns, text: string, header: Header): SpoolSpan[] {
-  const ends = cols.stringEnds;
+/** The string table's strings, cut from its text at their ends. */
+function stringsOf(text: string, ends: Uint32Array): string[] {
   const strings = new Array<string>(ends.length);
   for (let i = 0, from = 0; i < ends.length; i++) {
     strings[i] = text.slice(from, ends[i]);
     from = ends[i]!;
   }
+  return strings;
+}
+
+/** Reads attribute rows' values from the columns. */
+function valueReader(cols: Columns, strings: string[]): ValueAt {
   const json = new Map<number, AttrValue>();
-  const value: ValueAt = (j) => {
+  return (j) => {
     switch (cols.attrType[j]) {
       case T.String:
         return strings[cols.attrString[j]!];
@@ -338,6 +342,12 @@ function spansOf(cols: Columns, text: string, header: Header): SpoolSpan[] {
         return undefined;
     }
   };
+}
+
+/** The spans of decoded columns, as the spool reader makes them. */
+function spansOf(cols: Columns, text: string, header: Header): SpoolSpan[] {
+  const strings = stringsOf(text, cols.stringEnds);
+  const value = valueReader(cols, strings);
   const makers = header.shapes.map(makerOf);
   const attributes = (start: number, shape: number) => makers[shape]!(value, start);
   const { resources } = header;
