@@ -101,27 +101,39 @@ interface Header {
 
 const sameKeys = (a: string[], b: string[]) => a.length === b.length && a.every((k, i) => k === b[i]);
 
-/** Builds the columns while interning strings. */
+/** Distinct items in first-seen order, each named by its index. */
+class Interned<K, V> {
+  private readonly ids = new Map<K, number>();
+  readonly items: V[] = [];
+
+  /** The index of the item named `key`, added as `item` if new. */
+  id(key: K, item: V): number {
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = this.items.length;
+      this.items.push(item);
+      this.ids.set(key, id);
+    }
+    return id;
+  }
+
+  /** The index of the item named `key`, if it is there. */
+  find(key: K): number | undefined {
+    return this.ids.get(key);
+  }
+}
+
+/** Builds the columns while interning strings, resources and key lists. */
 class Encoder {
-  private readonly ids = new Map<string, number>();
-  private readonly strings: string[] = [];
-  private readonly resourceIds = new Map<Record<string, AttrValue>, number>();
-  private readonly shapeIds = new Map<string, number>();
-  readonly shapes: string[][] = [];
-  readonly resources: Record<string, AttrValue>[] = [];
+  readonly strings = new Interned<string, string>();
+  readonly resources = new Interned<Record<string, AttrValue>, Record<string, AttrValue>>();
+  readonly shapes = new Interned<string, string[]>();
   readonly cols: { [K in ColumnName]: (number | bigint)[] } = Object.fromEntries(
     Object.keys(COLUMNS).map((k) => [k, []]),
   ) as unknown as { [K in ColumnName]: (number | bigint)[] };
 
   str(s: string | undefined): number {
-    if (s === undefined) return -1;
-    let id = this.ids.get(s);
-    if (id === undefined) {
-      id = this.strings.length;
-      this.strings.push(s);
-      this.ids.set(s, id);
-    }
-    return id;
+    return s === undefined ? -1 : this.strings.id(s, s);
   }
 
   /** Appends the values of an attribute set; returns the id of its key list (they start at `attrType.length`). */
@@ -129,17 +141,10 @@ class Encoder {
     const keys = Object.keys(attrs);
     // Joined with NUL, which is fast; keys holding NUL themselves could make two lists join alike, so a hit
     // is checked, and a list it does not match is named by its JSON instead.
-    let shapeKey = keys.join('\u0000');
-    let shape = this.shapeIds.get(shapeKey);
-    if (shape !== undefined && !sameKeys(this.shapes[shape]!, keys)) {
-      shapeKey = JSON.stringify(keys);
-      shape = this.shapeIds.get(shapeKey);
-    }
-    if (shape === undefined) {
-      shape = this.shapes.length;
-      this.shapes.push(keys);
-      this.shapeIds.set(shapeKey, shape);
-    }
+    const joined = keys.join('\u0000');
+    const hit = this.shapes.find(joined);
+    const clash = hit !== undefined && !sameKeys(this.shapes.items[hit]!, keys);
+    const shape = this.shapes.id(clash ? JSON.stringify(keys) : joined, keys);
     for (const key of keys) {
       const v = attrs[key];
       if (typeof v === 'string') this.attribute(T.String, 0, this.str(v));
@@ -157,16 +162,6 @@ class Encoder {
     this.cols.attrString.push(str);
   }
 
-  resource(r: Record<string, AttrValue>): number {
-    let id = this.resourceIds.get(r);
-    if (id === undefined) {
-      id = this.resources.length;
-      this.resources.push(r);
-      this.resourceIds.set(r, id);
-    }
-    return id;
-  }
-
   span(s: SpoolSpan): void {
     const c = this.cols;
     c.traceId.push(this.str(s.traceId));
@@ -176,7 +171,7 @@ class Encoder {
     c.kind.push(s.kind);
     c.statusCode.push(s.status.code);
     c.statusMessage.push(this.str(s.status.message));
-    c.resource.push(this.resource(s.resource));
+    c.resource.push(this.resources.id(s.resource, s.resource));
     c.start.push(fixed64(s.startNs));
     c.end.push(fixed64(s.endNs));
     c.attrStart.push(c.attrType.length);
@@ -194,11 +189,11 @@ class Encoder {
   stringTable(): { text: string; ends: number[] } {
     const ends: number[] = [];
     let at = 0;
-    for (const s of this.strings) {
+    for (const s of this.strings.items) {
       at += s.length;
       ends.push(at);
     }
-    return { text: this.strings.join(''), ends };
+    return { text: this.strings.items.join(''), ends };
   }
 }
 
@@ -230,8 +225,8 @@ export function encodeSpoolCache(contents: SpoolContents, spool: Stamp): Buffer 
     spool,
     requests: contents.requests,
     badLines: contents.badLines,
-    resources: enc.resources,
-    shapes: enc.shapes,
+    resources: enc.resources.items,
+    shapes: enc.shapes.items,
     lengths: names.map((k) => enc.cols[k].length),
     stringBytes: strings.length,
     stringEncoding,
