@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -24,8 +24,16 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the CLI to completion in a child process. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000): Promise<CliResult> {
+/**
+ * Runs the CLI to completion in a child process. `onStderr`, if given, sees the standard error so far after
+ * each piece of it, with the child (to signal it at some point of its run).
+ */
+export function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  timeoutMs = 120_000,
+  onStderr?: (stderr: string, child: ChildProcess) => void,
+): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [cliPath, ...args], {
       env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: '', ...env },
@@ -38,6 +46,7 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 
     });
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();
+      onStderr?.(stderr, child);
     });
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', reject);

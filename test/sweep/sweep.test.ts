@@ -4,7 +4,6 @@
  * an interrupted sweep resumed to the end with every level run once.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +13,7 @@ import type { SweepSummary } from '../../src/sweep/summary.js';
 import { startSweep } from '../../src/sweep/sweep.js';
 import type { SweepFile } from '../../src/sweep/sweep-file.js';
 import { near } from '../analyze/sim-run.js';
-import { cliPath, FAST, runCli, tempDir } from '../helpers.js';
+import { FAST, runCli, tempDir } from '../helpers.js';
 import { levelPath, q, readLevel } from './read-level.js';
 
 const json = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
@@ -161,21 +160,10 @@ describe('sweep', () => {
       '--output-dir',
       out,
     ];
-    const child = spawn(process.execPath, [cliPath, ...args], {
-      env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
+    const { code, stdout, stderr } = await runCli(args, {}, 120_000, (err, child) => {
       // The second level has started: interrupt it.
-      if (/c=2: /.test(stderr) && child.exitCode === null && !child.killed) child.kill('SIGINT');
+      if (/c=2: /.test(err) && child.exitCode === null && !child.killed) child.kill('SIGINT');
     });
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     assert.equal(code, 130, stderr);
     const dir = /sweep directory: (.+)/.exec(stdout)![1]!.trim();
     assert.match(stdout, new RegExp(`finish with: tau2-trace sweep --resume ${dir}`));
