@@ -241,11 +241,15 @@ function flags() {
  * on a throwaway thread: their stamps are only as good as the machine's load allows without it.
  */
 function stampingPriority(): Promise<string> {
-  const code = `const os = require('node:os');
-    try { os.setPriority(0, -10); require('node:worker_threads').parentPort.postMessage('raised (nice -10)'); }
-    catch (e) { require('node:worker_threads').parentPort.postMessage('normal (' + e.message + ')'); }`;
+  // The threads' own function (src/util/thread-priority.ts), loaded into the throwaway thread.
+  const module = new URL('../src/util/thread-priority.js', import.meta.url).href;
+  const code = `const { parentPort, workerData } = require('node:worker_threads');
+    import(workerData).then((m) => {
+      const why = m.raiseThreadPriority();
+      parentPort.postMessage(why ? 'normal (' + why + ')' : 'raised (nice ' + m.STAMPING_NICENESS + ')');
+    });`;
   return new Promise((resolve, reject) => {
-    const w = new Worker(code, { eval: true });
+    const w = new Worker(code, { eval: true, workerData: module });
     w.once('message', (m: string) => resolve(m));
     w.once('error', reject);
   });

@@ -1,6 +1,6 @@
 /**
- * The I/O thread: performs the LLM client's HTTP requests with undici's handler interface and stamps, on a thread that does
- * nothing else, when each request body left and when each response chunk arrived. Stamps taken on the main
+ * The I/O thread: performs the LLM client's HTTP requests with undici's handler interface and stamps, on a
+ * thread that does nothing else, when each request body left and when each response chunk arrived. Stamps taken on the main
  * thread would include however long a busy harness (tool calls, request building, span export, GC) took
  * to get round to a socket, and TTFT would measure the harness instead of the server.
  *
@@ -59,7 +59,7 @@ function perform(m: Extract<ToWorker, { type: 'request' }>): void {
   };
   dispatching = m.id;
   try {
-    // undici.request does not decompress: ask for the body as is, so byte offsets match what is parsed.
+    // undici does not decompress: ask for the body as is, so byte offsets match what is parsed.
     const headers = { 'accept-encoding': 'identity', ...m.headers };
     const { origin, pathname, search } = new URL(m.url);
     const options = { origin, path: pathname + search, method: m.method as Dispatcher.HttpMethod, headers };

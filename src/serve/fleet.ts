@@ -137,7 +137,7 @@ export function checkServeCommand(s: Pick<ServeSettings, 'vllmCommand' | 'serveA
 
 /** The launches of every server, checked before anything starts. */
 function plan(s: ServeSettings, o: FleetOptions): ServerLaunch[] {
-  checkServeCommand(s);
+  // The command and extra arguments were checked with the run's settings (checkServeCommand).
   if (!(s.startPort >= 1) || s.startPort + s.numServers - 1 > 65535) {
     throw new UsageError([setting('startPort'), ` ${s.startPort}: the servers' ports must lie in 1-65535`], {
       field: 'startPort',

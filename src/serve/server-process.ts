@@ -3,7 +3,6 @@
  * own, its log file, how to wait for its `/health`, and how to stop it. The harness holds the supervisor's
  * stdin: when the harness dies, however it dies, the pipe closes and the supervisor stops the server.
  */
-
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

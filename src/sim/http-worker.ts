@@ -17,7 +17,7 @@ raiseThreadPriority();
 const MAX_BODY = 32 * 1024 * 1024;
 const port = parentPort!;
 const { host, listenPort } = workerData as { host: string; listenPort: number };
-const post = (m: FromHttp) => port.postMessage(m);
+const post = (m: FromHttp, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 
 /** A response in progress and what became of the bytes the engine side asked us to write. */
 interface Open {
@@ -110,7 +110,7 @@ const server = createServer({ noDelay: true, keepAliveTimeout: 30_000 }, (req, r
       body,
       receivedAt,
     };
-    port.postMessage({ type: 'request', id, ...request } satisfies FromHttp, [body.buffer]);
+    post({ type: 'request', id, ...request }, [body.buffer]);
   });
 });
 
