@@ -74,6 +74,12 @@ describe('the spool cache', () => {
     writeFileSync(spool, `${line('r1', 5)}\nnot json\n${line('r2', 3)}\n`);
   });
   afterEach(() => dir.cleanup());
+  /** A spool `name` of the one line `text`, beside the fixture's. */
+  const spoolOf = (name: string, text: string): string => {
+    const path = join(dir.path, name);
+    writeFileSync(path, `${text}\n`);
+    return path;
+  };
 
   it('gives back exactly what parsing the spool gives, values of every type included', async () => {
     const parsed = await readSpool(spool, { cache: false });
@@ -96,10 +102,9 @@ describe('the spool cache', () => {
   });
 
   it('keeps a lone surrogate (a cut emoji) that the spool holds as an escape', async () => {
-    const cut = join(dir.path, 'cut.otlp.jsonl');
-    writeFileSync(
-      cut,
-      `${line('r1', 1).replace('"s","value":{"stringValue":""}', '"s","value":{"stringValue":"a\\ud83d"}')}\n`,
+    const cut = spoolOf(
+      'cut.otlp.jsonl',
+      line('r1', 1).replace('"s","value":{"stringValue":""}', '"s","value":{"stringValue":"a\\ud83d"}'),
     );
     const parsed = await readSpool(cut, { cache: false });
     assert.equal(parsed.spans[0]!.attributes.s, 'a\ud83d');
@@ -108,20 +113,16 @@ describe('the spool cache', () => {
   });
 
   it('is not written for times a 64-bit column would wrap, and such a spool reads as parsed', async () => {
-    const odd = join(dir.path, 'odd.otlp.jsonl');
-    writeFileSync(
-      odd,
-      `${line('r1', 2).replace('"endTimeUnixNano":"1796314596344906982"', '"endTimeUnixNano":"-5"')}\n`,
-    );
+    const end = '"endTimeUnixNano":"1796314596344906982"';
+    const odd = spoolOf('odd.otlp.jsonl', line('r1', 2).replace(end, '"endTimeUnixNano":"-5"'));
     const parsed = await readSpool(odd, { cache: false });
     assert.equal(parsed.spans[0]!.endNs, -5n);
     assert.equal(writeSpoolCache(odd, parsed, stampOf(odd)), false);
     assert.deepStrictEqual(await readSpool(odd, always), parsed);
     assert.equal(existsSync(odd + CACHE_SUFFIX), false);
-    const late = join(dir.path, 'late.otlp.jsonl');
-    writeFileSync(
-      late,
-      `${line('r1', 1).replace('"endTimeUnixNano":"1796314596344906982"', '"endTimeUnixNano":"18446744073709551615"')}\n`,
+    const late = spoolOf(
+      'late.otlp.jsonl',
+      line('r1', 1).replace(end, '"endTimeUnixNano":"18446744073709551615"'),
     );
     const max = await readSpool(late, always);
     assert.equal(max.spans[0]!.endNs, 2n ** 64n - 1n);
@@ -131,8 +132,7 @@ describe('the spool cache', () => {
 
   it('is used on the next read (a planted cache wins while the spool is unchanged)', async () => {
     await readSpool(spool, always);
-    const other = join(dir.path, 'other.otlp.jsonl');
-    writeFileSync(other, `${line('r9', 2)}\n`);
+    const other = spoolOf('other.otlp.jsonl', line('r9', 2));
     await readSpool(other, always);
     // The other spool's cache, restamped with this spool's size/mtime/inode, must be what is read back.
     const parsedOther = await readSpool(other, { cache: false });
@@ -172,8 +172,7 @@ describe('the spool cache', () => {
       await readSpool(spool, { cache: { minBytes: 0 } });
       // An explicit option wins over the environment; without one the environment says off.
       assert.equal(existsSync(spool + CACHE_SUFFIX), true);
-      const again = join(dir.path, 'again.otlp.jsonl');
-      writeFileSync(again, `${line('r4', 1)}\n`);
+      const again = spoolOf('again.otlp.jsonl', line('r4', 1));
       await readSpool(again);
       assert.equal(existsSync(again + CACHE_SUFFIX), false);
     } finally {
