@@ -5,7 +5,7 @@
  * call in `finally` (and on SIGINT/SIGTERM), so a failed bench never leaves a process behind.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,39 @@ export const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url))
 
 const children = new Set<ChildProcess>();
 const tempDirs = new Set<string>();
+
+/** The machine's CPU time so far, in clock ticks: all of it, and what a hypervisor took ("steal"), from /proc/stat. */
+function cpuTicks(): { total: number; steal: number } | undefined {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8')
+      .split('\n', 1)[0]!
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    // user nice system idle iowait irq softirq steal (guest time is already inside user and nice)
+    const first8 = fields.slice(0, 8);
+    if (first8.length < 8 || first8.some((v) => !Number.isFinite(v))) return undefined;
+    return { total: first8.reduce((a, b) => a + b, 0), steal: first8[7]! };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Starts measuring the share of this (virtual) machine's CPU time that its hypervisor gave to others
+ * ("steal"); the function returned gives that share since the start, in percent, or undefined where the
+ * kernel does not say (not Linux). On a shared host, a vCPU paused for milliseconds shows up in latency
+ * tails that no code of ours can remove, so benches print it next to the load average.
+ */
+export function stealMeter(): () => number | undefined {
+  const start = cpuTicks();
+  return () => {
+    const now = cpuTicks();
+    if (!start || !now || now.total === start.total) return undefined;
+    return (100 * (now.steal - start.steal)) / (now.total - start.total);
+  };
+}
 
 /** Kills every child still running (SIGTERM, then SIGKILL after `graceMs`); resolves when all have exited. */
 export async function stopAll(graceMs = 5000): Promise<void> {

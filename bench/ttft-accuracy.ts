@@ -29,6 +29,7 @@ import {
   simModelFlags,
   spoolOf,
   startSim,
+  stealMeter,
   stopAll,
   summarize,
   tempDir,
@@ -189,6 +190,8 @@ function printRep(label: string, { calls, unmatched }: { calls: Joined[]; unmatc
 interface Level {
   concurrency: number;
   load: number;
+  /** Percent of CPU time the hypervisor took while the level ran (undefined where unknown). */
+  steal: number | undefined;
   reps: RepFigures[];
 }
 
@@ -196,13 +199,25 @@ interface Level {
 function printSummary(levels: Level[]): void {
   const med = (l: Level, f: (r: RepFigures) => number) => median(l.reps.map(f));
   process.stdout.write(
-    '\nsummary (|error| ms, medians over repetitions; load = 1-min load average at start)\n',
+    '\nsummary (|error| ms, medians over repetitions; load = 1-min load average at start; steal = share of\n' +
+      'CPU time the hypervisor gave to other guests during the level, /proc/stat)\n',
   );
   printTable(
-    ['concurrency', 'load', 'calls/rep', 'no truth', '|err| med', '|err| p90', '|err| p99', 'p99 per rep'],
+    [
+      'concurrency',
+      'load',
+      'steal',
+      'calls/rep',
+      'no truth',
+      '|err| med',
+      '|err| p90',
+      '|err| p99',
+      'p99 per rep',
+    ],
     levels.map((l) => [
       String(l.concurrency),
       fmt(l.load, 2),
+      l.steal === undefined ? 'n/a' : `${fmt(l.steal, 1)}%`,
       fmt(
         med(l, (r) => r.calls),
         0,
@@ -245,8 +260,7 @@ function stampingPriority(): Promise<string> {
   const module = new URL('../src/util/thread-priority.js', import.meta.url).href;
   const code = `const { parentPort, workerData } = require('node:worker_threads');
     import(workerData).then((m) => {
-      const why = m.raiseThreadPriority();
-      parentPort.postMessage(why ? 'normal (' + why + ')' : 'raised (nice ' + m.STAMPING_NICENESS + ')');
+      parentPort.postMessage(m.describePriority(m.raiseThreadPriority()));
     });`;
   return new Promise((resolve, reject) => {
     const w = new Worker(code, { eval: true, workerData: module });
@@ -268,11 +282,13 @@ async function main(): Promise<number> {
   try {
     const levels: Level[] = [];
     for (const concurrency of o.levels) {
-      const level: Level = { concurrency, load: loadavg()[0] ?? Number.NaN, reps: [] };
+      const level: Level = { concurrency, load: loadavg()[0] ?? Number.NaN, steal: undefined, reps: [] };
+      const steal = stealMeter();
       for (let rep = 1; rep <= o.reps; rep++) {
         const joined = await runRep(rep, concurrency, o, tmp.dir);
         level.reps.push(printRep(`c=${concurrency} rep ${rep}`, joined));
       }
+      level.steal = steal();
       levels.push(level);
     }
     printSummary(levels);

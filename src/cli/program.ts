@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_RUN_SETTINGS as D } from '../harness/run-settings.js';
 import { versions } from '../util/about.js';
+import { requestedPriority } from '../util/thread-priority.js';
 import type { CompareOptions } from './compare.js';
 import { reportError } from './errors.js';
 import type { ExportOptions } from './export.js';
@@ -492,6 +493,7 @@ export async function main(argv: string[], commands: CommandHandlers = COMMANDS)
     code = c;
   }, commands);
   try {
+    requestedPriority(); // the stamping threads read it when they start: a bad value fails here, named
     await program.parseAsync(argv);
     return code;
   } catch (err) {
