@@ -285,8 +285,11 @@ async function main(): Promise<number> {
       const level: Level = { concurrency, load: loadavg()[0] ?? Number.NaN, steal: undefined, reps: [] };
       const steal = stealMeter();
       for (let rep = 1; rep <= o.reps; rep++) {
+        const repSteal = stealMeter();
         const joined = await runRep(rep, concurrency, o, tmp.dir);
-        level.reps.push(printRep(`c=${concurrency} rep ${rep}`, joined));
+        const stolen = repSteal();
+        const label = `c=${concurrency} rep ${rep}${stolen === undefined ? '' : ` (steal ${fmt(stolen, 1)}%)`}`;
+        level.reps.push(printRep(label, joined));
       }
       level.steal = steal();
       levels.push(level);
