@@ -134,6 +134,10 @@ export const Attr = {
   requestId: 'gen_ai.request.id',
   /** Epoch milliseconds (fractional) at which the simulated server wrote the first content chunk. */
   simFirstChunkSentMs: 'tau2.sim.first_chunk_sent_ms',
+  /**
+   * Epoch milliseconds (fractional) at which the simulated server's HTTP thread began reading the request: the
+   * start of the event-loop turn that read it, shared by the requests read in one turn (sim/http-worker.ts).
+   */
   simRequestReceivedMs: 'tau2.sim.request_received_ms',
   /** How the simulated server's request ended: one of {@link SimOutcome}. */
   simOutcome: 'tau2.sim.outcome',
