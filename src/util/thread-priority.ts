@@ -15,8 +15,9 @@
  *   Needs CAP_SYS_NICE or a matching RLIMIT_NICE; otherwise the thread runs at normal priority.
  * - `normal`: leave the thread as it is.
  *
- * Measured with `bench:ttft` at concurrency 48 on a 2-core VM (README, TTFT accuracy): |error| p90 about
- * 0.5 ms with `realtime` against 1.6–2.6 ms with `nice`, p99 about 2.6–2.8 ms against 4.2–6.7 ms.
+ * Measured with `bench:ttft` at concurrency 48 on a 2-core VM, in alternating pairs (README, Decisions):
+ * |error| p90 0.56–0.68 ms with `realtime` against 1.66–2.36 ms with `nice`, p99 per rep median 3.0 ms
+ * against 5.0 ms.
  */
 import { execFileSync } from 'node:child_process';
 import { readlinkSync } from 'node:fs';
