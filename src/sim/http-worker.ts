@@ -63,12 +63,12 @@ let turnStartedAt: number | undefined;
 /**
  * The arrival stamp of a request read now: the moment this turn of the event loop read its first request.
  * One poll of the sockets hands the thread every socket that was readable, and the thread reads them one after
- * another, each to the end of its request (about 0.15 ms each here). Each of them had arrived by the time
- * the first was read, so that time is still late for every one of them, never early, and it does not charge
- * a request for the ones read before it. (At concurrency 48 with this thread at real-time priority, few
- * turns read more than one request: 3 of 784 in one bench:ttft rep, up to 5 each.) This holds as requests
- * are read in the loop's poll phase, which is where a client that does not
- * pipeline has them read, and while fewer sockets than libuv takes from one poll, 1,024, are ready at once.
+ * another, each to the end of its request (a turn that reads one request takes about 0.15 ms here). Each of
+ * them had arrived by the time the first was read, so that time is still late for every one of them, never
+ * early, and it does not charge a request for the ones read before it. With this thread at real-time
+ * priority, few turns read more than one request at concurrency 48 (3 of 784 in one bench:ttft rep, up to 5
+ * each). The bound holds as requests are read in the loop's poll phase, where a client that does not
+ * pipeline has them read, and while fewer sockets than libuv takes from one poll (1,024) are ready at once.
  */
 function arrivalStamp(): number {
   if (turnStartedAt === undefined) {
