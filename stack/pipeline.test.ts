@@ -374,10 +374,7 @@ describe('the pipeline on loopback', { timeout: 30 * 60_000 }, () => {
   });
 
   it('a run with 2x slower prefill fires the TTFT regression alert; an unchanged control run does not', async () => {
-    // One after the other, each alone on the machine as the baseline was: run side by side on 2 cores, each
-    // slowed the other's simulator enough to lift the control's TTFT p95 to 1.62x the baseline's (seen once).
-    const control = await demoRun('control', sims[0]!);
-    const slow = await demoRun('slower', sims[1]!);
+    const [control, slow] = await Promise.all([demoRun('control', sims[0]!), demoRun('slower', sims[1]!)]);
     const firing = async (runId: string) =>
       (
         await promQuery(prom, `ALERTS{alertname="TTFTRegressionVsBaseline",alertstate="firing",tau2_run_id="${runId}"}`)
