@@ -107,10 +107,10 @@ describe('raiseThreadPriority', () => {
     if (kernel) assert.deepEqual(kernel, { policy: SCHED_OTHER, nice: ownNice() });
   });
 
-  it('TAU2_TRACE_STAMP_PRIORITY picks the level (realtime when unset) and a wrong value is named', () => {
-    assert.equal(requestedPriority({}), 'realtime');
-    assert.equal(requestedPriority({ TAU2_TRACE_STAMP_PRIORITY: '' }), 'realtime');
-    assert.equal(requestedPriority({ TAU2_TRACE_STAMP_PRIORITY: 'nice' }), 'nice');
+  it('TAU2_TRACE_STAMP_PRIORITY picks the level (nice when unset) and a wrong value is named', () => {
+    assert.equal(requestedPriority({}), 'nice');
+    assert.equal(requestedPriority({ TAU2_TRACE_STAMP_PRIORITY: '' }), 'nice');
+    assert.equal(requestedPriority({ TAU2_TRACE_STAMP_PRIORITY: 'realtime' }), 'realtime');
     assert.equal(requestedPriority({ TAU2_TRACE_STAMP_PRIORITY: 'normal' }), 'normal');
     assert.throws(
       () => requestedPriority({ TAU2_TRACE_STAMP_PRIORITY: 'max' }),
