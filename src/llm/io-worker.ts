@@ -103,6 +103,6 @@ port.on('message', (m: ToWorker) => {
   else if (m.type === 'close') void agent.close().finally(() => port.close());
 });
 // Stamps taken the moment a socket is readable, not after a time slice of someone else's: the priority that
-// TAU2_TRACE_STAMP_PRIORITY asks, or as high as the OS allows (thread-priority.ts); bench:ttft says which.
+// TAU2_TRACE_STAMP_PRIORITY asks, or as far as the OS allows (thread-priority.ts); bench:ttft says which.
 raiseThreadPriority();
 post({ type: 'ready', id: 0 });

@@ -11,7 +11,7 @@ import { raiseThreadPriority } from '../util/thread-priority.js';
 import type { FromHttp, ToHttp } from './http-protocol.js';
 
 // Truth stamps taken the moment a socket is ready, not after a time slice of someone else's: the priority
-// that TAU2_TRACE_STAMP_PRIORITY asks, or as high as the OS allows (thread-priority.ts); bench:ttft says which.
+// that TAU2_TRACE_STAMP_PRIORITY asks, or as far as the OS allows (thread-priority.ts); bench:ttft says which.
 raiseThreadPriority();
 
 const MAX_BODY = 32 * 1024 * 1024;

@@ -11,8 +11,8 @@
  *   RLIMIT_RTPRIO of at least 1; otherwise the thread falls back to `nice`. The kernel keeps a share of
  *   every second for ordinary threads (sched_rt_runtime_us, 95 % by default), so a real-time thread that
  *   went wrong could not freeze the machine.
- * - `nice` (the default): niceness −10 (a larger share of the core and earlier wake-ups, still behind real-time threads).
- *   Needs CAP_SYS_NICE or a matching RLIMIT_NICE; otherwise the thread runs at normal priority.
+ * - `nice` (the default): niceness −10, for a larger share of the core and earlier wake-ups, still behind
+ *   real-time threads. Needs CAP_SYS_NICE or a matching RLIMIT_NICE; otherwise the thread runs at normal priority.
  * - `normal`: leave the thread as it is.
  *
  * Measured with `bench:ttft` at concurrency 48 on a 2-core VM, in alternating pairs (README, Decisions):
