@@ -30,11 +30,15 @@ export interface Capture {
   stop(): Promise<{ dropped: number }>;
 }
 
-/** Why wire truth cannot be had here, or undefined when `tcpdump` runs. */
+/**
+ * Why wire truth cannot be had here, or undefined when it can: `tcpdump` must run and may open loopback for
+ * capture (`-d` opens the device and compiles a filter, then exits without capturing).
+ */
 export function wireUnavailable(): string | undefined {
-  const r = spawnSync('tcpdump', ['--version'], { encoding: 'utf8' });
+  const r = spawnSync('tcpdump', ['-i', 'lo', '-d', 'tcp'], { encoding: 'utf8' });
   if (r.error)
     return `tcpdump not runnable (${(r.error as NodeJS.ErrnoException).code}); scripts/install-tcpdump`;
+  if (r.status !== 0) return `tcpdump cannot capture on lo: ${r.stderr.trim().split('\n')[0]}`;
   return undefined;
 }
 
