@@ -14,7 +14,8 @@
  *
  * The capture file is read here (pcap, nanosecond stamps, Ethernet framing, as `tcpdump -i lo` writes it):
  * its format is a 24-byte header and a 16-byte header per packet, and nothing else is parsed but IPv4/IPv6
- * and TCP headers, so no library is pulled in for it. Needs `tcpdump` and the right to capture (root or
+ * and TCP headers. npm's `pcap-parser` reads only microsecond files and leaves those headers to its caller,
+ * and `pcap` is a native libpcap binding, so neither is pulled in for it. Needs `tcpdump` and the right to capture (root or
  * CAP_NET_RAW); `scripts/install-tcpdump` installs it from Debian.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
