@@ -12,12 +12,14 @@
  *   every second for ordinary threads (sched_rt_runtime_us, 95 % by default), so a real-time thread that
  *   went wrong could not freeze the machine.
  * - `nice` (the default): niceness −10, for a larger share of the core and earlier wake-ups, still behind
- *   real-time threads. Needs CAP_SYS_NICE or a matching RLIMIT_NICE; otherwise the thread runs at normal priority.
+ *   real-time threads. Needs CAP_SYS_NICE or a matching RLIMIT_NICE; otherwise the thread runs at normal
+ *   priority.
  * - `normal`: leave the thread as it is.
  *
  * Measured with `bench:ttft` at concurrency 48 on a 2-core VM, in alternating pairs (README, Decisions):
  * |error| p90 0.56–0.68 ms with `realtime` against 1.66–2.36 ms with `nice`, p99 per rep median 3.0 ms
- * against 5.0 ms; against packet stamps on the wire, p99 per rep median 1.1 ms (14 reps) against 2.8 ms (9). It is not the default: with it, the CI stack test's unchanged control run came out 1.6x
+ * against 5.0 ms; against packet stamps on the wire, p99 per rep median 1.1 ms (14 reps) against 2.8 ms (9).
+ * It is not the default: with it, the CI stack test's unchanged control run came out 1.6x
  * slower than its baseline three times running (two harnesses and two simulators on 2 cores, whose
  * real-time threads take the CPU first), and the cause is not understood yet.
  */
